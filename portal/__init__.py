@@ -1,0 +1,91 @@
+"""The EHC Portal application factory, made of small setup steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from portal.config import PROJECT_ROOT, load_config
+from portal.converters import init_converters
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app. `config` overrides settings read from the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    _configure(app, config)
+    _init_extensions(app)
+    init_converters(app)
+    _register_blueprints(app)
+    _init_templates(app)
+
+    from portal.errors import init_error_pages
+    from portal.security import init_security_headers
+
+    init_error_pages(app)
+    init_security_headers(app)
+    _register_commands(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict | None) -> None:
+    instance = Path(app.instance_path)
+    app.config.update(load_config(instance))
+    if overrides:
+        app.config.update(overrides)
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.accounts.sessions import init_login
+    from portal.extensions import csrf, db, htmx, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts_bp
+    from portal.cases.manage_views import bp as manage_bp
+    from portal.cases.views import bp as cases_bp
+    from portal.content.views import bp as content_bp
+    from portal.documents.views import bp as documents_bp
+    from portal.pages import bp as pages_bp
+    from portal.people.views import bp as people_bp
+    from portal.pledge.views import bp as pledge_bp
+
+    for blueprint in (
+        pages_bp,
+        accounts_bp,
+        cases_bp,
+        manage_bp,
+        documents_bp,
+        people_bp,
+        content_bp,
+        pledge_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _init_templates(app: Flask) -> None:
+    from portal.templating import init_templating
+
+    init_templating(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from portal.content.cli import content_cli
+    from portal.demo import demo_command
+    from portal.documents.cli import documents_cli
+
+    app.cli.add_command(demo_command)
+    app.cli.add_command(content_cli)
+    app.cli.add_command(documents_cli)

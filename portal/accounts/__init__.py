@@ -1,0 +1,1 @@
+"""People, organisations, signing in, sessions, invitations and roles."""

@@ -1,0 +1,102 @@
+"""Forms for signing in, choosing a password and inviting people."""
+
+from __future__ import annotations
+
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+
+from portal.accounts.models import Role
+from portal.accounts.passwords import MAX_LENGTH, password_problem
+from portal.forms import BaseForm
+
+
+class SignInForm(BaseForm):
+    email = EmailField(
+        "Email address",
+        validators=[DataRequired("Enter your email address")],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired("Enter your password"), Length(max=MAX_LENGTH * 4)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class ChoosePasswordForm(BaseForm):
+    """Used by invitation and reset links. The email lets password managers save the pair."""
+
+    password = PasswordField(
+        "Choose a password",
+        description=(
+            "Use at least 12 characters. A good way is to put 3 or 4 random words together."
+        ),
+        validators=[InputRequired("Enter a password")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        "Type the password again",
+        validators=[InputRequired("Type your password again")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def __init__(self, *args, email: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._email = email
+
+    def validate_password(self, field) -> None:
+        problem = password_problem(field.data or "", email=self._email)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_confirm_password(self, field) -> None:
+        if self.password.data and field.data != self.password.data:
+            raise ValidationError("The passwords do not match")
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address"),
+            Email("Enter an email address in the correct format, like name@example.com"),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+class InviteForm(BaseForm):
+    name = StringField(
+        "Full name", validators=[DataRequired("Enter the person’s full name"), Length(max=200)]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter the person’s email address"),
+            Email("Enter an email address in the correct format, like name@example.com"),
+            Length(max=320),
+        ],
+        render_kw={"spellcheck": "false"},
+    )
+    role = RadioField(
+        "What will they do?", validators=[InputRequired("Choose what the person will do")]
+    )
+    organisation = SelectField("Organisation", coerce=int, validate_choice=False)
+
+    def __init__(self, *args, roles: list[Role], organisations: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [SelectChoice(role.value, role.label) for role in roles]
+        self.organisation.choices = [SelectChoice("0", "None (a family member)")] + [
+            SelectChoice(str(org.id), org.name) for org in organisations
+        ]
+        self._organisation_ids = {org.id for org in organisations}
+
+    def validate_organisation(self, field) -> None:
+        role = Role(self.role.data) if self.role.data in {r.value for r in Role} else None
+        if field.data and field.data not in self._organisation_ids:
+            raise ValidationError("Choose an organisation from the list")
+        if role and not role.is_family and not field.data:
+            raise ValidationError("Choose the organisation the person works for")
+        if role and role.is_family and field.data:
+            raise ValidationError("Family members do not belong to an organisation: choose None")

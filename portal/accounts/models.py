@@ -1,0 +1,155 @@
+"""Accounts: organisations, users, their sign-in sessions and one-time links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.clock import utcnow
+from portal.extensions import db
+
+
+class OrganisationKind(StrEnum):
+    COUNCIL = "council"
+    SCHOOL = "school"
+    HEALTH = "health"
+    SOCIAL_CARE = "social_care"
+    EDUCATIONAL_PSYCHOLOGY = "educational_psychology"
+    PARENT_CARER_FORUM = "parent_carer_forum"
+
+    @property
+    def label(self) -> str:
+        return {
+            "council": "Council",
+            "school": "School or setting",
+            "health": "Health service",
+            "social_care": "Social care service",
+            "educational_psychology": "Educational psychology service",
+            "parent_carer_forum": "Parent Carer Forum",
+        }[self.value]
+
+
+class Role(StrEnum):
+    YOUNG_PERSON = "young_person"
+    PARENT = "parent"
+    SCHOOL = "school"
+    PROFESSIONAL = "professional"
+    CASE_OFFICER = "case_officer"
+    CONTENT_EDITOR = "content_editor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {
+            "young_person": "Young person",
+            "parent": "Parent or carer",
+            "school": "School (special educational needs coordinator)",
+            "professional": "Professional (psychology, health or social care)",
+            "case_officer": "Council case officer",
+            "content_editor": "Content editor",
+            "admin": "Administrator",
+        }[self.value]
+
+    @property
+    def is_family(self) -> bool:
+        return self in (Role.YOUNG_PERSON, Role.PARENT)
+
+    @property
+    def is_professional(self) -> bool:
+        """Schools, professionals and council staff: everyone who may see 'professionals only'."""
+        return self in (Role.SCHOOL, Role.PROFESSIONAL, Role.CASE_OFFICER)
+
+
+class Organisation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(String(40))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_signed_in_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    __table_args__ = (
+        # Email addresses are unique whatever their case: stored lower-cased, checked here too.
+        Index("uq_user_email_lower", func.lower(email), unique=True),
+    )
+
+    # Flask-Login identifies a signed-in browser by its server-side session, not by the user id,
+    # so that signing out (ending the session record) makes a copied cookie useless.
+    session_token = None  # str | None: not a column, set when a session is loaded
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email!r} {self.role}>"
+
+
+class UserSession(db.Model):
+    """A signed-in browser. The cookie holds only `token`; ending the row ends the session."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
+
+
+class AccountToken(db.Model):
+    """A one-time link (invitation or password reset). Only a hash of the secret is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(String(30))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
+class SignInFailure(db.Model):
+    """A failed sign-in, kept to throttle guessing against one account (and for the audit trail)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,287 @@
+"""Write operations for accounts: signing in and out, sessions, invitations, password resets.
+
+Each takes the acting user where there is one, checks, changes, records an event, and commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal import audit
+from portal.accounts.models import (
+    AccountToken,
+    Organisation,
+    Role,
+    SignInFailure,
+    TokenPurpose,
+    User,
+    UserSession,
+)
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.clock import utcnow
+from portal.extensions import db
+
+LOCKOUT_FAILURES = 10
+LOCKOUT_WINDOW = timedelta(minutes=5)
+LOCKOUT_PERIOD = timedelta(minutes=5)
+LINK_LIFETIME = timedelta(days=7)
+RESET_LINK_LIFETIME = timedelta(hours=2)
+SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+# --- Signing in -----------------------------------------------------------------------------
+
+
+class SignInRefused(Exception):
+    """Signing in did not work. `message` is safe to show: it never says if the email exists."""
+
+    def __init__(self, message: str, *, locked: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.locked = locked
+
+
+WRONG_DETAILS = "Enter a correct email address and password"
+
+
+def locked_until(email: str) -> datetime | None:
+    """When an account locked by repeated failures may try again, or None if it is not locked.
+
+    Locked when 10 failures happened within 5 minutes; it stays locked for 5 minutes after the
+    10th of them.
+    """
+    now = utcnow()
+    recent = db.session.scalars(
+        select(SignInFailure.failed_at)
+        .where(SignInFailure.email == normalise_email(email))
+        .where(SignInFailure.failed_at > now - LOCKOUT_WINDOW - LOCKOUT_PERIOD)
+        .order_by(SignInFailure.failed_at.desc())
+        .limit(LOCKOUT_FAILURES)
+    ).all()
+    if len(recent) < LOCKOUT_FAILURES:
+        return None
+    newest, tenth_newest = recent[0], recent[-1]
+    if newest - tenth_newest > LOCKOUT_WINDOW:
+        return None
+    until = newest + LOCKOUT_PERIOD
+    return until if until > now else None
+
+
+def sign_in(email: str, password: str, ip_address: str | None) -> tuple[User, str]:
+    """Check the email and password and start a session. Returns the user and the session token.
+
+    Refuses, with the same message for an unknown email and a wrong password, and records each
+    failure. After 10 failures within 5 minutes the account is locked for 5 minutes.
+    """
+    email = normalise_email(email)
+    if locked_until(email) is not None:
+        audit.record("sign_in.refused_locked", summary=email, ip=ip_address)
+        db.session.commit()
+        raise SignInRefused(
+            "There have been too many attempts to sign in to this account. "
+            "Wait 5 minutes, then try again, or reset your password.",
+            locked=True,
+        )
+    user = find_user_by_email(email)
+    if user is None or not verify_password(user.password_hash, password) or not user.active:
+        db.session.add(SignInFailure(email=email, ip_address=ip_address))
+        audit.record("sign_in.failed", summary=email, ip=ip_address)
+        db.session.commit()
+        raise SignInRefused(WRONG_DETAILS)
+
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    user.last_signed_in_at = utcnow()
+    token = _start_session(user)
+    audit.record("sign_in.succeeded", actor=user, subject=user)
+    db.session.commit()
+    return user, token
+
+
+def _start_session(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user=user, token_hash=_hash_secret(token)))
+    user.session_token = token
+    return token
+
+
+def load_session(token: str) -> User | None:
+    """The user of a live session, or None if the session ended, idled out or is too old.
+
+    `last_seen_at` is refreshed at most once a minute, to keep page views from all writing.
+    """
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == _hash_secret(token))
+    )
+    if row is None or row.ended_at is not None or not row.user.active:
+        return None
+    now = utcnow()
+    config = current_app.config
+    if (
+        now - row.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
+        or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
+    ):
+        row.ended_at = now
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > SESSION_TOUCH_INTERVAL:
+        row.last_seen_at = now
+        db.session.commit()
+    row.user.session_token = token
+    return row.user
+
+
+def sign_out(user: User) -> None:
+    """End this browser's session for good: a copy of the cookie stops working too."""
+    if user.session_token:
+        row = db.session.scalar(
+            select(UserSession).where(UserSession.token_hash == _hash_secret(user.session_token))
+        )
+        if row is not None and row.ended_at is None:
+            row.ended_at = utcnow()
+    audit.record("sign_out", actor=user, subject=user)
+    db.session.commit()
+
+
+def end_all_sessions(user: User) -> None:
+    """End every session of a user (after a password change or when an account is switched off)."""
+    now = utcnow()
+    for row in db.session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    ):
+        row.ended_at = now
+
+
+# --- One-time links ---------------------------------------------------------------------------
+
+
+class LinkProblem(Exception):
+    """A one-time link cannot be used; `message` says why in plain words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _issue_token(user: User, purpose: TokenPurpose, created_by: User | None) -> str:
+    secret = secrets.token_urlsafe(32)
+    lifetime = LINK_LIFETIME if purpose is TokenPurpose.INVITATION else RESET_LINK_LIFETIME
+    db.session.add(
+        AccountToken(
+            token_hash=_hash_secret(secret),
+            purpose=purpose,
+            user=user,
+            created_by_id=created_by.id if created_by else None,
+            expires_at=utcnow() + lifetime,
+        )
+    )
+    return secret
+
+
+def check_link(secret: str, purpose: TokenPurpose) -> AccountToken:
+    """The token behind a one-time link, or LinkProblem saying plainly why it cannot be used."""
+    token = db.session.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == _hash_secret(secret), AccountToken.purpose == purpose
+        )
+    )
+    if token is None:
+        raise LinkProblem("This link is not right. Check you copied the whole link from the email.")
+    if token.used_at is not None:
+        raise LinkProblem("This link has already been used. Each link works only once.")
+    if token.expires_at < utcnow():
+        raise LinkProblem("This link has expired.")
+    return token
+
+
+def use_link_to_set_password(secret: str, purpose: TokenPurpose, password: str) -> tuple[User, str]:
+    """Set the password through a one-time link, mark the link used and sign the person in."""
+    token = check_link(secret, purpose)
+    user = token.user
+    token.used_at = utcnow()
+    user.password_hash = hash_password(password)
+    user.active = True
+    end_all_sessions(user)
+    user.last_signed_in_at = utcnow()
+    session_token = _start_session(user)
+    action = "invitation.accepted" if purpose is TokenPurpose.INVITATION else "password.reset"
+    audit.record(action, actor=user, subject=user)
+    db.session.commit()
+    return user, session_token
+
+
+@dataclass
+class Invitation:
+    user: User
+    link_secret: str
+    new_account: bool
+
+
+class InvitationRefused(Exception):
+    def __init__(self, message: str, field: str = "email") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def invite(
+    actor: User,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    organisation: Organisation | None,
+) -> Invitation:
+    """Invite a person to the portal: make an account without a password, and a 7-day link.
+
+    Who may: a case officer (family and professional roles only) or an admin (any role); the
+    access policy checks the actor before this is called. If the email already has an account,
+    that account is reused and no new link is made for it unless it has never been used.
+    """
+    existing = find_user_by_email(email)
+    if existing is not None:
+        if existing.password_hash:
+            return Invitation(existing, "", new_account=False)
+        user = existing
+    else:
+        user = User(
+            email=normalise_email(email),
+            name=name.strip(),
+            role=role,
+            organisation_id=organisation.id if organisation else None,
+            active=True,
+        )
+        db.session.add(user)
+        db.session.flush()
+    secret = _issue_token(user, TokenPurpose.INVITATION, actor)
+    audit.record("invitation.sent", actor=actor, subject=user, summary=user.email, role=role)
+    return Invitation(user, secret, new_account=True)
+
+
+def start_password_reset(email: str) -> tuple[User, str] | None:
+    """Make a reset link for an active account with that email; None (silently) otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.active or not user.password_hash:
+        return None
+    secret = _issue_token(user, TokenPurpose.PASSWORD_RESET, None)
+    audit.record("password.reset_requested", subject=user, summary=user.email)
+    db.session.commit()
+    return user, secret

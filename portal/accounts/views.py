@@ -1,0 +1,181 @@
+"""Signing in and out, one-time links, and inviting people."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from portal import access
+from portal.accounts import services
+from portal.accounts.forms import ChoosePasswordForm, ForgotPasswordForm, InviteForm, SignInForm
+from portal.accounts.models import Organisation, OrganisationKind, Role, TokenPurpose, User
+from portal.extensions import db, limiter
+from portal.mail import send_email
+
+bp = Blueprint("accounts", __name__)
+
+ROLES_A_CASE_OFFICER_MAY_INVITE = [Role.PARENT, Role.YOUNG_PERSON, Role.SCHOOL, Role.PROFESSIONAL]
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never send someone to another site after signing in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def _begin(user, token: str) -> None:
+    # A fresh cookie on sign-in, so a session id planted before sign-in is worth nothing.
+    session.clear()
+    user.session_token = token
+    login_user(user)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+@access.public
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("cases.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user, token = services.sign_in(form.email.data, form.password.data, request.remote_addr)
+        except services.SignInRefused as refused:
+            form.form_errors.append(refused.message)
+        else:
+            _begin(user, token)
+            return redirect(_safe_next(request.args.get("next")) or url_for("cases.home"), 303)
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@access.signed_in
+def sign_out():
+    services.sign_out(current_user)
+    logout_user()
+    session.clear()
+    flash("You have signed out", "success")
+    return redirect(url_for("accounts.sign_in"), 303)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@access.public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        started = services.start_password_reset(form.email.data)
+        if started:
+            user, secret = started
+            link = url_for("accounts.reset_password", token=secret, _external=True)
+            send_email(
+                user.email,
+                f"Reset your password for the {current_app.config['SERVICE_NAME']}",
+                f"Hello {user.name},\n\nUse this link to choose a new password. "
+                f"It works once, for 2 hours:\n\n{link}\n\n"
+                "If you did not ask for this, you can ignore this email.",
+            )
+        # The same answer whether or not the account exists.
+        return render_template("accounts/check_email.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+def _set_password_page(token: str, purpose: TokenPurpose, template: str):
+    try:
+        link = services.check_link(token, purpose)
+    except services.LinkProblem as problem:
+        return render_template("accounts/link_problem.html", message=problem.message), 410
+    form = ChoosePasswordForm(email=link.user.email)
+    if form.validate_on_submit():
+        try:
+            user, session_token = services.use_link_to_set_password(
+                token, purpose, form.password.data
+            )
+        except services.LinkProblem as problem:
+            return render_template("accounts/link_problem.html", message=problem.message), 410
+        _begin(user, session_token)
+        flash("Your password is set. You are now signed in.", "success")
+        return redirect(url_for("cases.home"), 303)
+    return render_template(template, form=form, user=link.user)
+
+
+@bp.route("/reset-password/<token:token>", methods=["GET", "POST"])
+@access.public
+def reset_password(token: str):
+    return _set_password_page(token, TokenPurpose.PASSWORD_RESET, "accounts/reset_password.html")
+
+
+@bp.route("/accept-invitation/<token:token>", methods=["GET", "POST"])
+@access.public
+def accept_invitation(token: str):
+    return _set_password_page(token, TokenPurpose.INVITATION, "accounts/accept_invitation.html")
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@access.role_required(Role.CASE_OFFICER, Role.ADMIN)
+def invite():
+    roles = list(Role) if current_user.role == Role.ADMIN else ROLES_A_CASE_OFFICER_MAY_INVITE
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.kind != OrganisationKind.COUNCIL)
+        .order_by(Organisation.name)
+        if current_user.role != Role.ADMIN
+        else select(Organisation).order_by(Organisation.name)
+    ).all()
+    form = InviteForm(roles=roles, organisations=organisations)
+    if form.validate_on_submit():
+        organisation = next((o for o in organisations if o.id == form.organisation.data), None)
+        invitation = services.invite(
+            current_user,
+            email=form.email.data,
+            name=form.name.data,
+            role=Role(form.role.data),
+            organisation=organisation,
+        )
+        db.session.commit()
+        if invitation.new_account:
+            link = url_for(
+                "accounts.accept_invitation", token=invitation.link_secret, _external=True
+            )
+            send_email(
+                invitation.user.email,
+                f"You are invited to the {current_app.config['SERVICE_NAME']}",
+                f"Hello {invitation.user.name},\n\n{current_user.name} has invited you to the "
+                f"{current_app.config['SERVICE_NAME']} run by {current_app.config['COUNCIL_NAME']}."
+                "\n\nUse this link to choose your password. It works once, for 7 days:"
+                f"\n\n{link}\n",
+            )
+            flash(f"We have sent an invitation to {invitation.user.email}", "success")
+        else:
+            flash(
+                f"{invitation.user.email} already has an account. No new invitation was sent.",
+                "info",
+            )
+        return redirect(url_for("accounts.invite"), 303)
+    return render_template("accounts/invite.html", form=form)
+
+
+@bp.get("/people")
+@access.role_required(Role.ADMIN)
+def people():
+    """The admin's home: every account, with role, organisation and last sign-in."""
+    users = db.session.scalars(select(User).order_by(User.name)).all()
+    return render_template("accounts/people.html", users=users)

@@ -1,0 +1,41 @@
+"""The one way to write to the audit trail and case timeline.
+
+Services call `record(...)` inside their own transaction, so the event is committed with the change
+it describes, or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+
+from portal.cases.models import Case, Event, Visibility
+from portal.extensions import db
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    case: Case | None = None,
+    subject: Any = None,
+    visibility: Visibility = Visibility.AUDIT,
+    summary: str | None = None,
+    **detail: Any,
+) -> Event:
+    """Add an event (who, what, when, to which object) to the current transaction."""
+    actor_id = getattr(actor, "id", None) if actor is not None and actor.is_authenticated else None
+    event = Event(
+        action=action,
+        actor_id=actor_id,
+        case_id=case.id if case is not None else None,
+        subject_type=type(subject).__name__ if subject is not None else None,
+        subject_id=getattr(subject, "id", None),
+        visibility=visibility,
+        summary=summary,
+        detail=detail,
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event

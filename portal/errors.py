@@ -1,0 +1,61 @@
+"""Plain-English error pages with a way back, for pages and for htmx requests alike."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.rendering import wants_fragment
+
+TITLES = {
+    400: "Sorry, there is a problem with the request",
+    403: "You do not have permission to see this page",
+    404: "Page not found",
+    405: "Sorry, you cannot do that here",
+    413: "The file is too big",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+
+# Fields never echoed back to the person, even on the page that protects what they typed.
+SECRET_FIELDS = {"password", "new_password", "confirm_password", "csrf_token"}
+
+
+def _render(status: int, **context):
+    template = "errors/fragment.html" if wants_fragment() else "errors/error.html"
+    return (
+        render_template(
+            template, status=status, page_title=TITLES.get(status, TITLES[500]), **context
+        ),
+        status,
+    )
+
+
+def init_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        # Show what they typed so nothing is lost; never re-submit it for them (that would turn
+        # a forged request into a real one).
+        typed = [
+            (key, value)
+            for key, value in request.form.items(multi=True)
+            if key not in SECRET_FIELDS and value.strip()
+        ]
+        return _render(400, csrf=True, typed=typed, back_url=request.referrer)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        context = {}
+        if status == 413:
+            context["max_mb"] = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+        if status == 429:
+            context["retry"] = error.description
+        return _render(status, csrf=False, typed=[], back_url=None, **context)
+
+    @app.errorhandler(500)
+    def unexpected_error(error: Exception):
+        # Flask has already logged the exception; tests see it raised (PROPAGATE_EXCEPTIONS).
+        return _render(500, csrf=False, typed=[], back_url=None)

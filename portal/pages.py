@@ -1,0 +1,89 @@
+"""Public pages: the start page and the plain-language content anyone may read.
+
+The words come from the database: the published revision of each content page (see
+`portal.content.pages`). A page that is not published answers 404.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from portal import access
+from portal.cases.tracker import general_pathway
+from portal.content.pages import published_page, published_pages
+
+bp = Blueprint("pages", __name__)
+
+HELP_PAGES = ["what-the-words-mean", "if-you-disagree", "who-can-see-my-information"]
+# Content pages with a public address of their own (help pages are under /help/<slug>).
+PUBLIC_PAGE_ENDPOINTS = {
+    "pledge": "pages.pledge",
+    "pathway": "pages.pathway",
+    "accessibility-statement": "pages.accessibility",
+    "privacy-notice": "pages.privacy",
+}
+
+
+def public_url(slug: str) -> str | None:
+    """Where the public reads a content page, or None (pathway stage texts show on case pages)."""
+    if slug in PUBLIC_PAGE_ENDPOINTS:
+        return url_for(PUBLIC_PAGE_ENDPOINTS[slug])
+    if slug in HELP_PAGES:
+        return url_for("pages.help_page", slug=slug)
+    return None
+
+
+@bp.get("/")
+@access.public
+def start():
+    if current_user.is_authenticated:
+        return redirect(url_for("cases.home"))
+    return render_template("pages/start.html")
+
+
+def _content(slug: str, template: str = "pages/content.html", **context):
+    page = published_page(slug)
+    if page is None:
+        abort(404)
+    return render_template(template, page=page, **context)
+
+
+@bp.get("/pledge")
+@access.public
+def pledge():
+    return _content("pledge")
+
+
+@bp.get("/the-ehc-pathway")
+@access.public
+def pathway():
+    """The EHC pathway in general: the visual steps, then the content editors' explanation."""
+    return _content("pathway", "pages/pathway.html", steps=general_pathway())
+
+
+@bp.get("/help")
+@access.public
+def help_index():
+    pages = published_pages(HELP_PAGES)
+    return render_template("pages/help.html", pages=pages)
+
+
+@bp.get("/help/<slug:slug>")
+@access.public
+def help_page(slug: str):
+    if slug not in HELP_PAGES:
+        abort(404)
+    return _content(slug)
+
+
+@bp.get("/accessibility")
+@access.public
+def accessibility():
+    return _content("accessibility-statement")
+
+
+@bp.get("/privacy")
+@access.public
+def privacy():
+    return _content("privacy-notice")

@@ -1,0 +1,79 @@
+"""Template set-up: strict undefined in tests, the site-wide globals, and date filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, url_for
+from flask_login import current_user
+from jinja2 import StrictUndefined
+
+from portal import clock, pathway
+from portal.accounts.models import Role
+
+
+def long_date(value: date | datetime | None) -> str:
+    """ "Friday 12 March 2027"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return pathway.format_long_date(value)
+
+
+def date_and_time(value: datetime | None) -> str:
+    """ "Friday 12 March 2027 at 3:05pm" (UTC; good enough for a record of who did what)."""
+    if value is None:
+        return ""
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{pathway.format_long_date(value.date())} at {hour}:{value.minute:02d}{suffix}"
+
+
+def relative_to_today(value: date | None) -> str:
+    """ "in 5 days", "today", "3 days late"."""
+    if value is None:
+        return ""
+    return pathway.relative_phrase(value, clock.today())
+
+
+NAVIGATION = {
+    Role.YOUNG_PERSON: [("My pathway", "cases.home"), ("The pledge", "pages.pledge")],
+    Role.PARENT: [("My cases", "cases.home"), ("Help", "pages.help_index")],
+    Role.SCHOOL: [("Caseload", "cases.home")],
+    Role.PROFESSIONAL: [("Caseload", "cases.home")],
+    Role.CASE_OFFICER: [
+        ("Team cases", "cases.home"),
+        ("Dashboard", "cases.dashboard"),
+        ("Open a new case", "manage.open_case"),
+        ("Invite someone", "accounts.invite"),
+    ],
+    Role.CONTENT_EDITOR: [("Content pages", "content.page_list")],
+    Role.ADMIN: [("People", "cases.home"), ("Invite someone", "accounts.invite")],
+}
+
+
+def navigation() -> list[tuple[str, str]]:
+    """The header links for the signed-in person's role: (label, url)."""
+    if not current_user.is_authenticated:
+        return []
+    return [(label, url_for(endpoint)) for label, endpoint in NAVIGATION[Role(current_user.role)]]
+
+
+def init_templating(app: Flask) -> None:
+    if app.testing or app.config.get("TEMPLATES_STRICT"):
+        app.jinja_env.undefined = StrictUndefined
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters.update(
+        long_date=long_date, date_and_time=date_and_time, relative=relative_to_today
+    )
+
+    @app.context_processor
+    def site_globals() -> dict:
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "council_name": app.config["COUNCIL_NAME"],
+            "navigation": navigation,
+            "Role": Role,
+        }

@@ -1,0 +1,177 @@
+// The portal's only script of its own: an ES module, loaded with
+//   <script type="module" src="/static/build/js/portal.js"></script>
+//
+// Everything here is an enhancement. The portal works fully without it: every
+// control is a real link or form, and the server renders whole pages.
+//
+// It does five things:
+//   1. starts GOV.UK Frontend's components (and again on content htmx swaps in);
+//   2. adds the CSRF token to every htmx request;
+//   3. after a swap, moves focus to an error summary or [data-portal-focus];
+//   4. after a swap, announces [data-portal-announce] text in the live region;
+//   5. shows upload progress in forms marked [data-portal-upload-progress].
+//
+// It never uses eval, inline handlers or inline styles (strict CSP).
+
+import { initAll } from "./govuk-frontend.min.js";
+
+const LIVE_REGION_ID = "portal-live-region";
+
+// GOV.UK Frontend only starts when <body> has this class. Its template adds it
+// with an inline script, which our Content-Security-Policy forbids, so add it
+// here: a browser that runs ES modules supports GOV.UK Frontend.
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+
+/**
+ * Start GOV.UK Frontend components inside `scope`.
+ *
+ * Components that already started throw InitError if started again; that is
+ * expected when the scope holds old content too, so those errors are dropped.
+ */
+function startGovukComponents(scope) {
+  initAll({
+    scope,
+    onError(error) {
+      if (error && error.name === "InitError") {
+        return;
+      }
+      console.error(error);
+    },
+  });
+}
+
+startGovukComponents(document);
+
+// --- 2. CSRF token on every htmx request -----------------------------------
+
+document.addEventListener("htmx:configRequest", (event) => {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && meta.content) {
+    event.detail.headers["X-CSRFToken"] = meta.content;
+  }
+});
+
+// --- 3 and 4. After a swap: start components, move focus, announce ----------
+
+/**
+ * The first element matching `selector` in newly swapped content.
+ *
+ * Descendants come first: with an innerHTML swap the settled element is the
+ * old container and only its children are new. With an outerHTML swap the
+ * settled element is new itself, so it is checked last.
+ */
+function findInSwapped(settled, selector) {
+  return settled.querySelector(selector) || (settled.matches(selector) ? settled : null);
+}
+
+/** Move keyboard focus to `element`, making it focusable if it is not. */
+function moveFocus(element) {
+  if (!element.hasAttribute("tabindex") && element.tabIndex < 0) {
+    element.setAttribute("tabindex", "-1");
+  }
+  element.focus();
+}
+
+let announceTimer = null;
+
+/**
+ * Put `message` in the polite live region so screen readers read it.
+ *
+ * The region is emptied first and filled a moment later: screen readers only
+ * speak a change, so the same message twice in a row would otherwise be
+ * silent. `onlyIfChanged` skips repeats (used for polling fragments).
+ */
+function announce(message, { onlyIfChanged = false } = {}) {
+  const region = document.getElementById(LIVE_REGION_ID);
+  if (!region || !message) {
+    return;
+  }
+  if (onlyIfChanged && region.textContent === message) {
+    return;
+  }
+  window.clearTimeout(announceTimer);
+  region.textContent = "";
+  announceTimer = window.setTimeout(() => {
+    region.textContent = message;
+  }, 100);
+}
+
+/**
+ * Whether the request behind this swap came from the person (a click, a
+ * key, a form submit) rather than from polling or a `load` trigger. Only
+ * their own actions may move their focus.
+ */
+function startedByPerson(detail) {
+  const trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
+  return Boolean(trigger && trigger.isTrusted);
+}
+
+document.addEventListener("htmx:afterSettle", (event) => {
+  const settled = event.target;
+  if (!(settled instanceof Element) || !settled.isConnected) {
+    return;
+  }
+
+  // Search from the parent too: with an outerHTML swap the settled element
+  // can itself be a GOV.UK component root, and initAll looks only below scope.
+  startGovukComponents(settled.parentElement || settled);
+
+  const person = startedByPerson(event.detail);
+
+  const focusTarget =
+    findInSwapped(settled, "[data-portal-focus]") ||
+    findInSwapped(settled, ".govuk-error-summary");
+  if (focusTarget && person) {
+    moveFocus(focusTarget);
+  }
+
+  const announcer = findInSwapped(settled, "[data-portal-announce]");
+  if (announcer) {
+    announce(announcer.getAttribute("data-portal-announce"), {
+      onlyIfChanged: !person,
+    });
+  }
+});
+
+// --- 5. Upload progress ------------------------------------------------------
+
+/** The <progress> of the upload form around `element`, or null. */
+function progressFor(element) {
+  if (!(element instanceof Element)) {
+    return null;
+  }
+  const form = element.closest("form[data-portal-upload-progress]");
+  return form ? form.querySelector("progress") : null;
+}
+
+// htmx also fires htmx:xhr:progress for the download of the answer, with the
+// same event name, so listen to the upload side of the request directly.
+document.addEventListener("htmx:beforeSend", (event) => {
+  const progress = progressFor(event.target);
+  const xhr = event.detail.xhr;
+  if (!progress || !xhr || !xhr.upload) {
+    return;
+  }
+  progress.max = 100;
+  progress.value = 0;
+  progress.textContent = "0%";
+  progress.hidden = false;
+
+  xhr.upload.addEventListener("progress", (upload) => {
+    if (!upload.lengthComputable || upload.total === 0) {
+      return;
+    }
+    const percent = Math.floor((upload.loaded / upload.total) * 100);
+    progress.value = percent;
+    progress.textContent = `${percent}%`;
+  });
+});
+
+// When the request has finished (or failed), hide the bar again: the server's
+// answer says what happened, and a full bar left behind would mislead.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const progress = progressFor(event.target);
+  if (progress) {
+    progress.hidden = true;
+  }
+});

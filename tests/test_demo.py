@@ -1,0 +1,63 @@
+"""The demo data a newcomer meets with `make run`."""
+
+import pytest
+
+from portal.accounts.models import User
+from portal.demo import DEMO_ACCOUNTS, load_demo_data
+from portal.extensions import db
+from tests.conftest import ClientRequest
+
+DEMO_PASSWORD = "demo-portal-password"
+
+
+@pytest.fixture
+def demo(app):
+    load_demo_data(DEMO_PASSWORD)
+
+
+def test_demo_command_refuses_a_database_with_accounts(app, demo):
+    """Demo data is never mixed into a database that has real accounts."""
+    result = app.test_cli_runner().invoke(args=["demo", "--password", DEMO_PASSWORD])
+    assert result.exit_code != 0
+    assert "already has accounts" in result.output
+    quiet = app.test_cli_runner().invoke(args=["demo", "--if-empty", "--password", DEMO_PASSWORD])
+    assert quiet.exit_code == 0
+
+
+def test_demo_command_refuses_production(app):
+    """Demo data cannot be loaded in production."""
+    app.config["PORTAL_ENV"] = "production"
+    result = app.test_cli_runner().invoke(args=["demo", "--password", DEMO_PASSWORD])
+    assert result.exit_code != 0
+    assert db.session.query(User).count() == 0
+
+
+def test_demo_command_generates_a_password_when_none_is_given(app):
+    """Without --password a strong password is made up and printed."""
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Password: " in result.output and "generated" in result.output
+
+
+@pytest.mark.parametrize("email", [account[0] for account in DEMO_ACCOUNTS])
+def test_every_demo_account_signs_in_to_its_own_home(app, demo, email):
+    """Each demo account signs in with the demo password and lands on a working home page."""
+    client = ClientRequest(app, app.test_client())
+    response = client.client.post(
+        "/sign-in",
+        data={"email": email, "password": DEMO_PASSWORD, "csrf_token": client.csrf_token()},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert b"Sign out" in response.data
+
+
+def test_demo_families_see_only_their_own_case(app, demo):
+    """parent@ and parent2@ belong to different families and see one case each."""
+    from portal import access
+    from portal.accounts.models import User
+
+    for email, child in [("parent@example.org", "Alfie"), ("parent2@example.org", "Maya")]:
+        user = db.session.query(User).filter_by(email=email).one()
+        cases = db.session.scalars(access.visible_cases(user)).all()
+        assert [c.child.first_name for c in cases] == [child]
