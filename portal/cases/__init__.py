@@ -1,0 +1,1 @@
+"""Children, cases, who may see them (grants), the timeline and audit events."""

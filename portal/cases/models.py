@@ -1,0 +1,356 @@
+"""Children, their EHC cases, the grants that give people access, and the event record."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Organisation, User
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.pathway import TransferKind
+
+
+def new_public_id() -> str:
+    """An opaque, unguessable id for URLs (case numbers are guessable, so never used in URLs)."""
+    return secrets.token_urlsafe(12)
+
+
+class Relationship(StrEnum):
+    """How a person on a case relates to the child."""
+
+    YOUNG_PERSON = "young_person"
+    PARENT_CARER = "parent_carer"
+    SCHOOL = "school"
+    EDUCATIONAL_PSYCHOLOGIST = "educational_psychologist"
+    HEALTH = "health"
+    SOCIAL_CARE = "social_care"
+    OTHER_PROFESSIONAL = "other_professional"
+    COUNCIL = "council"
+
+    @property
+    def label(self) -> str:
+        return {
+            "young_person": "The young person",
+            "parent_carer": "Parent or carer",
+            "school": "School or setting",
+            "educational_psychologist": "Educational psychologist",
+            "health": "Health",
+            "social_care": "Social care",
+            "other_professional": "Other professional",
+            "council": "Council",
+        }[self.value]
+
+    @property
+    def is_family(self) -> bool:
+        return self in (Relationship.YOUNG_PERSON, Relationship.PARENT_CARER)
+
+
+class Child(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date]
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    school: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Case(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    case_officer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    request_received_on: Mapped[date]
+    requested_by: Mapped[str | None] = mapped_column(String(40))
+    stage: Mapped[str] = mapped_column(String(30), default="request", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    child: Mapped[Child] = relationship(lazy="joined")
+    team: Mapped[Organisation] = relationship(foreign_keys=[team_id])
+    case_officer: Mapped[User | None] = relationship(foreign_keys=[case_officer_id])
+    grants: Mapped[list[CaseGrant]] = relationship(
+        back_populates="case", order_by="CaseGrant.granted_at"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference}>"
+
+
+class CaseGrant(db.Model):
+    """Access to one case for one person. Ends when `revoked_at` is set; never deleted."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    relationship_to_child: Mapped[Relationship] = mapped_column(String(40))
+    can_view_documents: Mapped[bool] = mapped_column(default=True)
+    can_add_documents: Mapped[bool] = mapped_column(default=False)
+    can_post_updates: Mapped[bool] = mapped_column(default=False)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    case: Mapped[Case] = relationship(back_populates="grants")
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def relationship_enum(self) -> Relationship:
+        return Relationship(self.relationship_to_child)
+
+
+class Visibility(StrEnum):
+    """Who may see an event or update on the case timeline."""
+
+    EVERYONE = "everyone"  # everyone on the case, the family included
+    PROFESSIONALS = "professionals"  # schools, professionals and the council
+    COUNCIL = "council"  # council staff only
+    AUDIT = "audit"  # the audit trail only, never on a timeline
+
+
+class Event(db.Model):
+    """Something that happened: the case timeline and the audit trail in one record."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[int | None]
+    visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.AUDIT)
+    summary: Mapped[str | None] = mapped_column(String(500))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+# --- The dated facts of a case (what the statutory deadlines are counted from) -----------------
+#
+# Single milestones live in one row per case (`CaseMilestones`) rather than as more columns on
+# `Case`: the case row stays small for lists, the facts are in one typed place, and a case with
+# no milestones yet simply has no row. Things that happen many times get a table each
+# (advice requests, school consultations, reviews, exceptions).
+
+
+class AssessmentOutcome(StrEnum):
+    """The answer to "will the council carry out a needs assessment?"."""
+
+    YES = "yes"
+    NO = "no"
+
+
+class RequestedBy(StrEnum):
+    """Who asked the council for an assessment (stored in `Case.requested_by`)."""
+
+    PARENT = "parent"
+    YOUNG_PERSON = "young_person"
+    SCHOOL = "school"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "parent": "A parent or carer",
+            "young_person": "The young person",
+            "school": "The school or setting",
+            "other": "Someone else (for example a doctor or health visitor)",
+        }[self.value]
+
+
+class CaseMilestones(db.Model):
+    """The one-off dated facts of a case: decisions, letters, the draft and final plan.
+
+    Every date is the date on the letter or the day the thing was sent, as the law counts it.
+    """
+
+    __tablename__ = "case_milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
+    # The letter saying yes or no to an assessment.
+    assessment_decided_on: Mapped[date | None]
+    assessment_outcome: Mapped[AssessmentOutcome | None] = mapped_column(String(10))
+    # Advice gathering finished: the case moved on to deciding about a plan.
+    assessment_finished_on: Mapped[date | None]
+    # The letter saying there will be no plan.
+    not_issuing_notified_on: Mapped[date | None]
+    draft_sent_on: Mapped[date | None]
+    family_comments_on: Mapped[date | None]
+    # The school or college the family asked for, in their words.
+    school_preference: Mapped[str | None] = mapped_column(String(200))
+    final_issued_on: Mapped[date | None]
+    # The council's chosen review interval while the child is under 5 (3 to 6 months).
+    under_five_interval_months: Mapped[int] = mapped_column(default=6)
+    phase_transfer_year: Mapped[int | None]
+    phase_transfer_kind: Mapped[TransferKind] = mapped_column(
+        String(20), default=TransferKind.SCHOOL
+    )
+    # An amended plan naming the new school or college was issued.
+    phase_transfer_named_on: Mapped[date | None]
+    # The letter saying the plan will end.
+    ceased_on: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+
+class AdviceKind(StrEnum):
+    """The kinds of advice a needs assessment gathers (SEND Regulations 2014, reg 6)."""
+
+    EDUCATIONAL = "educational"
+    PSYCHOLOGICAL = "psychological"
+    HEALTH = "health"
+    SOCIAL_CARE = "social_care"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "educational": "Educational advice (school or setting)",
+            "psychological": "Psychological advice",
+            "health": "Health advice",
+            "social_care": "Social care advice",
+            "other": "Other advice",
+        }[self.value]
+
+
+class AdviceRequest(db.Model):
+    """A request for advice sent to one person on the case or to a named service.
+
+    Due 6 weeks after it was sent; the due date is always worked out by `portal.pathway`, never
+    stored, so a corrected date can never leave a stale deadline behind.
+    """
+
+    __tablename__ = "advice_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    kind: Mapped[AdviceKind] = mapped_column(String(20))
+    # Either a person with a grant on the case, or a service named in words.
+    adviser_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    service_name: Mapped[str | None] = mapped_column(String(200))
+    sent_on: Mapped[date]
+    received_on: Mapped[date | None]
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    adviser: Mapped[User | None] = relationship(foreign_keys=[adviser_id], lazy="joined")
+
+    @property
+    def from_whom(self) -> str:
+        """Who was asked, in words for a deadline label ("Advice from Dr Ruth Patel")."""
+        if self.adviser is not None:
+            return self.adviser.name
+        return self.service_name or "someone asked"
+
+    @property
+    def kind_enum(self) -> AdviceKind:
+        return AdviceKind(self.kind)
+
+
+class SchoolConsultation(db.Model):
+    """A school or college the family named, asked whether it can meet the child's needs."""
+
+    __tablename__ = "school_consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    school_name: Mapped[str] = mapped_column(String(200))
+    consulted_on: Mapped[date]
+    replied_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+
+class ReviewDecision(StrEnum):
+    """What the council decides after a review meeting (reg 20)."""
+
+    KEEP = "keep"
+    AMEND = "amend"
+    CEASE = "cease"
+
+    @property
+    def label(self) -> str:
+        return {
+            "keep": "Keep the plan as it is",
+            "amend": "Change (amend) the plan",
+            "cease": "End (cease) the plan",
+        }[self.value]
+
+
+class Review(db.Model):
+    """One review of a plan: the meeting, the report, the decision and any amendments.
+
+    A meeting whose date has come is treated as held, so the report and decision deadlines
+    appear the day after it without anyone having to say so.
+    """
+
+    __tablename__ = "review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    meeting_on: Mapped[date]
+    invitations_sent_on: Mapped[date | None]
+    report_sent_on: Mapped[date | None]
+    decision: Mapped[ReviewDecision | None] = mapped_column(String(10))
+    decided_on: Mapped[date | None]
+    amendments_sent_on: Mapped[date | None]
+    amendment_comments_on: Mapped[date | None]
+    amended_plan_issued_on: Mapped[date | None]
+    scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+
+    @property
+    def decision_enum(self) -> ReviewDecision | None:
+        return ReviewDecision(self.decision) if self.decision else None
+
+
+class DeadlineException(db.Model):
+    """A lawful reason a time limit need not be met, recorded by the case officer.
+
+    `deadline_key` is a `pathway.Deadline.key` ("final_plan", "advice:17"); `reason` is a
+    `pathway.ExceptionReason` value (staff shortages are not one). One per deadline.
+    """
+
+    __tablename__ = "deadline_exception"
+    __table_args__ = (UniqueConstraint("case_id", "deadline_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    deadline_key: Mapped[str] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(String(40))
+    applies_from: Mapped[date]
+    explanation: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    recorded_by: Mapped[User | None] = relationship()

@@ -1,0 +1,108 @@
+"""The case timeline: what happened on a case, newest first, as the reader may see it.
+
+One query reads a page of events and, for update events, the update itself. Which events a
+person sees is decided by `access.visibilities_for(user, case)` inside that query, so a
+"professionals only" update or a council note never reaches someone who may not see it, and
+audit events (every view of a case, for example) are never on a timeline at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+from sqlalchemy import and_, or_, select
+
+from portal import access
+from portal.accounts.models import User
+from portal.cases.models import Case, Event, Visibility
+from portal.cases.updates import Update
+from portal.content.rendering import render_markdown_block
+from portal.extensions import db
+
+#: Entries on the case page; older ones are one "Show older entries" link away.
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the timeline: the event and, for an update, its sanitised text."""
+
+    event: Event
+    update: Update | None = None
+
+    @property
+    def title(self) -> str:
+        return self.event.summary or self.event.action.replace(".", " ").capitalize()
+
+    @property
+    def body(self) -> Markup | None:
+        """The update's text as safe HTML, through the one Markdown renderer."""
+        return render_markdown_block(self.update.body) if self.update is not None else None
+
+    @property
+    def restricted_to(self) -> str | None:
+        """Words for a restricted entry ("Professionals only"), shown to those who may see it."""
+        return {
+            Visibility.PROFESSIONALS: "Professionals only",
+            Visibility.COUNCIL: "Council only",
+        }.get(Visibility(self.event.visibility))
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """A page of entries, newest first; `older_than` is the cursor for the next page, if any."""
+
+    entries: list[TimelineEntry]
+    older_than: int | None
+
+
+def timeline_for(
+    user: User, case: Case, *, before: int | None = None, limit: int = PAGE_SIZE
+) -> TimelinePage:
+    """The entries of `case` that `user` may see, newest first, in one query.
+
+    `before` is the id of the last entry already shown: the page then starts with the entry
+    after it. The caller must already know the person may view the case.
+    """
+    visibilities = access.visibilities_for(user, case)
+    query = (
+        select(Event, Update)
+        .outerjoin(
+            Update,
+            and_(
+                Event.subject_type == Update.__name__,
+                Update.id == Event.subject_id,
+                # The update's own visibility is checked too: a mismatch can only hide it.
+                Update.visibility.in_(visibilities),
+            ),
+        )
+        .where(
+            Event.case_id == case.id,
+            Event.visibility.in_(visibilities),
+            Event.visibility != Visibility.AUDIT,
+        )
+        .order_by(Event.occurred_at.desc(), Event.id.desc())
+        .limit(limit + 1)  # one more than shown tells us whether there are older entries
+    )
+    if before is not None:
+        cursor_at = (
+            select(Event.occurred_at)
+            .where(Event.id == before, Event.case_id == case.id)
+            .scalar_subquery()
+        )
+        query = query.where(
+            or_(
+                Event.occurred_at < cursor_at,
+                and_(Event.occurred_at == cursor_at, Event.id < before),
+            )
+        )
+    rows = db.session.execute(query).all()
+    entries = [
+        TimelineEntry(event, update)
+        for event, update in rows[:limit]
+        # An update event whose update is hidden is not shown with an empty body.
+        if event.subject_type != Update.__name__ or update is not None
+    ]
+    older_than = rows[limit - 1][0].id if len(rows) > limit else None
+    return TimelinePage(entries, older_than)

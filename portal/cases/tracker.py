@@ -1,0 +1,336 @@
+"""What a case looks like to the person reading it: the read side of the case tracker.
+
+Pure functions over a case, its facts (`portal.cases.facts`) and the rules (`portal.pathway`):
+whose words to use (the audience), the one deadline to show for a case, the "Where we are"
+panel, the visual pathway with dates, who to contact and who can see the case. No writes here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+
+from portal import pathway
+from portal.accounts.models import Role, User
+from portal.cases.facts import CaseRecord
+from portal.cases.models import Case, CaseGrant
+from portal.pathway import Audience, Deadline, Stage, Status, StepState
+
+_AUDIENCES = {
+    Role.YOUNG_PERSON: Audience.YOUNG_PERSON,
+    Role.PARENT: Audience.PARENT,
+    Role.SCHOOL: Audience.SCHOOL,
+    Role.PROFESSIONAL: Audience.PROFESSIONAL,
+    Role.CASE_OFFICER: Audience.CASE_OFFICER,
+}
+
+
+def audience_for(user: User) -> Audience:
+    """Whose words a person reads. Anyone else with a grant (an admin, say) reads the
+    professional wording."""
+    return _AUDIENCES.get(Role(user.role), Audience.PROFESSIONAL)
+
+
+def content_text(text: pathway.ContentText) -> str:
+    """The wording for a pathway content key.
+
+    The built-in default until content editors can publish their own wording for the key.
+    """
+    return text.default
+
+
+# --- One deadline per case, with its status in words ------------------------------------------
+
+#: CSS modifier for each status. Always shown beside the status in words, never alone.
+_STATUS_CLASSES = {
+    Status.LATE: "portal-deadline--late",
+    Status.MET_LATE: "portal-deadline--late",
+    Status.DUE_SOON: "portal-deadline--due-soon",
+    Status.DUE: "portal-deadline--on-time",
+    Status.MET_ON_TIME: "portal-deadline--on-time",
+}
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    """A deadline as a page shows it: what, when, how far away, and its status in words."""
+
+    deadline: Deadline
+    status: Status
+    phrase: str  # "in 5 days", "3 days late", "done on time"...
+
+    @property
+    def label(self) -> str:
+        return self.deadline.label
+
+    @property
+    def due(self) -> date:
+        return self.deadline.due
+
+    @property
+    def status_label(self) -> str:
+        return pathway.status_label(self.status)
+
+    @property
+    def status_class(self) -> str:
+        return _STATUS_CLASSES.get(self.status, "")
+
+    @property
+    def exception_label(self) -> str | None:
+        if self.deadline.exception is None or self.deadline.is_family_window:
+            return None
+        return pathway.exception_label(self.deadline.exception)
+
+    @property
+    def is_late(self) -> bool:
+        return self.status is Status.LATE
+
+    @property
+    def is_due_soon(self) -> bool:
+        return self.status is Status.DUE_SOON
+
+
+def deadline_view(deadline: Deadline, today: date) -> DeadlineView:
+    return DeadlineView(
+        deadline, pathway.deadline_status(deadline, today), pathway.deadline_phrase(deadline, today)
+    )
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of a caseload: the case, its facts and the next thing due."""
+
+    case: Case
+    facts: pathway.CaseFacts
+    next: DeadlineView | None
+
+    @property
+    def next_due(self) -> date | None:
+        return self.next.due if self.next else None
+
+    def stage_label(self, audience: Audience | str) -> str:
+        return pathway.stage_label(self.case.stage, audience)
+
+
+def summarise(case: Case, facts: pathway.CaseFacts, today: date) -> CaseSummary:
+    """The case with the single deadline the tracker shows for its current stage."""
+    upcoming = pathway.next_deadline(facts, today)
+    return CaseSummary(case, facts, deadline_view(upcoming, today) if upcoming else None)
+
+
+# --- The case page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who to contact about a case: the case officer, or the council's team if none yet."""
+
+    name: str
+    phone: str | None
+    email: str
+    is_case_officer: bool
+
+
+def contact_for(case: Case) -> Contact:
+    officer = case.case_officer
+    if officer is not None and officer.active:
+        return Contact(officer.name, officer.phone, officer.email, True)
+    config = current_app.config
+    return Contact(
+        f"The {config['COUNCIL_NAME']} special educational needs team",
+        config["COUNCIL_CONTACT_PHONE"],
+        config["COUNCIL_CONTACT_EMAIL"],
+        False,
+    )
+
+
+def _letter_for_no(record: CaseRecord) -> date | None:
+    """The date of the letter with a "no" decision (not assessing, not issuing, ending the plan)."""
+    m = record.milestones
+    if m is None:
+        return None
+    return {
+        Stage.NOT_ASSESSING: m.assessment_decided_on,
+        Stage.NOT_ISSUING: m.not_issuing_notified_on,
+        Stage.CEASED: m.ceased_on,
+    }.get(Stage(record.case.stage))
+
+
+@dataclass(frozen=True)
+class RightToAppeal:
+    """The right to mediation and appeal after a "no" decision, and its last day if the letter's
+    date is known."""
+
+    letter_on: date | None
+    last_day: date | None
+    status: Status | None
+
+
+def right_to_appeal(record: CaseRecord, today: date) -> RightToAppeal | None:
+    """For a closed "no" outcome: the family's right to mediation and appeal (2 months from the
+    letter, or 1 month from a mediation certificate, whichever is later). None otherwise."""
+    stage = Stage(record.case.stage)
+    if stage not in pathway.APPEALABLE_STAGES:
+        return None
+    letter_on = _letter_for_no(record)
+    if letter_on is None:
+        return RightToAppeal(None, None, None)
+    last_day = pathway.appeal_deadline(letter_on)
+    status = pathway.deadline_status(
+        Deadline("appeal", pathway.DeadlineKind.APPEAL, "", last_day), today
+    )
+    return RightToAppeal(letter_on, last_day, status)
+
+
+@dataclass(frozen=True)
+class WhereWeAre:
+    """The panel at the top of a case page: where, what next and by when, what to do, who to
+    contact."""
+
+    stage: Stage
+    stage_label: str
+    next_text: str
+    todo_text: str
+    next: DeadlineView | None
+    contact: Contact
+    appeal: RightToAppeal | None
+
+
+def where_we_are(record: CaseRecord, facts: pathway.CaseFacts, user: User, today: date):
+    audience = audience_for(user)
+    stage = Stage(record.case.stage)
+    upcoming = pathway.next_deadline(facts, today)
+    return WhereWeAre(
+        stage=stage,
+        stage_label=pathway.stage_label(stage, audience),
+        next_text=content_text(pathway.next_step_text(stage, audience)),
+        todo_text=content_text(pathway.todo_text(stage, audience)),
+        next=deadline_view(upcoming, today) if upcoming else None,
+        contact=contact_for(record.case),
+        appeal=right_to_appeal(record, today),
+    )
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step of the visual pathway with a short dated phrase where a date is known."""
+
+    step: pathway.PathwayStep
+    date_phrase: str | None = None
+    general: bool = False  # the public pathway: no case, so the step number instead of a state
+
+    @property
+    def state_label(self) -> str:
+        if self.general:
+            return f"Step {self.step.number} of {len(pathway.MAIN_STAGES)}"
+        return pathway.step_state_label(self.step.state)
+
+    @property
+    def css_state(self) -> str:
+        return self.step.state.value.replace("_", "-")
+
+
+def _dated(words: str, when: date | None) -> str | None:
+    return f"{words} {pathway.format_long_date(when)}" if when else None
+
+
+#: How long each step can take, for the general pathway on the public page.
+_GENERAL_TIMING: dict[Stage, str] = {
+    Stage.REQUEST: "The council decides by week 6",
+    Stage.ASSESSMENT: "Each person asked has 6 weeks to give advice",
+    Stage.DECISION: "If there will be no plan, you hear by week 16",
+    Stage.DRAFT: "You have 15 days to comment",
+    Stage.FINAL: "The final plan is due by week 20",
+    Stage.REVIEW: "At least once a year",
+}
+
+
+def general_pathway(audience: Audience | str = Audience.PARENT) -> list[StepView]:
+    """The pathway for no case in particular (the public "The EHC pathway" page)."""
+    return [
+        StepView(step, _GENERAL_TIMING.get(step.stage), general=True)
+        for step in pathway.pathway_steps(None, audience)
+    ]
+
+
+def pathway_for(
+    record: CaseRecord, facts: pathway.CaseFacts, audience: Audience | str
+) -> list[StepView]:
+    """This case's visual pathway, each step with its state in words and the date it happened
+    (done, now) or is due by (to come), where known."""
+    m = record.milestones
+    received = facts.request_received_on
+    happened: dict[Stage, str | None] = {
+        Stage.REQUEST: _dated("Received", received),
+        Stage.ASSESSMENT: _dated("Started", m.assessment_decided_on if m else None),
+        Stage.DECISION: _dated("Started", m.assessment_finished_on if m else None),
+        Stage.DRAFT: _dated("Sent", facts.draft_sent_on),
+        Stage.FINAL: _dated("Issued", facts.final_issued_on),
+        Stage.REVIEW: _dated("Last review", facts.last_review_on),
+        Stage.CEASED: _dated("Ended", facts.ceased_on),
+    }
+    due_by: dict[Stage, date] = {
+        Stage.ASSESSMENT: pathway.assessment_decision_due(received),
+        Stage.FINAL: pathway.final_plan_due(received),
+    }
+    steps = []
+    for step in pathway.pathway_steps(facts.stage, audience):
+        if step.state in (StepState.DONE, StepState.NOW):
+            phrase = happened.get(step.stage)
+        elif step.state is StepState.TO_COME and step.stage in due_by:
+            phrase = _dated("Due by", due_by[step.stage])
+        else:
+            phrase = None
+        steps.append(StepView(step, phrase))
+    return steps
+
+
+@dataclass(frozen=True)
+class PersonOnCase:
+    """A line of "Who can see this case": who, how they relate to the child, what they may do."""
+
+    name: str
+    relationship: str
+    organisation: str | None
+    may: list[str]
+
+
+def people_on_case(case: Case, grants: Sequence[CaseGrant]) -> list[PersonOnCase]:
+    """Everyone holding a live grant, and the case officer, with what each may do in words."""
+    people = []
+    if case.case_officer is not None:
+        people.append(
+            PersonOnCase(
+                case.case_officer.name,
+                "Case officer",
+                # The council's name, not the team's (team names are full of acronyms).
+                current_app.config["COUNCIL_NAME"],
+                ["runs the case", "can see documents", "can add documents", "can post updates"],
+            )
+        )
+    for grant in grants:
+        may = ["can see the case"]
+        if grant.can_view_documents:
+            may.append("can see documents")
+        if grant.can_add_documents:
+            may.append("can add documents")
+        if grant.can_post_updates:
+            may.append("can post updates")
+        organisation = grant.user.organisation
+        people.append(
+            PersonOnCase(
+                grant.user.name,
+                grant.relationship_enum.label,
+                organisation.name if organisation is not None else None,
+                may,
+            )
+        )
+    return people
+
+
+def case_deadline_table(facts: pathway.CaseFacts, today: date) -> list[DeadlineView]:
+    """Every deadline of the case at its stage, with its status (for the case officer)."""
+    return [deadline_view(d, today) for d in pathway.case_deadlines(facts)]

@@ -1,0 +1,184 @@
+"""Home pages for each role, the case page, its timeline and updates, and the team dashboard.
+
+Views are thin: they read the request, ask the read modules (`tracker`, `caseload`, `timeline`,
+`dashboard`) or call one service, and render. Who may use each view is declared by its access
+decorator; nothing here checks permissions itself.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import access, clock
+from portal.accounts.models import Role
+from portal.cases import services, tracker, updates
+from portal.cases.caseload import CaseloadFilterForm, caseload_for, my_tasks
+from portal.cases.dashboard import team_dashboard
+from portal.cases.facts import facts_for_cases, record_for
+from portal.cases.models import Case, CaseGrant
+from portal.cases.sections import sections_for
+from portal.cases.timeline import timeline_for
+from portal.cases.updates import UpdateForm, UpdateRefused
+from portal.extensions import db
+from portal.rendering import render_page, wants_fragment
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.get("/home")
+@access.signed_in
+def home():
+    """Each role lands on its own home page: families their case(s), everyone else a caseload."""
+    role = Role(current_user.role)
+    if role is Role.ADMIN:
+        return redirect(url_for("accounts.people"))
+    if role is Role.CONTENT_EDITOR:
+        return redirect(url_for("content.page_list"))
+    if role.is_family:
+        return _family_home()
+    return _caseload()
+
+
+def _family_home():
+    today = clock.today()
+    cases = db.session.scalars(
+        access.visible_cases(current_user).order_by(Case.request_received_on.desc())
+    ).all()
+    facts = facts_for_cases(cases, today)
+    summaries = [tracker.summarise(case, facts[case.id], today) for case in cases]
+    return render_template(
+        "cases/family_home.html",
+        summaries=summaries,
+        audience=tracker.audience_for(current_user),
+    )
+
+
+def _caseload_url(form: CaseloadFilterForm, **changes) -> str:
+    """The caseload's URL with the current filters (empty ones left out) and `changes`."""
+    values = {name: form.value(name) for name in ("q", "stage", "due", "final")}
+    if form.value("sort") != form.sort.default:
+        values["sort"] = form.value("sort")
+    values.update(changes)
+    return url_for("cases.home", **{k: v for k, v in values.items() if v not in ("", None, 1)})
+
+
+def _caseload():
+    audience = tracker.audience_for(current_user)
+    form = CaseloadFilterForm(formdata=request.args, audience=audience)
+    today = clock.today()
+    result = caseload_for(current_user, form, today, request.args.get("page", 1, type=int))
+    # The htmx answer is only the results: the tasks are not part of it.
+    tasks = [] if wants_fragment() else my_tasks(current_user, today)
+    return render_page(
+        "cases/caseload.html",
+        fragment="cases/partials/caseload_results.html",
+        form=form,
+        result=result,
+        tasks=tasks,
+        audience=audience,
+        page_url=lambda number: _caseload_url(form, page=number),
+        clear_url=url_for("cases.home"),
+    )
+
+
+@bp.get("/cases/<public_id:case_id>")
+@access.load(Case, "case_id", access.Action.VIEW)
+def case_page():
+    """The case: where it is, what happens next and by when, who to contact, the pathway, the
+    timeline and who can see it. Every view is recorded."""
+    case = g.case
+    today = clock.today()
+    record = record_for(case)
+    facts = record.facts(today)
+    audience = tracker.audience_for(current_user)
+    grants = db.session.scalars(
+        select(CaseGrant)
+        .where(CaseGrant.case_id == case.id, CaseGrant.revoked_at.is_(None))
+        .order_by(CaseGrant.granted_at)
+    ).all()
+    can_post = access.can(current_user, access.Action.POST_UPDATES, case)
+    page = render_template(
+        "cases/case.html",
+        case=case,
+        audience=audience,
+        where=tracker.where_we_are(record, facts, current_user, today),
+        steps=tracker.pathway_for(record, facts, audience),
+        deadlines=(
+            tracker.case_deadline_table(facts, today)
+            if access.is_team_case_officer(current_user, case)
+            else []
+        ),
+        grants=grants,
+        people=tracker.people_on_case(case, grants),
+        timeline=timeline_for(current_user, case),
+        update_form=UpdateForm(poster=current_user) if can_post else None,
+        sections=sections_for(case, current_user),
+    )
+    # Recorded once the page is ready: the commit would otherwise make every object loaded so
+    # far stale, and reading them again costs a query each.
+    services.record_view(current_user, case)
+    return page
+
+
+@bp.get("/cases/<public_id:case_id>/timeline")
+@access.load(Case, "case_id", access.Action.VIEW)
+def case_timeline():
+    """Older entries of the timeline (the "Show older entries" link): a page of its own, or
+    just the entries for htmx to add below the ones already shown."""
+    case = g.case
+    timeline = timeline_for(current_user, case, before=request.args.get("before", type=int))
+    response = render_page(
+        "cases/timeline.html",
+        fragment="cases/partials/timeline_entries.html",
+        case=case,
+        timeline=timeline,
+        focus_first=True,
+        older=True,
+    )
+    services.record_view(current_user, case)
+    return response
+
+
+@bp.route("/cases/<public_id:case_id>/updates/new", methods=["GET", "POST"])
+@access.load(Case, "case_id", access.Action.POST_UPDATES)
+def post_update():
+    """Post a short update on the case. Without JavaScript: a form page, then back to the case.
+    With htmx: the case history region comes back with the new update at the top (or with the
+    form's errors)."""
+    case = g.case
+    form = UpdateForm(poster=current_user)
+    posted = False
+    if form.validate_on_submit():
+        visibility = form.visibility.data if form.visibility is not None else "everyone"
+        try:
+            updates.post_update(current_user, case, form.body.data, visibility)
+        except UpdateRefused as refused:
+            form.body.errors = [*form.body.errors, refused.reason]
+        else:
+            if not wants_fragment():
+                flash("Your update was posted", "success")
+                return redirect(
+                    url_for("cases.case_page", case_id=case.public_id, _anchor="case-history"), 303
+                )
+            posted = True
+            form = UpdateForm(formdata=None, poster=current_user)
+    if wants_fragment():
+        return render_page(
+            "cases/partials/timeline.html",
+            case=case,
+            timeline=timeline_for(current_user, case),
+            update_form=form,
+            posted=posted,
+        )
+    return render_template("cases/new_update.html", case=case, form=form, update_form=form)
+
+
+@bp.get("/dashboard")
+@access.role_required(Role.CASE_OFFICER)
+def dashboard():
+    """The team's numbers: by stage, late, due this week, final plans within 20 weeks."""
+    return render_template(
+        "cases/dashboard.html", dashboard=team_dashboard(current_user, clock.today())
+    )
