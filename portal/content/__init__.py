@@ -1,0 +1,1 @@
+"""Content pages: files in `content/`, the one Markdown renderer, and the plain-language check."""

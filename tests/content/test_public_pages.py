@@ -1,0 +1,137 @@
+"""Published content where people read it: the public pages (no sign-in) and the words about
+the case's stage on the case page."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.content import services
+from portal.content.services import page_by_slug
+
+PUBLIC = [
+    ("pages.pledge", {}, "Our pledge to you"),
+    ("pages.pathway", {}, "The EHC plan steps"),
+    ("pages.help_index", {}, "Help"),
+    ("pages.help_page", {"slug": "what-the-words-mean"}, None),
+    ("pages.help_page", {"slug": "if-you-disagree"}, None),
+    ("pages.help_page", {"slug": "who-can-see-my-information"}, None),
+    ("pages.accessibility", {}, None),
+    ("pages.privacy", {}, None),
+]
+
+
+@pytest.mark.parametrize(("endpoint", "values", "heading"), PUBLIC)
+def test_public_pages_render_for_anyone(client_request, content, endpoint, values, heading):
+    """Signed out, every public page shows its published words, linked from the footer."""
+    page = client_request.get(endpoint, **values)
+    if heading:
+        assert page.h1 == heading
+    footer = {a.get_text(): a["href"] for a in page.html.select(".govuk-footer a")}
+    assert footer["The pledge"] == "/pledge" and footer["Privacy notice"] == "/privacy"
+    if endpoint != "pages.help_index":
+        assert page.html.select_one(".portal-prose[hx-disable] p")
+
+
+def test_help_lists_the_published_help_pages(client_request, content, editor):
+    """The help index links each help page; an unpublished one disappears from it."""
+    titles = client_request.get("pages.help_index").texts("main li a")
+    assert "What the words mean" in " ".join(titles)
+    services.unpublish_page(editor, page_by_slug("what-the-words-mean"))
+    titles = client_request.get("pages.help_index").texts("main li a")
+    assert "What the words mean" not in " ".join(titles)
+    client_request.get("pages.help_page", slug="what-the-words-mean", expected_status=404)
+
+
+def test_only_help_pages_are_served_under_help(client_request, content):
+    """/help/<slug> serves help pages, not any content page (pathway texts are not help)."""
+    client_request.get("pages.help_page", slug="pathway-request-families", expected_status=404)
+    client_request.get("pages.help_page", slug="no-such-page", expected_status=404)
+
+
+def test_without_content_the_public_pages_are_404_not_500(client_request):
+    """A database with no content yet answers "not found", never an error."""
+    client_request.get("pages.pledge", expected_status=404)
+    assert client_request.get("pages.help_index").h1 == "Help"
+
+
+# --- The stage text on the case page -----------------------------------------------------------
+
+
+def _stage_text(client_request, person, case):
+    client_request.sign_in_as(person)
+    page = client_request.get("cases.case_page", case_id=case.public_id)
+    return page.text("[aria-labelledby=stage-text-heading]")
+
+
+def test_each_reader_sees_the_stage_text_for_their_audience(
+    client_request, content, parent, young_person, senco, case_officer, family_case
+):
+    """Parent, young person and professionals each read the published words written for them
+    about the case's stage."""
+
+    def first_words(slug):
+        return services.current_revision(page_by_slug(slug)).title
+
+    assert first_words("pathway-request-families") in _stage_text(
+        client_request, parent, family_case
+    )
+    assert first_words("pathway-request-young-people") in _stage_text(
+        client_request, young_person, family_case
+    )
+    for professional in (senco, case_officer):
+        assert first_words("pathway-request-professionals") in _stage_text(
+            client_request, professional, family_case
+        )
+
+
+def test_an_editor_publishes_and_the_parent_sees_the_new_words(
+    client_request, new_client, content, editor, parent, family_case
+):
+    """The demo journey: the editor changes the families' text for this stage, previews it,
+    saves it (the parent does not see it yet), publishes it, and the parent sees it."""
+    parent_client = new_client()
+    slug = "pathway-request-families"
+    assert "We looked again at this step" not in _stage_text(parent_client, parent, family_case)
+
+    client_request.sign_in_as(editor)
+    form = client_request.get("content.edit_page", slug=slug).html.select_one(
+        "form[action$='/edit']"
+    )
+    data = {
+        "title": form.select_one("#title")["value"],
+        "summary": form.select_one("#summary")["value"],
+        "body": "We looked again at this step. The council will write to you soon.",
+        "based_on": form.select_one("input[name=based_on]")["value"],
+    }
+    preview = client_request.post(
+        "content.preview_page", data, url_values={"slug": slug}, htmx=True, expected_status=200
+    )
+    assert "We looked again at this step" in preview.text(".portal-prose")
+    client_request.post("content.edit_page", data, url_values={"slug": slug})
+    assert "We looked again at this step" not in _stage_text(parent_client, parent, family_case)
+
+    client_request.post("content.publish_page", {"revision": 2}, url_values={"slug": slug})
+    words = _stage_text(parent_client, parent, family_case)
+    assert "We looked again at this step. The council will write to you soon." in words
+
+
+def test_the_stage_text_sits_in_an_hx_disable_container_with_demoted_headings(
+    client_request, content, parent, family_case
+):
+    """Content on the case page cannot trigger htmx, and its headings sit under the section's."""
+    client_request.sign_in_as(parent)
+    page = client_request.get("cases.case_page", case_id=family_case.public_id)
+    prose = page.html.select_one("[aria-labelledby=stage-text-heading] .portal-prose")
+    assert prose.has_attr("hx-disable")
+    assert prose.select("h2") == []
+    assert prose.select("h3")
+
+
+def test_no_published_stage_text_means_no_section(
+    client_request, content, editor, parent, family_case
+):
+    """If the editors unpublish the stage text, the case page simply leaves the section out."""
+    services.unpublish_page(editor, page_by_slug("pathway-request-families"))
+    client_request.sign_in_as(parent)
+    page = client_request.get("cases.case_page", case_id=family_case.public_id)
+    assert page.html.select_one("#stage-text-heading") is None
