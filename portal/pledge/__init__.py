@@ -1,0 +1,1 @@
+"""The pledge: professionals on a case promise to follow it, and the family sees who has."""
