@@ -1,0 +1,102 @@
+"""Forms for adding documents, new versions, and removing a document."""
+
+from __future__ import annotations
+
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from portal.documents.filetypes import ACCEPT_ATTRIBUTE
+from portal.documents.models import Category, Restriction
+from portal.forms import BaseForm
+
+#: How many files one upload may hold (each becomes a document).
+MAX_FILES = 10
+
+
+def chosen_files(field) -> list:
+    """The files actually chosen: browsers send an empty part when none was."""
+    return [f for f in (field.data or []) if getattr(f, "filename", None)]
+
+
+class UploadForm(BaseForm):
+    """Add one or several documents. `restriction` is left out when the person has no choice
+    (a family member's documents are for everyone on the case)."""
+
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired("Enter a title for the document"),
+            Length(max=200, message="The title must be 200 characters or fewer"),
+        ],
+        description="For example, “Speech and language report, March”.",
+    )
+    category = RadioField("What kind of document is it?", validate_choice=False)
+    restriction = RadioField("Who can see it?", validate_choice=False)
+    files = MultipleFileField("Upload files", render_kw={"accept": ACCEPT_ATTRIBUTE})
+
+    def __init__(
+        self,
+        *args,
+        categories: list[Category],
+        restrictions: list[Restriction],
+        max_mb: int,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = [SelectChoice(c.value, c.label) for c in categories]
+        self.files.description = (
+            f"PDF, Word, OpenDocument, RTF, text, JPEG or PNG. You can choose up to {MAX_FILES} "
+            f"files. Together they must be smaller than {max_mb} MB."
+        )
+        if len(restrictions) > 1:
+            self.restriction.choices = [SelectChoice(r.value, r.label) for r in restrictions]
+            self.restriction_hints = {r.value: r.hint for r in restrictions}
+        else:
+            del self.restriction
+
+    def validate_category(self, field) -> None:
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose what kind of document it is")
+
+    def validate_restriction(self, field) -> None:
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose who can see the document")
+
+    def validate_files(self, field) -> None:
+        files = chosen_files(field)
+        if not files:
+            raise ValidationError("Select a file to upload")
+        if len(files) > MAX_FILES:
+            raise ValidationError(f"Select {MAX_FILES} files or fewer")
+
+    @property
+    def chosen_restriction(self) -> str:
+        return self.restriction.data if "restriction" in self else Restriction.EVERYONE.value
+
+
+class NewVersionForm(BaseForm):
+    file = FileField("Upload the new version", render_kw={"accept": ACCEPT_ATTRIBUTE})
+
+    def __init__(self, *args, max_mb: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.file.description = (
+            f"PDF, Word, OpenDocument, RTF, text, JPEG or PNG, smaller than {max_mb} MB. "
+            "The older versions are kept."
+        )
+
+    def validate_file(self, field) -> None:
+        if not getattr(field.data, "filename", None):
+            raise ValidationError("Select a file to upload")
+
+
+class RemoveDocumentForm(BaseForm):
+    reason = TextAreaField(
+        "Why are you removing it?",
+        validators=[
+            DataRequired("Enter why you are removing the document"),
+            Length(max=500, message="The reason must be 500 characters or fewer"),
+        ],
+        description="For example, “Uploaded to the wrong case” or “Replaced by a newer report”.",
+    )

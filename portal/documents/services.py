@@ -1,0 +1,342 @@
+"""Write operations on documents, and the queries their pages share.
+
+Every write takes the acting user, checks through the access policy, changes, records an event
+and commits. Document events carry the document's own restriction as their visibility, so the
+timeline never tells a family about a "professionals only" document; downloads go to the audit
+trail only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal import access, audit, clock
+from portal.accounts.models import User
+from portal.cases.models import Case, Visibility
+from portal.documents import intake
+from portal.documents.models import (
+    Category,
+    Document,
+    DocumentVersion,
+    Restriction,
+    ScanStatus,
+)
+from portal.documents.policy import DocumentAction, categories_for, restrictions_for
+from portal.documents.storage import LocalStorage
+from portal.extensions import db
+
+#: Files older than this that no version refers to are left over from a failed upload.
+ORPHAN_AGE = timedelta(hours=1)
+_CLEAN_BATCH = 500
+
+
+# --- Reading -----------------------------------------------------------------------------------
+
+
+def documents_for(user: User, case: Case) -> list[Document]:
+    """The documents of `case` this person may see, newest first, with their versions loaded
+    (two queries, whatever the number of documents). The caller has checked VIEW_DOCUMENTS."""
+    restrictions = [r.value for r in restrictions_for(user, case)]
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(
+                Document.case_id == case.id,
+                Document.removed_at.is_(None),
+                Document.restriction.in_(restrictions),
+            )
+            .options(selectinload(Document.versions))
+            .order_by(Document.created_at.desc(), Document.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document as one person sees it in a list: what they may do with it too."""
+
+    document: Document
+    can_add_version: bool
+    can_remove: bool
+
+
+def rows_by_category(user: User, documents: Sequence[Document]) -> list[tuple[Category, list]]:
+    """Group documents by category (in the categories' own order), keeping newest first."""
+    groups: dict[Category, list[DocumentRow]] = {}
+    for document in documents:
+        row = DocumentRow(
+            document,
+            can_add_version=access.can(user, DocumentAction.ADD_VERSION, document),
+            can_remove=access.can(user, DocumentAction.REMOVE, document),
+        )
+        groups.setdefault(Category(document.category), []).append(row)
+    return [(category, groups[category]) for category in Category if category in groups]
+
+
+# --- Adding ------------------------------------------------------------------------------------
+
+
+def _visibility(restriction: Restriction | str) -> Visibility:
+    return Restriction(restriction).visibility
+
+
+def _version_row(
+    document: Document, received: intake.ReceivedFile, actor: User, number: int
+) -> DocumentVersion:
+    return DocumentVersion(
+        document=document,
+        number=number,
+        storage_key=received.stored.key,
+        original_filename=received.filename,
+        kind=received.checked.kind,
+        mime_type=received.checked.mime_type,
+        size=received.stored.size,
+        sha256=received.stored.sha256,
+        uploaded_by_id=actor.id,
+        scan_status=ScanStatus.CLEAN if received.scan.clean else ScanStatus.NOT_SCANNED,
+    )
+
+
+def _receive(actor: User, case: Case, files: Sequence[intake.IncomingFile]):
+    """Run the intake; record refusals (an infected file is always recorded) and re-raise."""
+    store = intake.storage()
+    try:
+        return store, intake.receive_all(
+            store, intake.scanner(), files, current_app.config["MAX_UPLOAD_BYTES"]
+        )
+    except intake.UploadRefused as refused:
+        for filename, signature in refused.infected:
+            audit.record(
+                "document.virus_found",
+                actor=actor,
+                case=case,
+                visibility=Visibility.COUNCIL,
+                summary=f"A file with a virus was stopped before it was added: {filename}",
+                filename=filename,
+                signature=signature,
+            )
+        audit.record("document.upload_refused", actor=actor, case=case, problems=refused.problems)
+        db.session.commit()
+        raise
+
+
+def _commit_or_discard(store: LocalStorage, received: Sequence[intake.ReceivedFile]) -> None:
+    """Commit the rows naming the stored files; if that fails, delete the files too."""
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        intake.discard(store, received)
+        raise
+
+
+def add_documents(
+    actor: User,
+    case: Case,
+    *,
+    title: str,
+    category: Category | str,
+    restriction: Restriction | str,
+    files: Sequence[intake.IncomingFile],
+) -> list[Document]:
+    """Add one document per file, all with the same title, category and restriction.
+
+    Who may: anyone allowed to add documents to the case; the restriction must be one they can
+    see themselves and the category one they may use. All or nothing: if any file is refused
+    (UploadRefused, naming each) or the scanner is down (ScannerUnavailable), nothing is kept.
+    Records `document.added` per document, visible to whoever the document is for.
+    """
+    if not access.can(actor, access.Action.ADD_DOCUMENTS, case):
+        raise PermissionError("This person may not add documents to this case.")
+    restriction = Restriction(restriction)
+    category = Category(category)
+    if restriction not in restrictions_for(actor, case):
+        raise PermissionError("A person may only choose a restriction they can see themselves.")
+    if category not in categories_for(actor, case):
+        raise PermissionError("Only the case officer files plans and decision letters.")
+    if not files:
+        raise ValueError("An upload needs at least one file.")
+
+    store, received = _receive(actor, case, files)
+    try:
+        documents = []
+        for item in received:
+            document = Document(
+                case=case,
+                title=title,
+                category=category,
+                restriction=restriction,
+                created_by_id=actor.id,
+            )
+            db.session.add(document)
+            db.session.add(_version_row(document, item, actor, number=1))
+            db.session.flush()
+            audit.record(
+                "document.added",
+                actor=actor,
+                case=case,
+                subject=document,
+                visibility=_visibility(restriction),
+                summary=f"{actor.name} added a document: {title}",
+                filename=item.filename,
+            )
+            documents.append(document)
+    except BaseException:
+        db.session.rollback()
+        intake.discard(store, received)
+        raise
+    _commit_or_discard(store, received)
+    return documents
+
+
+def add_version(actor: User, document: Document, file: intake.IncomingFile) -> DocumentVersion:
+    """Add a new version of a document; the older versions stay and can still be downloaded.
+
+    Who may: the person who added the document (while they may add documents) or the team's
+    case officer. Refusals and a stopped scanner keep nothing, as for `add_documents`.
+    """
+    if not access.can(actor, DocumentAction.ADD_VERSION, document):
+        raise PermissionError("This person may not add a version of this document.")
+    case = document.case
+    store, received = _receive(actor, case, [file])
+    try:
+        number = (
+            db.session.scalar(
+                select(func.max(DocumentVersion.number)).where(
+                    DocumentVersion.document_id == document.id
+                )
+            )
+            or 0
+        ) + 1
+        version = _version_row(document, received[0], actor, number=number)
+        db.session.add(version)
+        db.session.flush()
+        audit.record(
+            "document.version_added",
+            actor=actor,
+            case=case,
+            subject=document,
+            visibility=_visibility(document.restriction),
+            summary=f"{actor.name} added a new version of a document: {document.title}",
+            version=version.public_id,
+            filename=version.original_filename,
+        )
+    except BaseException:
+        db.session.rollback()
+        intake.discard(store, received)
+        raise
+    _commit_or_discard(store, received)
+    return version
+
+
+# --- Removing, downloading ---------------------------------------------------------------------
+
+
+def remove_document(actor: User, document: Document, reason: str) -> None:
+    """Hide a document from every list. Its row and files are kept, with who removed it and why.
+
+    Who may: the person who added it within 24 hours, or the team's case officer.
+    """
+    if not access.can(actor, DocumentAction.REMOVE, document):
+        raise PermissionError("This person may not remove this document.")
+    document.removed_at = clock.utcnow()
+    document.removed_by_id = actor.id
+    document.removal_reason = reason.strip()[:500]
+    audit.record(
+        "document.removed",
+        actor=actor,
+        case=document.case,
+        subject=document,
+        visibility=_visibility(document.restriction),
+        summary=f"{actor.name} removed a document: {document.title}",
+        reason=document.removal_reason,
+    )
+    db.session.commit()
+
+
+def record_download(actor: User, version: DocumentVersion) -> None:
+    """Write to the audit trail who downloaded which version, and when (before it is sent)."""
+    if not access.can(actor, DocumentAction.VIEW, version):
+        raise PermissionError("This person may not download this document.")
+    document = version.document
+    audit.record(
+        "document.downloaded",
+        actor=actor,
+        case=document.case,
+        subject=version,
+        visibility=Visibility.AUDIT,
+        summary=f"{actor.name} downloaded {document.title} (version {version.number})",
+        document=document.public_id,
+        version=version.public_id,
+        filename=version.original_filename,
+    )
+    db.session.commit()
+
+
+def record_zip_download(actor: User, case: Case, documents: Sequence[Document]) -> None:
+    """Write to the audit trail that the case officer downloaded these documents as one zip."""
+    if not access.can(actor, access.Action.MANAGE, case):
+        raise PermissionError("Only the case officer may download every document at once.")
+    audit.record(
+        "documents.zip_downloaded",
+        actor=actor,
+        case=case,
+        subject=case,
+        visibility=Visibility.AUDIT,
+        summary=f"{actor.name} downloaded {len(documents)} documents as a zip file",
+        versions=[document.latest.public_id for document in documents],
+    )
+    db.session.commit()
+
+
+# --- Housekeeping ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    orphans: int
+    temporary_files: int
+
+
+def _unreferenced(keys: list[str]) -> list[str]:
+    referenced = set(
+        db.session.scalars(
+            select(DocumentVersion.storage_key).where(DocumentVersion.storage_key.in_(keys))
+        )
+    )
+    return [key for key in keys if key not in referenced]
+
+
+def clean_storage(store: LocalStorage, older_than: timedelta = ORPHAN_AGE) -> Cleaned:
+    """Delete stored files no document version refers to, and temporary files of interrupted
+    uploads, once they are older than `older_than` (younger ones may be uploads in progress).
+
+    Files of removed documents are referred to by their versions, so they are always kept.
+    """
+    orphans: list[str] = []
+    batch: list[str] = []
+    for key in store.keys(older_than=older_than):
+        batch.append(key)
+        if len(batch) >= _CLEAN_BATCH:
+            orphans += _unreferenced(batch)
+            batch = []
+    if batch:
+        orphans += _unreferenced(batch)
+    # Delete only after listing: deleting tidies empty folders the listing may still walk.
+    removed = sum(store.delete(key) for key in orphans)
+    temporary = store.remove_stale_temp(older_than)
+    if removed or temporary:
+        audit.record(
+            "documents.storage_cleaned",
+            summary=f"Removed {removed} left-over files and {temporary} temporary files",
+            orphans=removed,
+            temporary_files=temporary,
+        )
+        db.session.commit()
+    return Cleaned(orphans=removed, temporary_files=temporary)

@@ -1,0 +1,296 @@
+"""The document area: the list, uploads, new versions, removal and downloads.
+
+Every view loads its object through `access.load`, so anyone who may not see a document (or its
+case) gets the same 404 as for an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from portal import access
+from portal.accounts.models import Role
+from portal.cases.models import Case
+from portal.cases.sections import case_section
+from portal.documents import archive, intake, policy, services
+from portal.documents.filenames import content_disposition
+from portal.documents.forms import NewVersionForm, RemoveDocumentForm, UploadForm, chosen_files
+from portal.documents.models import Document, DocumentVersion
+from portal.documents.policy import DocumentAction
+from portal.documents.scanning import ScannerUnavailable
+from portal.documents.storage import format_size
+from portal.errors import TITLES
+from portal.rendering import render_page, wants_fragment
+
+bp = Blueprint("documents", __name__)
+
+#: Headers for every file we send: save it, never show it in the page's origin.
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+SCANNER_DOWN = (
+    "We cannot check files for viruses at the moment, so nothing was added. Try again later."
+)
+
+
+@bp.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    """ "2.5 MB", "300 KB": a file's size the way people say it."""
+    return format_size(size)
+
+
+def _max_mb() -> int:
+    return current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+
+
+def _is_staff() -> bool:
+    """Schools, professionals and the council see whether a file was virus-scanned."""
+    return Role(current_user.role).is_professional
+
+
+def _upload_form(case: Case, **kwargs) -> UploadForm:
+    return UploadForm(
+        categories=policy.categories_for(current_user, case),
+        restrictions=policy.restrictions_for(current_user, case),
+        max_mb=_max_mb(),
+        **kwargs,
+    )
+
+
+def _area_context(case: Case, form: UploadForm | None = None, **extra) -> dict:
+    """What the documents area (list + upload form) needs, for the page and its fragment.
+
+    `form` is only in the context for people who may add documents (the layout reads `form`).
+    """
+    can_add = access.can(current_user, access.Action.ADD_DOCUMENTS, case)
+    documents = services.documents_for(current_user, case)
+    context = {
+        "case": case,
+        "groups": services.rows_by_category(current_user, documents),
+        "document_count": len(documents),
+        "can_add": can_add,
+        "can_manage": access.can(current_user, access.Action.MANAGE, case),
+        "show_scan": _is_staff(),
+        "refused": False,
+        "added": [],
+        **extra,
+    }
+    if can_add:
+        # A fresh, empty form unless one with errors is given (never bound to this request).
+        context["form"] = form if form is not None else _upload_form(case, formdata=None)
+    return context
+
+
+def _added_message(count: int) -> str:
+    return "1 document added" if count == 1 else f"{count} documents added"
+
+
+# --- The list ----------------------------------------------------------------------------------
+
+
+@bp.get("/cases/<public_id:case_id>/documents")
+@access.load(Case, "case_id", access.Action.VIEW_DOCUMENTS)
+def case_documents():
+    """Every document of the case this person may see, grouped by category, newest first."""
+    return render_page(
+        "documents/case_documents.html",
+        fragment="documents/partials/documents_area.html",
+        **_area_context(g.case),
+    )
+
+
+@case_section("documents", "documents/partials/case_section.html", order=40)
+def documents_section(case: Case, user) -> dict | None:
+    """The case page's Documents section: the same grouped list (2 queries)."""
+    if not access.can(user, access.Action.VIEW_DOCUMENTS, case):
+        return None
+    documents = services.documents_for(user, case)
+    return {
+        "case": case,
+        "groups": services.rows_by_category(user, documents),
+        "document_count": len(documents),
+        "can_add": access.can(user, access.Action.ADD_DOCUMENTS, case),
+        "can_manage": access.can(user, access.Action.MANAGE, case),
+        "show_scan": Role(user.role).is_professional,
+    }
+
+
+# --- Adding ------------------------------------------------------------------------------------
+
+
+@bp.route("/cases/<public_id:case_id>/documents/add", methods=["GET", "POST"])
+@access.load(Case, "case_id", access.Action.ADD_DOCUMENTS)
+def upload_documents():
+    """Upload one or several files (one document each). With htmx, answers the documents area
+    (the list refreshed, or the form with its errors); without, redirects or shows the form."""
+    case = g.case
+    form = _upload_form(case)
+    refused = False
+    if form.validate_on_submit():
+        try:
+            documents = services.add_documents(
+                current_user,
+                case,
+                title=form.title.data,
+                category=form.category.data,
+                restriction=form.chosen_restriction,
+                files=chosen_files(form.files),
+            )
+        except intake.UploadRefused as refusal:
+            form.files.errors = list(refusal.problems)
+            refused = True
+        except ScannerUnavailable:
+            current_app.logger.exception("Upload refused: the virus scanner is not answering")
+            if wants_fragment():
+                form.form_errors.append(SCANNER_DOWN)
+                return render_template(
+                    "documents/partials/documents_area.html", **_area_context(case, form)
+                )
+            return _scanner_down(case)
+        else:
+            message = _added_message(len(documents))
+            if wants_fragment():
+                return render_template(
+                    "documents/partials/documents_area.html",
+                    **_area_context(case, added=documents, announce=message),
+                )
+            flash(message, "success")
+            return redirect(url_for("documents.case_documents", case_id=case.public_id), 303)
+    if request.method == "POST" and wants_fragment():
+        return render_template(
+            "documents/partials/documents_area.html",
+            **_area_context(case, form, refused=refused),
+        )
+    return render_template("documents/upload.html", case=case, form=form, refused=refused)
+
+
+def _scanner_down(case: Case):
+    response = Response(
+        render_template("documents/scanner_down.html", case=case, page_title=TITLES[503]), 503
+    )
+    response.headers["Retry-After"] = "300"
+    return response
+
+
+@bp.errorhandler(413)
+def upload_too_big(error):
+    """The request is bigger than the limit: refused before its body is read.
+
+    For htmx the problem is put above the form (with status 200, the only status htmx swaps)
+    so what the person typed stays; otherwise the site's 413 page names the limit.
+    """
+    if wants_fragment():
+        response = Response(
+            render_template("documents/partials/too_big.html", max_mb=_max_mb()), 200
+        )
+        response.headers["HX-Retarget"] = "#upload-problem"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return Response(
+        render_template(
+            "errors/error.html",
+            status=413,
+            page_title=TITLES[413],
+            csrf=False,
+            typed=[],
+            back_url=None,
+            max_mb=_max_mb(),
+        ),
+        413,
+    )
+
+
+@bp.route("/documents/<public_id:document_id>/new-version", methods=["GET", "POST"])
+@access.load(Document, "document_id", DocumentAction.ADD_VERSION)
+def new_version():
+    """Add a new version of a document; the old versions are kept."""
+    document = g.document
+    form = NewVersionForm(max_mb=_max_mb())
+    if form.validate_on_submit():
+        try:
+            version = services.add_version(current_user, document, form.file.data)
+        except intake.UploadRefused as refusal:
+            form.file.errors = list(refusal.problems)
+        except ScannerUnavailable:
+            current_app.logger.exception("Upload refused: the virus scanner is not answering")
+            return _scanner_down(document.case)
+        else:
+            flash(f"Version {version.number} of “{document.title}” added", "success")
+            return redirect(
+                url_for("documents.case_documents", case_id=document.case.public_id), 303
+            )
+    return render_template("documents/new_version.html", document=document, form=form)
+
+
+# --- Removing ----------------------------------------------------------------------------------
+
+
+@bp.route("/documents/<public_id:document_id>/remove", methods=["GET", "POST"])
+@access.load(Document, "document_id", DocumentAction.REMOVE)
+def remove_document():
+    """Ask why (GET), then hide the document from every list (POST). Nothing is destroyed."""
+    document = g.document
+    form = RemoveDocumentForm()
+    if form.validate_on_submit():
+        services.remove_document(current_user, document, form.reason.data)
+        flash(f"“{document.title}” was removed", "success")
+        return redirect(url_for("documents.case_documents", case_id=document.case.public_id), 303)
+    return render_template("documents/remove.html", document=document, form=form)
+
+
+# --- Downloading -------------------------------------------------------------------------------
+
+
+def _download_headers(response: Response, filename: str) -> Response:
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers.update(DOWNLOAD_HEADERS)
+    return response
+
+
+@bp.get("/document-versions/<public_id:version_id>/download")
+@access.load(DocumentVersion, "version_id", DocumentAction.VIEW, g_name="version")
+def download_version():
+    """Send one version as an attachment, after recording who downloaded it."""
+    version = g.version
+    store = intake.storage()
+    if not store.exists(version.storage_key):
+        current_app.logger.error("The stored file of version %s is missing", version.public_id)
+        abort(500)
+    services.record_download(current_user, version)
+    response = send_file(
+        store.path(version.storage_key),
+        # Werkzeug adds "; charset=utf-8" to text types itself.
+        mimetype=version.mime_type.split(";")[0],
+        conditional=False,
+        etag=False,
+        max_age=None,
+    )
+    return _download_headers(response, version.original_filename)
+
+
+@bp.get("/cases/<public_id:case_id>/documents/download-all")
+@access.load(Case, "case_id", access.Action.MANAGE)
+def download_all():
+    """The newest version of every document on the case, as one zip made while it is sent."""
+    case = g.case
+    documents = services.documents_for(current_user, case)
+    entries = archive.entries_for(documents)
+    services.record_zip_download(current_user, case, documents)
+    response = Response(archive.stream_zip(intake.storage(), entries), mimetype="application/zip")
+    return _download_headers(response, f"{case.reference} documents.zip")

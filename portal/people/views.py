@@ -1,0 +1,154 @@
+"""People on this case: the list everyone on the case can read, and the council's controls to
+add, invite, change and remove people. The controls answer 404 to anyone who may not manage the
+case, so a school (or anyone else) cannot even learn they exist."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import access
+from portal.accounts.models import Organisation, OrganisationKind
+from portal.cases.models import Case, CaseGrant
+from portal.cases.sections import case_section
+from portal.extensions import db
+from portal.people import (
+    policy,  # noqa: F401  (registers the CaseGrant rule)
+    services,
+)
+from portal.people.forms import (
+    AddPersonForm,
+    ConfirmForm,
+    FindPersonForm,
+    GrantForm,
+    InvitePersonForm,
+)
+
+bp = Blueprint("people", __name__)
+
+
+def _people_url(case: Case) -> str:
+    return url_for("people.case_people", case_id=case.public_id)
+
+
+@bp.get("/cases/<public_id:case_id>/people")
+@access.load(Case, "case_id", access.Action.VIEW)
+def case_people():
+    """Who can see the case and what each may do; the case officer also gets the controls."""
+    case = g.case
+    manager = access.can(current_user, access.Action.MANAGE, case)
+    return render_template(
+        "people/people.html",
+        case=case,
+        grants=services.live_grants(case),
+        ended=services.ended_grants(case) if manager else [],
+        can_manage=manager,
+        permissions_of=services.Permissions.of,
+    )
+
+
+@case_section("people", "people/partials/case_section.html", order=50)
+def people_section(case: Case, user) -> dict | None:
+    """A link to the people page: to manage it (the council) or to read it (everyone else)."""
+    if not access.can(user, access.Action.VIEW, case):
+        return None
+    return {"case": case, "can_manage": access.can(user, access.Action.MANAGE, case)}
+
+
+def _organisations() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.kind.not_in(
+                    [OrganisationKind.COUNCIL, OrganisationKind.PARENT_CARER_FORUM]
+                )
+            )
+            .order_by(Organisation.name)
+        )
+    )
+
+
+@bp.route("/cases/<public_id:case_id>/people/add", methods=["GET", "POST"])
+@access.load(Case, "case_id", access.Action.MANAGE)
+def add_person():
+    """Find someone by email (GET), then add them, or invite them if they have no account."""
+    case = g.case
+    email = request.form.get("email") if request.method == "POST" else request.args.get("email")
+    find = FindPersonForm(request.args if request.method == "GET" else None)
+    if request.method == "GET" and (email is None or not find.validate()):
+        return render_template("people/find.html", case=case, form=find)
+
+    person = services.find_person(email or "")
+    if person is not None:
+        form = AddPersonForm(data={"email": email})
+        problem = services.problem_adding(case, person)
+        if problem:
+            return render_template(
+                "people/add.html", case=case, form=form, person=person, problem=problem
+            )
+    else:
+        form = InvitePersonForm(data={"email": email}, organisations=_organisations())
+
+    if form.validate_on_submit():
+        try:
+            added = services.add_person(
+                current_user,
+                case,
+                email=form.email.data,
+                relationship=form.relationship.data,
+                permissions=form.chosen_permissions,
+                name=form.name.data if person is None else None,
+                organisation=form.chosen_organisation if person is None else None,
+            )
+        except services.PersonRefused as refused:
+            form.form_errors.append(refused.message)
+        else:
+            user = added.grant.user
+            if added.invited:
+                flash(
+                    f"We have sent an invitation to {user.email}. {user.name} can see this case "
+                    "once they have chosen a password.",
+                    "success",
+                )
+            else:
+                flash(f"{user.name} can now see this case", "success")
+            return redirect(_people_url(case), 303)
+    template = "people/add.html" if person is not None else "people/invite.html"
+    return render_template(template, case=case, form=form, person=person, problem=None, email=email)
+
+
+@bp.route("/case-access/<int:grant_id>/change", methods=["GET", "POST"])
+@access.load(CaseGrant, "grant_id", access.Action.MANAGE, column="id", g_name="grant")
+def change_person():
+    """Change how someone relates to the child and what they may do."""
+    grant = g.grant
+    form = GrantForm(data=GrantForm.data_for(grant))
+    if form.validate_on_submit():
+        try:
+            services.change_person(
+                current_user,
+                grant,
+                relationship=form.relationship.data,
+                permissions=form.chosen_permissions,
+            )
+        except services.PersonRefused as refused:
+            form.form_errors.append(refused.message)
+        else:
+            flash(f"What {grant.user.name} can do was changed", "success")
+            return redirect(_people_url(grant.case), 303)
+    return render_template("people/change.html", grant=grant, case=grant.case, form=form)
+
+
+@bp.route("/case-access/<int:grant_id>/remove", methods=["GET", "POST"])
+@access.load(CaseGrant, "grant_id", access.Action.MANAGE, column="id", g_name="grant")
+def remove_person():
+    """Ask for confirmation (GET), then end the person's access (POST)."""
+    grant = g.grant
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.remove_person(current_user, grant)
+        flash(f"{grant.user.name} can no longer see this case", "success")
+        return redirect(_people_url(grant.case), 303)
+    return render_template("people/remove.html", grant=grant, case=grant.case, form=form)
