@@ -53,11 +53,20 @@ NAVIGATION = {
 }
 
 
+#: What anyone can read before signing in: how the process works, the pledge and help.
+PUBLIC_NAVIGATION = [
+    ("The EHC pathway", "pages.pathway"),
+    ("The pledge", "pages.pledge"),
+    ("Help", "pages.help_index"),
+]
+
+
 def navigation() -> list[tuple[str, str]]:
-    """The header links for the signed-in person's role: (label, url)."""
-    if not current_user.is_authenticated:
-        return []
-    return [(label, url_for(endpoint)) for label, endpoint in NAVIGATION[Role(current_user.role)]]
+    """The header links: the signed-in person's role's, or the public pages: (label, url)."""
+    links = (
+        NAVIGATION[Role(current_user.role)] if current_user.is_authenticated else PUBLIC_NAVIGATION
+    )
+    return [(label, url_for(endpoint)) for label, endpoint in links]
 
 
 def init_templating(app: Flask) -> None:

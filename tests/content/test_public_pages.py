@@ -32,6 +32,20 @@ def test_public_pages_render_for_anyone(client_request, content, endpoint, value
         assert page.html.select_one(".portal-prose[hx-disable] p")
 
 
+def test_signed_out_the_menu_leads_to_the_public_pages(client_request, content, parent):
+    """Before signing in, the header menu offers what anyone may read; after, the person's own."""
+    menu = {
+        a.get_text(): a["href"]
+        for a in client_request.get("pages.start").html.select("nav[aria-label=Menu] a")
+    }
+    assert menu == {"The EHC pathway": "/the-ehc-pathway", "The pledge": "/pledge", "Help": "/help"}
+    for href in menu.values():
+        assert client_request.client.get(href).status_code == 200
+    client_request.sign_in_as(parent)
+    signed_in = client_request.get("pages.help_index").texts("nav[aria-label=Menu] a")
+    assert "My cases" in signed_in and "The EHC pathway" not in signed_in
+
+
 def test_help_lists_the_published_help_pages(client_request, content, editor):
     """The help index links each help page; an unpublished one disappears from it."""
     titles = client_request.get("pages.help_index").texts("main li a")
