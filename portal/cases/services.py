@@ -563,7 +563,8 @@ def consult_school(
         subject=consultation,
         visibility=Visibility.EVERYONE,
         summary=(
-            f"The council asked {name} if it can meet the child's needs. It should reply by "
+            f"The council asked {name} if it can meet {case.child.first_name}'s needs. "
+            f"It should reply by "
             f"{_long(pathway.school_consultation_due(consulted_on))}."
         ),
     )
@@ -938,7 +939,8 @@ def set_phase_transfer(
         subject=case,
         visibility=Visibility.EVERYONE,
         summary=(
-            f"The child moves to a new school or college in {year}. The plan naming it is due "
+            f"{case.child.first_name} moves to a new school or college in {year}. "
+            f"The plan naming it is due "
             f"by {_long(due)}."
         ),
         year=year,

@@ -694,6 +694,9 @@ def test_amendments_follow_a_decision_to_amend(officer, final, case_officer):
         {"year": "2027", "kind": "school"},
         url_values={"case_id": final.public_id},
     )
+    # The timeline is read by the young person too: it names them, never "the child".
+    moved = db.session.scalar(select(Event).where(Event.action == "case.phase_transfer_set"))
+    assert moved.summary.startswith(f"{final.child.first_name} moves to a new school or college")
     officer.post(
         "manage.amendment_comments", dated("received_on", date(2027, 3, 8)), url_values=ids
     )
