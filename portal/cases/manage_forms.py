@@ -114,6 +114,14 @@ class AssessmentDecisionForm(BaseForm):
     letter_on = _date("Date of the letter to the family", "the date of the letter")
 
 
+def _either_chosen_or_typed(chosen, typed, *, neither: str, both: str) -> None:
+    """A person or place comes from the list or is typed in: exactly one of the two."""
+    if not chosen.data and not typed.data:
+        raise StopValidation(neither)
+    if chosen.data and typed.data:
+        raise StopValidation(both)
+
+
 class AdviceRequestForm(BaseForm):
     kind = _choice_radio(
         "What kind of advice?",
@@ -147,10 +155,12 @@ class AdviceRequestForm(BaseForm):
             raise StopValidation("Choose someone from the list of people on this case")
 
     def validate_service_name(self, field) -> None:
-        if not self.adviser.data and not field.data:
-            raise StopValidation("Choose someone on this case, or enter the person or service")
-        if self.adviser.data and field.data:
-            raise StopValidation("Choose someone on this case or enter a name, not both")
+        _either_chosen_or_typed(
+            self.adviser,
+            field,
+            neither="Choose someone on this case, or enter the person or service",
+            both="Choose someone on this case or enter a name, not both",
+        )
 
     @property
     def chosen_adviser(self):
@@ -219,10 +229,12 @@ class ConsultSchoolForm(BaseForm):
             raise StopValidation("Choose a school or setting from the list")
 
     def validate_school_name(self, field) -> None:
-        if not self.school.data and not field.data:
-            raise StopValidation("Choose a school from the list or enter its name")
-        if self.school.data and field.data:
-            raise StopValidation("Choose a school from the list or enter a name, not both")
+        _either_chosen_or_typed(
+            self.school,
+            field,
+            neither="Choose a school from the list or enter its name",
+            both="Choose a school from the list or enter a name, not both",
+        )
 
     @property
     def chosen_school(self):
