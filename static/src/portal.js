@@ -4,12 +4,16 @@
 // Everything here is an enhancement. The portal works fully without it: every
 // control is a real link or form, and the server renders whole pages.
 //
-// It does five things:
+// It does six things:
 //   1. starts GOV.UK Frontend's components (and again on content htmx swaps in);
 //   2. adds the CSRF token to every htmx request;
-//   3. after a swap, moves focus to an error summary or [data-portal-focus];
+//   3. after a swap, moves focus to [data-portal-focus] or an error summary; if
+//      the swap replaced the element the person was on (a page link, "Show
+//      older entries"), to [data-portal-refocus] or the new content's start;
 //   4. after a swap, announces [data-portal-announce] text in the live region;
-//   5. shows upload progress in forms marked [data-portal-upload-progress].
+//   5. shows upload progress in forms marked [data-portal-upload-progress];
+//   6. shows the portal's error page in the main content when an htmx request
+//      fails (htmx would otherwise drop it, and nothing would happen).
 //
 // It never uses eval, inline handlers or inline styles (strict CSP).
 
@@ -62,6 +66,12 @@ document.addEventListener("htmx:configRequest", (event) => {
  */
 function findInSwapped(settled, selector) {
   return settled.querySelector(selector) || (settled.matches(selector) ? settled : null);
+}
+
+/** Whether keyboard focus is nowhere: on the body, as after its element was removed. */
+function focusIsLost() {
+  const active = document.activeElement;
+  return !active || active === document.body || active === document.documentElement;
 }
 
 /** Move keyboard focus to `element`, making it focusable if it is not. */
@@ -118,9 +128,18 @@ document.addEventListener("htmx:afterSettle", (event) => {
 
   const person = startedByPerson(event.detail);
 
-  const focusTarget =
+  let focusTarget =
     findInSwapped(settled, "[data-portal-focus]") ||
     findInSwapped(settled, ".govuk-error-summary");
+  // The element the person used was swapped out, so focus fell back to the
+  // top of the page: continue from the new content instead. (Focus that is
+  // still somewhere, such as the search box of a live filter, stays put.)
+  if (!focusTarget && person && focusIsLost()) {
+    focusTarget =
+      findInSwapped(settled, "[data-portal-refocus]") ||
+      findInSwapped(settled, "h1, h2, h3, h4") ||
+      settled;
+  }
   if (focusTarget && person) {
     moveFocus(focusTarget);
   }
@@ -174,4 +193,32 @@ document.addEventListener("htmx:afterRequest", (event) => {
   if (progress) {
     progress.hidden = true;
   }
+});
+
+// --- 6. Error pages for htmx requests -----------------------------------------
+
+// htmx drops answers with an error status (4xx, 5xx), so a failed request
+// would look like nothing happened. The portal's error page (a GOV.UK page
+// with a way back; see templates/errors/fragment.html) is put in the main
+// content instead, as it would be without JavaScript, where it takes focus
+// and is announced like any other swap.
+const ERROR_BODY = "[data-portal-focus][data-portal-announce]";
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const detail = event.detail;
+  const xhr = detail.xhr;
+  const main = document.getElementById("main-content");
+  if (!xhr || xhr.status < 400 || detail.shouldSwap || !main) {
+    return;
+  }
+  // DOMParser never runs scripts; it only tells whether this is our page.
+  const answer = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+  if (!answer.body.querySelector(ERROR_BODY)) {
+    return;
+  }
+  detail.shouldSwap = true;
+  detail.isError = false; // handled: not an error to log in the console
+  detail.target = main;
+  detail.swapOverride = "innerHTML";
+  detail.selectOverride = ERROR_BODY;
 });

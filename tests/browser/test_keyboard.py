@@ -1,11 +1,18 @@
 """Keyboard use in a real browser: the skip link, a visible focus on everything that takes it,
-and signing in without a mouse, with JavaScript on and off."""
+signing in without a mouse, and journey 2 (a parent checks their case, uploads a document and
+downloads it) with the keyboard alone, with JavaScript on and off. With JavaScript, every htmx
+swap must move focus to what changed (or to the error summary) and announce it."""
 
 from __future__ import annotations
 
-import pytest
+import re
+import uuid
 
-from tests.browser.support import DEMO_PASSWORD, ROLE_EMAILS, assert_accessible
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.support import DEMO_PASSWORD, ROLE_EMAILS, after_htmx_swap, assert_accessible
+from tests.documents import samples
 
 pytestmark = pytest.mark.browser
 
@@ -13,10 +20,12 @@ TABS_TO_CHECK = 20
 
 # Records how each focusable element looks before anything has focus, so a focused element can
 # be compared with itself: a focus indicator is a visible change, not a style that is always on.
+# Run again after an htmx swap, it adds the new elements and leaves the focused one alone.
 REMEMBER_UNFOCUSED = """() => {
-  const styles = new WeakMap();
+  const styles = window.__portalUnfocused || new WeakMap();
   const focusable = "a[href], button, input, select, textarea, summary, [tabindex]";
   for (const el of document.querySelectorAll(focusable)) {
+    if (el === document.activeElement || styles.has(el)) { continue; }
     const s = getComputedStyle(el);
     styles.set(el, {outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`,
                     shadow: s.boxShadow, background: s.backgroundColor});
@@ -37,12 +46,18 @@ FOCUSED = """() => {
   const shadowShows = s.boxShadow !== "none" && s.boxShadow !== before.shadow;
   const backgroundShows = !transparent(s.backgroundColor) &&
     s.backgroundColor !== before.background;
+  // GOV.UK radios and checkboxes hide the real input and draw the focus ring on its label.
+  let labelShows = false;
+  if (el.matches(".govuk-radios__input, .govuk-checkboxes__input") && el.labels.length) {
+    const ring = getComputedStyle(el.labels[0], "::before").boxShadow;
+    labelShows = ring !== "none" && !/rgba\\(.*, 0\\)/.test(ring);
+  }
   const box = el.getBoundingClientRect();
   const label = (el.innerText || el.value || el.getAttribute("aria-label") || el.name || "")
     .trim().replace(/\\s+/g, " ").slice(0, 40);
   return {
     element: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} "${label}"`,
-    indicated: outlineShows || shadowShows || backgroundShows,
+    indicated: outlineShows || shadowShows || backgroundShows || labelShows,
     onScreen: box.width > 1 && box.height > 1 && box.bottom > 0 && box.top < innerHeight,
     inMain: Boolean(el.closest("#main-content")) && el.id !== "main-content",
     id: el.id,
@@ -131,3 +146,210 @@ def test_signing_in_with_the_keyboard_alone(browsing, js):
     page.wait_for_url("**/home")
     assert page.locator("h1").inner_text() == "Your child’s case"
     assert_accessible(page, js=js)
+
+
+# --- Journey 2 with the keyboard alone ------------------------------------------------------------
+
+# Enough for the longest page a parent Tabs through (the documents page lists every document).
+MOST_TABS = 150
+DATE_WITH_DISTANCE = re.compile(
+    r"\w+day \d{1,2} \w+ \d{4}\s*\((in \d+ days?|\d+ days? late|today|tomorrow|yesterday)\)"
+)
+PEOPLE_REGION = "The people who can see this case and what each can do"
+CASE_LINK = re.compile(r"^See the case of ")
+
+
+def _is_focused(target: Locator) -> bool:
+    return target.evaluate("(el) => el === document.activeElement")
+
+
+def _assert_focus_seen(page: Page, where: str) -> dict:
+    """The focused element, which must be on screen with a visible focus indicator."""
+    focused = _focused(page)
+    assert focused, f"{where}: nothing has focus"
+    assert focused["onScreen"], f"{where}: the focused {focused['element']} is off screen"
+    assert focused["indicated"], f"{where}: {focused['element']} shows no focus indicator"
+    return focused
+
+
+def _tab_to(page: Page, target: Locator, what: str, *, backwards: bool = False) -> None:
+    """Press Tab (or Shift+Tab) until `target` has focus, checking focus is visible at every
+    stop on the way; fail, naming the last stops, if it never gets there."""
+    expect(target).to_have_count(1)
+    key = "Shift+Tab" if backwards else "Tab"
+    stops: list[str] = []
+    for _ in range(MOST_TABS):
+        page.keyboard.press(key)
+        stops.append(_assert_focus_seen(page, f"on the way to {what}")["element"])
+        if _is_focused(target):
+            return
+    pytest.fail(f"{MOST_TABS} presses of {key} never reached {what}; the last stops: {stops[-8:]}")
+
+
+def _arrive(page: Page, h1: str | re.Pattern, *, js: bool) -> None:
+    """On a newly loaded page: check it, then follow the skip link to its main content."""
+    expect(page.locator("h1")).to_have_text(h1)
+    assert_accessible(page, js=js)
+    page.evaluate(REMEMBER_UNFOCUSED)
+    page.keyboard.press("Tab")
+    focused = _assert_focus_seen(page, "the first Tab")
+    assert focused["isSkipLink"], f"the first Tab went to {focused['element']}, not the skip link"
+    page.keyboard.press("Enter")
+    if js:
+        expect(page.locator("#main-content")).to_be_focused()
+    else:
+        page.wait_for_url(re.compile(r"#main-content$"))
+
+
+def _press_and_wait_for_page(page: Page, key: str = "Enter") -> None:
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def test_journey_2_with_the_keyboard_alone(browsing, js):
+    """A parent signs in, checks the next step and who can see the case, uploads a document,
+    finds it listed and downloads it, with Tab, Shift+Tab, Enter, Space and typing only."""
+    page = browsing.page(js=js)
+    title = f"Keyboard report {uuid.uuid4().hex[:8]}"
+    filename = f"keyboard-{uuid.uuid4().hex[:8]}.pdf"
+    content = samples.pdf("Written with the keyboard")
+
+    page.goto("/sign-in")
+    _arrive(page, "Sign in", js=js)
+    _tab_to(page, page.locator("#email"), "the email address field")
+    page.keyboard.type(ROLE_EMAILS["parent"])
+    _tab_to(page, page.locator("#password"), "the password field")
+    page.keyboard.type(DEMO_PASSWORD)
+    _tab_to(page, page.locator("main").get_by_role("button", name="Sign in"), "Sign in")
+    _press_and_wait_for_page(page)
+    page.wait_for_url("**/home")
+
+    _arrive(page, re.compile("case"), js=js)
+    case_link = page.locator("main").get_by_role("link", name=CASE_LINK).first
+    child = case_link.inner_text().removeprefix("See the case of").strip()
+    _tab_to(page, case_link, "the link to the case")
+    _press_and_wait_for_page(page)
+
+    # The next step and its date, in the box that starts the case page.
+    _arrive(page, child, js=js)
+    where = page.locator(".portal-where-we-are")
+    _tab_to(page, where.locator("a").first, "the contact link beside the next step")
+    expect(where).to_contain_text("What happens next")
+    expect(where).to_contain_text(DATE_WITH_DISTANCE)
+
+    # Who can see the case: a table in a scrolling box the keyboard can reach.
+    people = page.get_by_role("region", name=PEOPLE_REGION)
+    _tab_to(page, people, "who can see this case")
+    assert people.locator("tbody tr").count() >= 2, "the parent cannot see who else is on the case"
+    expect(people).to_contain_text("Case officer", ignore_case=True)
+
+    # Back up the page to the documents.
+    documents_link = page.locator("main").get_by_role("link", name="Open the documents page")
+    _tab_to(page, documents_link, "the link to the documents page", backwards=True)
+    _press_and_wait_for_page(page)
+
+    _arrive(page, f"Documents for {child}", js=js)
+    _tab_to(page, page.locator("#title"), "the title field")
+    page.keyboard.type(title)
+    first_kind = page.locator("input[name=category]").first
+    _tab_to(page, first_kind, "the first kind of document")
+    page.keyboard.press("Space")
+    expect(first_kind).to_be_checked()
+    files = page.locator("#files")
+    _tab_to(page, files, "the file input")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(
+        files=[{"name": filename, "mimeType": "application/pdf", "buffer": content}]
+    )
+    upload = page.locator("#documents-area").get_by_role("button", name="Upload", exact=True)
+    _tab_to(page, upload, "the Upload button")
+
+    if js:
+        after_htmx_swap(page, lambda: page.keyboard.press("Enter"))
+        banner = page.locator("#documents-area .govuk-notification-banner--success")
+        expect(banner).to_be_focused()
+        _assert_focus_seen(page, "after the upload")
+        expect(banner).to_contain_text(title)
+        expect(page.locator("#portal-live-region")).to_have_text("1 document added")
+        page.evaluate(REMEMBER_UNFOCUSED)  # the swapped-in elements
+    else:
+        _press_and_wait_for_page(page)
+        _arrive(page, f"Documents for {child}", js=js)
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+            "1 document added"
+        )
+
+    listed = page.locator("#documents-area li[data-document]", has_text=title)
+    expect(listed).to_have_count(1)
+    download_link = listed.get_by_role("link", name=f"Download {filename}")
+    _tab_to(page, download_link, "the new document's download link")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == filename
+    with open(download.value.path(), "rb") as downloaded:
+        assert downloaded.read() == content, "the file downloaded is not the one uploaded"
+
+
+def test_an_empty_upload_moves_focus_to_the_error_summary(browsing):
+    """With JavaScript, sending the upload form empty puts focus on the error summary (which
+    says what is wrong, as an alert), and its links lead to the fields."""
+    page = browsing.page(js=True, user=ROLE_EMAILS["parent"])
+    page.goto("/home")
+    case_link = page.locator("main").get_by_role("link", name=CASE_LINK).first
+    page.goto(f"{case_link.get_attribute('href')}/documents")
+    expect(page.locator("h1")).to_contain_text("Documents for")
+    page.evaluate(REMEMBER_UNFOCUSED)
+    upload = page.locator("#documents-area").get_by_role("button", name="Upload", exact=True)
+    _tab_to(page, upload, "the Upload button")
+
+    after_htmx_swap(page, lambda: page.keyboard.press("Enter"))
+    summary = page.locator("#documents-area .govuk-error-summary")
+    expect(summary).to_be_focused()
+    _assert_focus_seen(page, "after the empty upload")
+    # The summary is an alert: screen readers say it as it arrives, as well as on focus.
+    alert = summary.get_by_role("alert")
+    expect(alert).to_contain_text("There is a problem")
+    expect(alert).to_contain_text("Enter a title for the document")
+
+    page.evaluate(REMEMBER_UNFOCUSED)
+    _tab_to(page, summary.get_by_role("link", name="Enter a title"), "the first error")
+    page.keyboard.press("Enter")
+    expect(page.locator("#title")).to_be_focused()
+
+
+def test_a_refused_htmx_request_shows_the_error_page_with_focus(browsing):
+    """With JavaScript, when the server refuses an htmx request (here: the form's security
+    token is no longer valid), its error page takes the main content, as it would without
+    JavaScript, with focus on it and its title announced; what was typed is kept to copy."""
+    page = browsing.page(js=True, user=ROLE_EMAILS["parent"])
+    page.goto("/home")
+    case_link = page.locator("main").get_by_role("link", name=CASE_LINK).first
+    documents = f"{case_link.get_attribute('href')}/documents"
+    page.goto(documents)
+    browsing.watcher(page).allow(f"{documents}/add", 400)
+    page.evaluate(
+        """() => {
+          document.querySelector('meta[name="csrf-token"]').content = "expired";
+          for (const field of document.querySelectorAll('input[name="csrf_token"]')) {
+            field.value = "expired";
+          }
+        }"""
+    )
+    typed = f"Typed before the error {uuid.uuid4().hex[:8]}"
+    page.evaluate(REMEMBER_UNFOCUSED)
+    _tab_to(page, page.locator("#title"), "the title field")
+    page.keyboard.type(typed)
+    upload = page.locator("#documents-area").get_by_role("button", name="Upload", exact=True)
+    _tab_to(page, upload, "the Upload button")
+
+    after_htmx_swap(page, lambda: page.keyboard.press("Enter"))
+    heading = "Sorry, there is a problem with the request"
+    main = page.locator("#main-content")
+    expect(main.locator("h1")).to_have_text(heading)
+    expect(main.locator("#documents-area")).to_have_count(0)
+    focused = page.locator(":focus")
+    expect(focused).to_contain_text(heading)
+    assert focused.evaluate("(el) => el.closest('#main-content') !== null")
+    expect(page.locator("#portal-live-region")).to_have_text(heading)
+    expect(main.locator(".portal-typed")).to_contain_text(typed)
