@@ -2,8 +2,9 @@
 Every page on the way is checked with axe-core; `browsing` fails the test on any console error,
 Content-Security-Policy violation or failed request.
 
-Journeys 2, 3 and 5 and the rest of journey 4 come as the documents, tracker actions and
-content editor land (issue 6)."""
+Journey 1 (a young person) lives here with the helpers the journeys share; the others have a file
+each: test_journey_parent.py (2), test_journey_senco.py (3), test_journey_officer.py (4) and
+test_journey_editor.py (5)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from playwright.sync_api import expect
 from tests.browser.support import (
     DEMO_PASSWORD,
     ROLE_EMAILS,
-    after_htmx_swap,
     assert_accessible,
 )
 
@@ -69,43 +69,4 @@ def test_journey_1_young_person_sees_their_pathway_and_the_pledge(browsing, js):
     page.get_by_role("link", name="Read the pledge").first.click()
     page.wait_for_url("**/pledge")
     expect(page.locator("h1")).to_contain_text("pledge")
-    assert_accessible(page, js=js)
-
-
-def test_journey_4_case_officer_finds_late_team_cases(browsing, js):
-    """A case officer signs in to the team's cases, including a colleague's, filters them to
-    the late ones (live with JavaScript, with the button without), and opens one."""
-    page = browsing.page(js=js)
-    _sign_in_from_the_start_page(page, ROLE_EMAILS["officer"], js=js)
-    expect(page.locator("h1")).to_have_text("Team cases")
-    results = page.locator("#caseload-results")
-    rows = results.locator("tbody tr")
-    every_case = rows.count()
-    assert every_case >= 2
-    # Ava Johnson's case belongs to the other case officer in the same team.
-    expect(results).to_contain_text("Ava Johnson")
-    assert_accessible(page, js=js)
-
-    due = page.get_by_label("Due")
-    if js:
-        after_htmx_swap(page, lambda: due.select_option(label="Late"))
-        found = page.locator("#caseload-results strong").first.inner_text()
-        expect(page.locator("#portal-live-region")).to_have_text(found)
-    else:
-        due.select_option(label="Late")
-        page.get_by_role("button", name="Show cases").click()
-        page.wait_for_url(re.compile(r"due=late"))
-        assert_accessible(page, js=js)
-    assert "due=late" in page.url, "the filtered list has no address of its own to share"
-    late = rows.count()
-    assert 1 <= late < every_case
-    for row in rows.all():
-        expect(row).to_contain_text("late")
-
-    first = rows.first.get_by_role("link")
-    name = first.inner_text()
-    first.click()
-    expect(page.locator("h1")).to_have_text(name)
-    expect(page.get_by_role("heading", name="Where we are")).to_be_visible()
-    expect(page.locator("main")).to_contain_text(DATE_WITH_DISTANCE)
     assert_accessible(page, js=js)
