@@ -559,10 +559,11 @@ def schedule_review():
     def run() -> str:
         review = services.schedule_review(current_user, g.case, meeting_on=form.meeting_on.data)
         invite_by = pathway.review_invitations_due(review.meeting_on)
-        return (
-            f"The review meeting on {_long(review.meeting_on)} is arranged. "
-            f"Send the invitations by {_long(invite_by)}."
-        )
+        arranged = f"The review meeting on {_long(review.meeting_on)} is arranged."
+        if invite_by < clock.today():
+            # A meeting recorded after the event: the invitations date is history, not a task.
+            return f"{arranged} The invitations were due by {_long(invite_by)}."
+        return f"{arranged} Send the invitations by {_long(invite_by)}."
 
     return _action_page(form, run, title="Arrange a review", button="Arrange the review")
 

@@ -389,7 +389,10 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
         "Arrange a review",
         lambda page: _fill_date(page, "When is the review meeting?", meeting),
         "Arrange the review",
-        message=f"The review meeting on {_long(meeting)} is arranged.",
+        message=(
+            f"The review meeting on {_long(meeting)} is arranged. The invitations were due by "
+            f"{_long(meeting - timedelta(weeks=2))}."
+        ),
         stage="Reviews",
         next_due=Next("Review report", meeting + timedelta(weeks=2)),
         timeline=(

@@ -599,6 +599,19 @@ def final(council, case_officer):
     )
 
 
+def test_a_meeting_recorded_after_it_happened_sets_no_past_task(officer, final):
+    """Recording a review meeting that has already happened does not ask the officer to send
+    invitations by a date that has passed; it says when they were due."""
+    officer.post(
+        "manage.schedule_review",
+        dated("meeting_on", TODAY - timedelta(days=1)),
+        url_values={"case_id": final.public_id},
+    )
+    message = flash_text(officer)
+    assert "The invitations were due by Tuesday 23 February 2027." in message
+    assert "Send the invitations" not in message
+
+
 def test_a_review_is_arranged_and_run(officer, final, case_officer):
     """Arranging a review moves the case into the review cycle; the report and decision can
     only be recorded once the meeting has happened."""
