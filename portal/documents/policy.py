@@ -23,6 +23,9 @@ class DocumentAction(StrEnum):
     VIEW = "view"  # see it in lists and download any of its versions
     ADD_VERSION = "add_version"
     REMOVE = "remove"
+    # Removed documents: see them in the removed list, download their versions, bring them back.
+    VIEW_REMOVED = "view_removed"
+    RESTORE = "restore"
 
 
 def restrictions_for(user: User, case: Case) -> list[Restriction]:
@@ -39,6 +42,11 @@ def categories_for(user: User, case: Case) -> list[Category]:
     return [c for c in Category if not c.council_only_to_add]
 
 
+def may_manage_removed(user: User, case: Case) -> bool:
+    """Removed documents are for whoever manages the case (the team's case officer) alone."""
+    return access.can(user, access.Action.MANAGE, case)
+
+
 def _may_view(user: User, document: Document) -> bool:
     case = document.case
     return (
@@ -52,7 +60,13 @@ def _may_view(user: User, document: Document) -> bool:
 def _document_rule(user: User, action: str, document: Document) -> bool:
     """View: the case's documents and the restriction allow it (removed documents: nobody).
     New version: the person who added it (while they may still add documents) or the team's
-    case officer. Remove: the person who added it within 24 hours, or the team's case officer."""
+    case officer. Remove: the person who added it within 24 hours, or the team's case officer.
+    A removed document allows only VIEW_REMOVED and RESTORE, to whoever manages the case."""
+    if document.is_removed:
+        return action in (
+            DocumentAction.VIEW_REMOVED,
+            DocumentAction.RESTORE,
+        ) and may_manage_removed(user, document.case)
     if not _may_view(user, document):
         return False
     officer = access.is_team_case_officer(user, document.case)
@@ -71,5 +85,8 @@ def _document_rule(user: User, action: str, document: Document) -> bool:
 
 @access.rule_for(DocumentVersion)
 def _version_rule(user: User, action: str, version: DocumentVersion) -> bool:
-    """A version may be downloaded by whoever may view its document."""
-    return action == DocumentAction.VIEW and access.can(user, DocumentAction.VIEW, version.document)
+    """A version may be downloaded by whoever may view its document; a removed document's
+    versions (VIEW_REMOVED) by whoever may see the removed document."""
+    if action not in (DocumentAction.VIEW, DocumentAction.VIEW_REMOVED):
+        return False
+    return access.can(user, action, version.document)

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access, audit, clock
 from portal.accounts.models import User
@@ -27,7 +27,12 @@ from portal.documents.models import (
     Restriction,
     ScanStatus,
 )
-from portal.documents.policy import DocumentAction, categories_for, restrictions_for
+from portal.documents.policy import (
+    DocumentAction,
+    categories_for,
+    may_manage_removed,
+    restrictions_for,
+)
 from portal.documents.storage import LocalStorage
 from portal.extensions import db
 
@@ -53,6 +58,30 @@ def documents_for(user: User, case: Case) -> list[Document]:
             )
             .options(selectinload(Document.versions))
             .order_by(Document.created_at.desc(), Document.id.desc())
+        )
+    )
+
+
+def removed_documents_for(user: User, case: Case) -> list[Document]:
+    """The removed documents of `case`, most recently removed first, with who removed them and
+    their versions loaded (two queries, however many). Only for whoever manages the case."""
+    if not may_manage_removed(user, case):
+        raise PermissionError("Only the case officer may see removed documents.")
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(Document.case_id == case.id, Document.removed_at.is_not(None))
+            .options(joinedload(Document.removed_by), selectinload(Document.versions))
+            .order_by(Document.removed_at.desc(), Document.id.desc())
+        )
+    )
+
+
+def removed_count(case: Case) -> int:
+    """How many documents of `case` are removed (the caller has checked who is asking)."""
+    return db.session.scalar(
+        select(func.count(Document.id)).where(
+            Document.case_id == case.id, Document.removed_at.is_not(None)
         )
     )
 
@@ -260,11 +289,41 @@ def remove_document(actor: User, document: Document, reason: str) -> None:
     db.session.commit()
 
 
+def restore_document(actor: User, document: Document) -> None:
+    """Bring a removed document back into the lists, for everyone its restriction allows.
+
+    Who may: whoever manages the case (the team's case officer). The event records who restored
+    it, and keeps who had removed it, when and why, since the document's row no longer says.
+    """
+    if not access.can(actor, DocumentAction.RESTORE, document):
+        raise PermissionError("This person may not restore this document.")
+    removed_by = document.removed_by
+    audit.record(
+        "document.restored",
+        actor=actor,
+        case=document.case,
+        subject=document,
+        visibility=_visibility(document.restriction),
+        summary=f"{actor.name} restored a document: {document.title}",
+        removed_at=document.removed_at.isoformat(),
+        removed_by=removed_by.name if removed_by is not None else None,
+        removed_by_id=document.removed_by_id,
+        reason=document.removal_reason,
+    )
+    document.removed_at = None
+    document.removed_by_id = None
+    document.removal_reason = None
+    db.session.commit()
+
+
 def record_download(actor: User, version: DocumentVersion) -> None:
-    """Write to the audit trail who downloaded which version, and when (before it is sent)."""
-    if not access.can(actor, DocumentAction.VIEW, version):
-        raise PermissionError("This person may not download this document.")
+    """Write to the audit trail who downloaded which version, and when (before it is sent).
+    A removed document's version is recorded the same way, saying it was removed."""
     document = version.document
+    action = DocumentAction.VIEW_REMOVED if document.is_removed else DocumentAction.VIEW
+    if not access.can(actor, action, version):
+        raise PermissionError("This person may not download this document.")
+    removed = {"removed": True} if document.is_removed else {}
     audit.record(
         "document.downloaded",
         actor=actor,
@@ -275,6 +334,7 @@ def record_download(actor: User, version: DocumentVersion) -> None:
         document=document.public_id,
         version=version.public_id,
         filename=version.original_filename,
+        **removed,
     )
     db.session.commit()
 

@@ -1,4 +1,4 @@
-"""The document area: the list, uploads, new versions, removal and downloads.
+"""The document area: the list, uploads, new versions, removal, restoring and downloads.
 
 Every view loads its object through `access.load`, so anyone who may not see a document (or its
 case) gets the same 404 as for an id that does not exist.
@@ -79,13 +79,16 @@ def _area_context(case: Case, form: UploadForm | None = None, **extra) -> dict:
     `form` is only in the context for people who may add documents (the layout reads `form`).
     """
     can_add = access.can(current_user, access.Action.ADD_DOCUMENTS, case)
+    can_manage = access.can(current_user, access.Action.MANAGE, case)
     documents = services.documents_for(current_user, case)
     context = {
         "case": case,
         "groups": services.rows_by_category(current_user, documents),
         "document_count": len(documents),
         "can_add": can_add,
-        "can_manage": access.can(current_user, access.Action.MANAGE, case),
+        "can_manage": can_manage,
+        # Only whoever manages the case learns that removed documents exist.
+        "removed_count": services.removed_count(case) if can_manage else 0,
         "show_scan": _is_staff(),
         "refused": False,
         "added": [],
@@ -254,6 +257,36 @@ def remove_document():
     return render_template("documents/remove.html", document=document, form=form)
 
 
+# --- Removed documents: seen, downloaded and restored by the case officer only -----------------
+
+
+@bp.get("/cases/<public_id:case_id>/documents/removed")
+@access.load(Case, "case_id", access.Action.MANAGE)
+def removed_documents():
+    """The case's removed documents: who removed each, when and why, with downloads and a
+    button to restore it."""
+    case = g.case
+    return render_template(
+        "documents/removed.html",
+        case=case,
+        documents=services.removed_documents_for(current_user, case),
+        show_scan=_is_staff(),
+    )
+
+
+@bp.post("/documents/<public_id:document_id>/restore")
+@access.load(Document, "document_id", DocumentAction.RESTORE)
+def restore_document():
+    """Put a removed document back in the lists; back to the removed list while any are left."""
+    document = g.document
+    case = document.case
+    services.restore_document(current_user, document)
+    flash(f"“{document.title}” was restored. It is back in the list of documents.", "success")
+    if services.removed_count(case):
+        return redirect(url_for("documents.removed_documents", case_id=case.public_id), 303)
+    return redirect(url_for("documents.case_documents", case_id=case.public_id), 303)
+
+
 # --- Downloading -------------------------------------------------------------------------------
 
 
@@ -267,7 +300,17 @@ def _download_headers(response: Response, filename: str) -> Response:
 @access.load(DocumentVersion, "version_id", DocumentAction.VIEW, g_name="version")
 def download_version():
     """Send one version as an attachment, after recording who downloaded it."""
-    version = g.version
+    return _send_version(g.version)
+
+
+@bp.get("/removed-document-versions/<public_id:version_id>/download")
+@access.load(DocumentVersion, "version_id", DocumentAction.VIEW_REMOVED, g_name="version")
+def download_removed_version():
+    """Send one version of a removed document (the case officer only), recorded the same way."""
+    return _send_version(g.version)
+
+
+def _send_version(version: DocumentVersion) -> Response:
     store = intake.storage()
     if not store.exists(version.storage_key):
         current_app.logger.error("The stored file of version %s is missing", version.public_id)
