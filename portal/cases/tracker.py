@@ -1,8 +1,9 @@
 """What a case looks like to the person reading it: the read side of the case tracker.
 
-Pure functions over a case, its facts (`portal.cases.facts`) and the rules (`portal.pathway`):
-whose words to use (the audience), the one deadline to show for a case, the "Where we are"
-panel, the visual pathway with dates, who to contact and who can see the case. No writes here.
+Functions over a case, its facts (`portal.cases.facts`), the rules (`portal.pathway`) and the
+published pathway pages (`portal.content.pages`): whose words to use (the audience), the one
+deadline to show for a case, the "Where we are" panel, the visual pathway with dates, who to
+contact and who can see the case. No writes here.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from portal import pathway
 from portal.accounts.models import Role, User
 from portal.cases.facts import CaseRecord
 from portal.cases.models import Case, CaseGrant
+from portal.content.pages import PublishedPage, pathway_text, section_paragraph
 from portal.pathway import Audience, Deadline, Stage, Status, StepState
 
 _AUDIENCES = {
@@ -34,12 +36,27 @@ def audience_for(user: User) -> Audience:
     return _AUDIENCES.get(Role(user.role), Audience.PROFESSIONAL)
 
 
-def content_text(text: pathway.ContentText) -> str:
-    """The wording for a pathway content key.
+#: The section of a published pathway page that gives each line of the "Where we are" panel.
+PANEL_SECTIONS = {"next": "What happens next", "todo": "What you can do"}
 
-    The built-in default until content editors can publish their own wording for the key.
-    """
+
+def content_text(text: pathway.ContentText, page: PublishedPage | None = None) -> str:
+    """The wording for a pathway content key: the first paragraph of the matching section of
+    the published pathway page when there is one, else the built-in default."""
+    if page is not None:
+        part = text.key.rsplit("/", 1)[-1]
+        published = section_paragraph(page.html, PANEL_SECTIONS[part])
+        if published:
+            return published
     return text.default
+
+
+def panel_page(stage: Stage, audience: Audience) -> PublishedPage | None:
+    """The published pathway page whose words the panel uses. Case officers keep the built-in
+    wording: content has no case-officer pages, and the professionals' pages speak to schools."""
+    if audience is Audience.CASE_OFFICER:
+        return None
+    return pathway_text(stage, audience)
 
 
 # --- One deadline per case, with its status in words ------------------------------------------
@@ -203,11 +220,12 @@ def where_we_are(record: CaseRecord, facts: pathway.CaseFacts, user: User, today
     audience = audience_for(user)
     stage = Stage(record.case.stage)
     upcoming = pathway.next_deadline(facts, today)
+    page = panel_page(stage, audience)  # read once a request; the stage text section reuses it
     return WhereWeAre(
         stage=stage,
         stage_label=pathway.stage_label(stage, audience),
-        next_text=content_text(pathway.next_step_text(stage, audience)),
-        todo_text=content_text(pathway.todo_text(stage, audience)),
+        next_text=content_text(pathway.next_step_text(stage, audience), page),
+        todo_text=content_text(pathway.todo_text(stage, audience), page),
         next=deadline_view(upcoming, today) if upcoming else None,
         contact=contact_for(record.case),
         appeal=right_to_appeal(record, today),

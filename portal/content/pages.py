@@ -14,7 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html.parser import HTMLParser
 
+from flask import g
 from markupsafe import Markup
 from sqlalchemy import Select, and_, select
 
@@ -75,12 +77,94 @@ def published_pages(slugs: Sequence[str]) -> list[PublishedPage]:
 
 
 def pathway_text(stage: str, viewer_audience: str) -> PublishedPage | None:
-    """The published pathway page for a stage, for a viewer audience (`parent`, `school`...)."""
+    """The published pathway page for a stage, for a viewer audience (`parent`, `school`...).
+
+    Read once per request (kept on `flask.g` by slug, unpublished pages too): the case page's
+    "Where we are" panel and its stage text section both use it, for the price of one query.
+    """
     try:
         slug = pathway_slug(stage, viewer_audience)
     except ValueError:
         return None
-    return published_page(slug)
+    loaded = g.setdefault("published_pathway_pages", {})
+    if slug not in loaded:
+        loaded[slug] = published_page(slug)
+    return loaded[slug]
+
+
+_VOID_TAGS = frozenset({"br", "hr", "img"})
+_SPACES = re.compile(r"\s+")
+
+
+def _words(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+class _SectionReader(HTMLParser):
+    """Finds the top-level <h2> with the given words and the element straight after it."""
+
+    def __init__(self, heading: str) -> None:
+        super().__init__(convert_charrefs=True)  # entities arrive decoded: "&amp;" is "&"
+        self.heading = _words(heading).casefold()
+        self.depth = 0
+        self.in_h2 = False
+        self.h2_text: list[str] = []
+        self.found = False  # the heading was found; waiting for the next element
+        self.in_p = False
+        self.paragraph: list[str] | None = None
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if self.done:
+            return
+        if self.depth == 0:
+            if self.found:
+                # The first element after the heading: a paragraph, or nothing for the panel.
+                if tag == "p":
+                    self.in_p, self.paragraph = True, []
+                else:
+                    self.done = True
+                    return
+            elif tag == "h2":
+                self.in_h2, self.h2_text = True, []
+        if tag == "br" and self.in_p:
+            self.paragraph.append(" ")
+        if tag not in _VOID_TAGS:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.done or tag in _VOID_TAGS:
+            return
+        self.depth -= 1
+        if self.depth == 0 and self.in_h2:
+            self.in_h2 = False
+            self.found = _words("".join(self.h2_text)).casefold() == self.heading
+        elif self.depth == 0 and self.in_p:
+            self.done = True
+
+    def handle_data(self, data: str) -> None:
+        if self.done:
+            return
+        if self.in_h2:
+            self.h2_text.append(data)
+        elif self.in_p:
+            self.paragraph.append(data)
+
+
+def section_paragraph(html: str, heading: str) -> str | None:
+    """The first paragraph under the `## heading` of sanitised page HTML, as plain text.
+
+    None when there is no such heading, the section is empty, or it opens with something other
+    than a paragraph (a list, a table...). A paragraph ending in ":" only introduces a list, so
+    it is None too: the caller shows its own words rather than half a sentence.
+    """
+    reader = _SectionReader(heading)
+    reader.feed(str(html))
+    reader.close()
+    text = _words("".join(reader.paragraph or []))
+    if not text or text.endswith(":"):
+        return None
+    return text
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([234])\b")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from portal.content import services
+from portal.content.pages import section_paragraph
+from portal.content.rendering import render_markdown
 from portal.content.services import page_by_slug
 
 PUBLIC = [
@@ -149,3 +151,58 @@ def test_no_published_stage_text_means_no_section(
     client_request.sign_in_as(parent)
     page = client_request.get("cases.case_page", case_id=family_case.public_id)
     assert page.html.select_one("#stage-text-heading") is None
+
+
+# --- The first paragraph of a section, for the case page's "Where we are" panel ----------------
+
+
+def _html(markdown: str) -> str:
+    """Sanitised HTML as a revision stores it."""
+    return str(render_markdown(markdown))
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("## What happens next\n\nThe council writes.\n\nMore.", "The council writes."),
+        ("## Before\n\nNo.\n\n## What happens next\n\nYes, this.", "Yes, this."),
+        ("## what  happens   NEXT\n\nAny case and spacing.", "Any case and spacing."),
+        ("## What happens next\n\nFish &amp; chips &lt;b&gt; &#163;5", "Fish & chips <b> £5"),
+        ("## What happens next\n\nTom & Jerry < 5 > 3", "Tom & Jerry < 5 > 3"),
+        ("## What happens next\n\nA **bold** [link](/help) `code`.", "A bold link code."),
+        ("## What happens next\n\nOne line  \nand the next.", "One line and the next."),
+        ("## What happens next\n\n<script>x()</script> hi", "<script>x()</script> hi"),
+    ],
+)
+def test_section_paragraph_gives_the_first_paragraph_as_plain_text(markdown, expected):
+    """The words under the heading, entities read and tags dropped, whitespace tidied."""
+    assert section_paragraph(_html(markdown), "What happens next") == expected
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "## What is happening now\n\nNothing about next.",  # no such heading
+        "Just a paragraph.",
+        "### What happens next\n\nA smaller heading is not the section.",
+        "## What happens next",  # empty at the end
+        "## What happens next\n\n## What you can do\n\nNot this.",  # empty, then another
+        "## What happens next\n\n- a list\n- instead\n\nThen a paragraph.",
+        "## What happens next\n\n1. numbered\n2. list",
+        "## What happens next\n\nYou can:\n\n- do this\n- or that",  # a list's lead-in
+        "## What happens next\n\n> A quotation.",
+        "## What happens next: soon\n\nA different heading.",
+    ],
+)
+def test_section_paragraph_is_none_without_a_paragraph_to_show(markdown):
+    """No heading, an empty section, or a section opening with a list or a lead-in: None, so
+    the panel keeps its own words."""
+    assert section_paragraph(_html(markdown), "What happens next") is None
+
+
+def test_section_paragraph_reads_the_shipped_pages(content):
+    """On the shipped families page for a request, the paragraph under "What happens next"."""
+    page = services.current_revision(page_by_slug("pathway-request-families"))
+    words = section_paragraph(page.safe_html, "What happens next")
+    assert words.startswith("The council must tell you by letter if it will do an assessment.")
+    assert section_paragraph(page.safe_html, "What you can do") is None  # a list
