@@ -33,11 +33,14 @@ class ConfirmForm(BaseForm):
 
 
 class FindPersonForm(BaseForm):
-    """Sent with GET: looking someone up changes nothing, so it has no CSRF token."""
+    """Step 1 of adding someone. Posted, with a CSRF token, never sent with GET: an email address
+    in a URL ends up in browser history, server logs and Referer headers, and a forged request
+    could learn whether someone has an account."""
 
-    class Meta:
-        csrf = False
+    STEP = "find"
 
+    # Tells step 1 from step 2, which posts to the same address.
+    step = HiddenField(default=STEP)
     email = EmailField(
         "Email address",
         validators=[

@@ -73,25 +73,37 @@ def _organisations() -> list[Organisation]:
 @bp.route("/cases/<public_id:case_id>/people/add", methods=["GET", "POST"])
 @access.load(Case, "case_id", access.Action.MANAGE)
 def add_person():
-    """Find someone by email (GET), then add them, or invite them if they have no account."""
+    """Step 1 finds someone by email; step 2 adds them, or invites them if they have no account.
+    The email only ever travels in a POST body (step 1's field, then step 2's hidden field), so
+    it never reaches browser history, server logs or a Referer header."""
     case = g.case
-    email = request.form.get("email") if request.method == "POST" else request.args.get("email")
-    find = FindPersonForm(request.args if request.method == "GET" else None)
-    if request.method == "GET" and (email is None or not find.validate()):
-        return render_template("people/find.html", case=case, form=find)
+    if request.method == "GET":
+        # An old link's ?email= is ignored: the page must not say whether an account exists.
+        return render_template("people/find.html", case=case, form=FindPersonForm(formdata=None))
+    if request.form.get("step") == FindPersonForm.STEP:
+        find = FindPersonForm()
+        if not find.validate():
+            return render_template("people/find.html", case=case, form=find)
+        return _add_or_invite(case, find.email.data, submitted=False)
+    return _add_or_invite(case, request.form.get("email") or "", submitted=True)
 
-    person = services.find_person(email or "")
+
+def _add_or_invite(case: Case, email: str, *, submitted: bool):
+    """Step 2: the "add this person" or "invite someone new" form, and what happens when it is
+    sent (`submitted`; otherwise the form is shown fresh, straight after step 1)."""
+    formdata = request.form if submitted else None
+    person = services.find_person(email)
     if person is not None:
-        form = AddPersonForm(data={"email": email})
+        form = AddPersonForm(formdata, data={"email": email})
         problem = services.problem_adding(case, person)
         if problem:
             return render_template(
                 "people/add.html", case=case, form=form, person=person, problem=problem
             )
     else:
-        form = InvitePersonForm(data={"email": email}, organisations=_organisations())
+        form = InvitePersonForm(formdata, data={"email": email}, organisations=_organisations())
 
-    if form.validate_on_submit():
+    if submitted and form.validate():
         try:
             added = services.add_person(
                 current_user,

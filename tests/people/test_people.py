@@ -4,13 +4,17 @@ the family can see."""
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit
+
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.accounts.models import Role, User
 from portal.cases.models import CaseGrant, Event, Relationship, Visibility
 from portal.extensions import db
 from tests import factories
+from tests.conftest import Page, check_page
 from tests.documents.helpers import add_document
 
 ROLES = [
@@ -40,6 +44,17 @@ def _events(action: str) -> list[Event]:
     return list(db.session.scalars(select(Event).where(Event.action == action).order_by(Event.id)))
 
 
+def _find(client_request, case, email: str, **kwargs):
+    """Step 1 of adding someone: post their email address (never put it in the URL)."""
+    return client_request.post(
+        "people.add_person",
+        {"step": "find", "email": email},
+        url_values={"case_id": case.public_id},
+        expected_status=kwargs.pop("expected_status", 200),
+        **kwargs,
+    )
+
+
 # --- Who reaches what -------------------------------------------------------------------------
 
 
@@ -64,6 +79,8 @@ def test_people_access_matrix(client_request, request, family_case, senco, role)
         "people.remove_person", grant_id=grant_id, expected_status=200 if manager else 404
     )
     if not manager:
+        # Not even step 1 answers: nobody else may learn whether an email has an account.
+        _find(client_request, family_case, "new@example.org", expected_status=404)
         client_request.post(
             "people.add_person",
             {"email": "new@example.org", "name": "New", "relationship": "school"},
@@ -128,9 +145,7 @@ def test_adding_someone_with_an_account(client_request, case_officer, psychologi
     """The case officer finds the psychologist by email and gives them access; the family can see
     that they were given access."""
     client_request.sign_in_as(case_officer)
-    page = client_request.get(
-        "people.add_person", case_id=family_case.public_id, email=psychologist.email.upper()
-    )
+    page = _find(client_request, family_case, psychologist.email.upper())
     assert page.h1 == "Add Dr Eve Psych to this case"
     client_request.post(
         "people.add_person",
@@ -164,9 +179,7 @@ def test_inviting_someone_new(client_request, case_officer, school, family_case,
     """Someone without an account is invited: an account without a password, a 7-day link by
     email, and access to the case once they choose a password."""
     client_request.sign_in_as(case_officer)
-    page = client_request.get(
-        "people.add_person", case_id=family_case.public_id, email="new.teacher@example.org"
-    )
+    page = _find(client_request, family_case, "new.teacher@example.org")
     assert page.h1 == "Invite someone new"
     client_request.post(
         "people.add_person",
@@ -273,15 +286,17 @@ def test_invitation_mistakes_are_explained(
 
 
 def test_an_email_must_be_valid_to_search(client_request, case_officer, family_case):
-    """Searching with a badly formed email shows the error and no result."""
+    """Searching with a badly formed email shows the error and no result, and keeps what was
+    typed so it can be corrected."""
     client_request.sign_in_as(case_officer)
-    page = client_request.get(
-        "people.add_person", case_id=family_case.public_id, email="not-an-email"
-    )
+    page = _find(client_request, family_case, "not-an-email")
     assert page.error_summary == [
         "Enter an email address in the correct format, like name@example.com"
     ]
     assert page.h1 == "Add someone to this case"
+    assert page.html.select_one("main form input[type=email]")["value"] == "not-an-email"
+    page = _find(client_request, family_case, "  ")
+    assert page.error_summary == ["Enter their email address"]
 
 
 def test_someone_already_on_the_case_is_not_added_twice(
@@ -289,7 +304,7 @@ def test_someone_already_on_the_case_is_not_added_twice(
 ):
     """The search says the school already has access, and a forced POST is refused."""
     client_request.sign_in_as(case_officer)
-    page = client_request.get("people.add_person", case_id=family_case.public_id, email=senco.email)
+    page = _find(client_request, family_case, senco.email)
     assert "can already see this case" in page.text(".govuk-inset-text")
     assert page.html.select_one("form[method=post] input[name=relationship]") is None
     page = client_request.post(
@@ -326,14 +341,201 @@ def test_team_case_officers_and_editors_are_not_added(
     """A colleague in the team already sees the case; content editors never see cases."""
     colleague = factories.make_user(Role.CASE_OFFICER, organisation=council, name="Kim Colleague")
     client_request.sign_in_as(case_officer)
-    page = client_request.get(
-        "people.add_person", case_id=family_case.public_id, email=colleague.email
-    )
+    page = _find(client_request, family_case, colleague.email)
     assert "case officer in the team running this case" in page.text(".govuk-inset-text")
-    page = client_request.get(
-        "people.add_person", case_id=family_case.public_id, email=editor.email
-    )
+    page = _find(client_request, family_case, editor.email)
     assert "Content editors cannot be given access to cases" in page.text(".govuk-inset-text")
+
+
+# --- The email address stays out of every URL -----------------------------------------------
+
+
+def _addresses(response) -> list[str]:
+    """Every address a page or redirect gives the browser: the Location header and every
+    attribute on the page but a form field's value (which is only ever sent in a POST body)."""
+    found = [response.headers.get("Location", "")]
+    html = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    for tag in html.find_all(True):
+        for name, value in tag.attrs.items():
+            if name == "value" and tag.name in {"input", "option", "button"}:
+                continue
+            found.extend(value if isinstance(value, list) else [value])
+    return found
+
+
+def _leaks(response, email: str) -> list[str]:
+    forms = {email.lower(), quote(email.lower()), quote(email.lower(), safe="")}
+    return [a for a in _addresses(response) if any(f in a.lower() for f in forms)]
+
+
+def _open(client_request, url: str) -> Page:
+    response = client_request.client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    page = Page(response)
+    check_page(page, fragment=False)
+    return page
+
+
+def _submit(client_request, page: Page, answers: dict, *, expected_status: int = 200):
+    """Send the page's form as a browser without JavaScript would: to its action, by its method,
+    with its hidden fields (the CSRF token and, at step 2, the email address)."""
+    form = page.html.select_one("main form")
+    assert form["method"] == "post", "the form would put what was typed in the URL"
+    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+    data.update(answers)
+    response = client_request.client.post(form["action"], data=data)
+    assert response.status_code == expected_status, response.get_data(as_text=True)[:2000]
+    if expected_status == 200:
+        check_page(Page(response), fragment=False)
+    return response
+
+
+@pytest.mark.parametrize("who", ["account", "new"])
+def test_the_email_address_never_appears_in_a_url(
+    client_request, case_officer, psychologist, school, family_case, outbox, who
+):
+    """Finding, a mistake at each step, going back and adding or inviting: no form action,
+    link or redirect on the way carries the email address, so it never reaches browser
+    history, server logs or a Referer header. It travels in POST bodies only."""
+    email = psychologist.email.upper() if who == "account" else "Nia.Teacher+send@example.org"
+    client_request.sign_in_as(case_officer)
+    responses = []
+
+    people = _open(client_request, f"/cases/{family_case.public_id}/people")
+    (add_link,) = [a["href"] for a in people.html.select("main a") if a.text == "Add someone"]
+    find = _open(client_request, add_link)
+
+    # Step 1, with a mistake first: the error page keeps what was typed, in the field only.
+    wrong = email.replace("@", " at ")
+    responses.append(_submit(client_request, find, {"email": wrong}))
+    assert Page(responses[-1]).error_summary == [
+        "Enter an email address in the correct format, like name@example.com"
+    ]
+    assert not _leaks(responses[-1], wrong)
+    responses.append(_submit(client_request, Page(responses[-1]), {"email": email}))
+    step2 = Page(responses[-1])
+    heading = "Add Dr Eve Psych to this case" if who == "account" else "Invite someone new"
+    assert step2.h1 == heading
+    # The email is carried to step 2, in the posted form.
+    assert step2.html.select_one("main form input[type=hidden][name=email]")["value"] == email
+
+    # "Use a different email address" (or "Look for someone else") and the back link go to an
+    # empty step 1.
+    links = [a["href"] for a in step2.html.select("a.govuk-back-link, main a")]
+    different = "Look for someone else" if who == "account" else "Use a different email address"
+    assert different in step2.texts("main a")
+    back_to_step_1 = [href for href in links if href == add_link]
+    assert len(back_to_step_1) == 2, links
+    for href in back_to_step_1:
+        again = _open(client_request, href)
+        assert again.h1 == "Add someone to this case"
+        assert not again.html.select_one("main input[type=email]").get("value")
+
+    # Step 2, with a mistake first, then sent properly.
+    responses.append(_submit(client_request, step2, {"relationship": "council"}))
+    assert "Choose how they are involved with the child" in Page(responses[-1]).error_summary
+    answers = {"relationship": "educational_psychologist", "permissions": ["view_documents"]}
+    if who == "new":
+        answers.update(name="Nia Teacher", relationship="school", organisation=str(school.id))
+    responses.append(_submit(client_request, Page(responses[-1]), answers, expected_status=303))
+    assert urlsplit(responses[-1].headers["Location"]).path == people.response.request.path
+    responses.append(client_request.client.get(responses[-1].headers["Location"]))
+    done = {"account": "Dr Eve Psych can now see", "new": "We have sent an invitation"}[who]
+    assert done in Page(responses[-1]).text(".govuk-notification-banner")
+
+    for response in responses:
+        assert not _leaks(response, email), (response.request.path, _leaks(response, email))
+        assert email.lower() not in response.request.url.lower()
+
+
+def test_an_old_link_with_an_email_looks_nobody_up(
+    client_request, case_officer, psychologist, family_case
+):
+    """Step 1 reached by GET ignores ?email= entirely: the page is the same for someone with an
+    account, an unknown address and no address, so an old bookmarked or logged link says
+    nothing about whether an account exists, and fills nothing in."""
+    client_request.sign_in_as(case_officer)
+    pages = [
+        client_request.get("people.add_person", case_id=family_case.public_id, **query)
+        for query in ({}, {"email": psychologist.email}, {"email": "nobody@example.org"})
+    ]
+    assert [page.h1 for page in pages] == ["Add someone to this case"] * 3
+    assert pages[1].text("main") == pages[0].text("main") == pages[2].text("main")
+    assert "Dr Eve Psych" not in pages[1].text("main")
+    for page in pages:
+        assert not page.html.select_one("main input[type=email]").get("value")
+        assert page.html.select_one("main input[name=relationship]") is None
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"], ids=["no-token", "forged-token"])
+def test_the_find_step_needs_a_csrf_token(
+    client_request, case_officer, psychologist, family_case, token
+):
+    """A forged step 1 (another site posting an email address through the officer's browser) is
+    refused before anyone is looked up."""
+    client_request.sign_in_as(case_officer)
+    data = {"step": "find", "email": psychologist.email}
+    if token:
+        data["csrf_token"] = token
+    page = client_request.post(
+        "people.add_person",
+        data,
+        csrf=False,
+        url_values={"case_id": family_case.public_id},
+        expected_status=400,
+    )
+    assert page.h1 == "Sorry, there is a problem with the request"
+    assert "Dr Eve Psych" not in page.text("main")
+    # With the page's own token, the same request finds them.
+    assert _find(client_request, family_case, psychologist.email).h1 == (
+        "Add Dr Eve Psych to this case"
+    )
+
+
+def test_mistakes_at_step_2_keep_everything_typed(
+    client_request, case_officer, psychologist, school, family_case
+):
+    """A mistake in "invite someone new" or "add this person" shows the form again with every
+    answer as it was, and the email still carried in the form."""
+    client_request.sign_in_as(case_officer)
+    page = client_request.post(
+        "people.add_person",
+        {
+            "email": "pat@example.org",
+            "name": "Pat Carer",
+            "relationship": "parent_carer",
+            "organisation": str(school.id),
+            "permissions": ["view_documents", "post_updates"],
+        },
+        url_values={"case_id": family_case.public_id},
+        expected_status=200,
+    )
+    assert page.error_summary == ["Family members do not work for an organisation here"]
+    form = page.html.select_one("main form")
+    assert form.select_one("input[name=email]")["value"] == "pat@example.org"
+    assert form.select_one("input[name=name]")["value"] == "Pat Carer"
+    assert form.select_one("input[name=relationship][checked]")["value"] == "parent_carer"
+    assert form.select_one("select[name=organisation] option[selected]")["value"] == str(school.id)
+    checked = [i["value"] for i in form.select("input[name=permissions][checked]")]
+    assert checked == ["view_documents", "post_updates"]
+    assert "pat@example.org" in page.text("main")
+
+    page = client_request.post(
+        "people.add_person",
+        {"email": psychologist.email, "permissions": ["add_documents", "post_updates"]},
+        url_values={"case_id": family_case.public_id},
+        expected_status=200,
+    )
+    assert page.h1 == "Add Dr Eve Psych to this case"
+    assert page.error_summary == [
+        "Choose how they are involved with the child",
+        "To add documents they must also be able to see documents",
+    ]
+    form = page.html.select_one("main form")
+    assert form.select_one("input[name=email]")["value"] == psychologist.email
+    checked = [i["value"] for i in form.select("input[name=permissions][checked]")]
+    assert checked == ["add_documents", "post_updates"]
+    assert _grant(family_case, psychologist) is None
 
 
 # --- Changing and removing --------------------------------------------------------------------
