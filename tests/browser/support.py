@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
-from playwright.sync_api import ConsoleMessage, Page, Request, Response
+from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
 
 from portal.config import PROJECT_ROOT
 
@@ -86,13 +86,40 @@ def path_of(url: str) -> str:
 # --- Signing in ---------------------------------------------------------------------------------
 
 
-def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Sign in through the real sign-in form, as a person would, and wait for the home page."""
+#: A date written out with how far away it is: "Friday 12 March 2027 (in 5 days)".
+DATE_WITH_DISTANCE = re.compile(
+    r"\w+day \d{1,2} \w+ \d{4}\s*\((in \d+ days?|\d+ days? late|today|tomorrow|yesterday)\)"
+)
+
+
+def sign_in(
+    page: Page, email: str, password: str = DEMO_PASSWORD, *, js: bool | None = None
+) -> None:
+    """Sign in through the real sign-in form, as a person would, and wait for the home page.
+    With `js` given, the sign-in page is checked with axe first (as journeys do)."""
     page.goto("/sign-in")
+    if js is not None:
+        assert_accessible(page, js=js)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: urlsplit(url).path != "/sign-in")
+
+
+def filter_caseload_to_late(page: Page, *, js: bool) -> None:
+    """Choose "Late" in the caseload's Due filter: live with htmx (the count is announced), or
+    with the "Show cases" button without JavaScript. Either way the list gets its own address."""
+    due = page.get_by_label("Due")
+    if js:
+        after_htmx_swap(page, lambda: due.select_option(label="Late"))
+        found = page.locator("#caseload-results strong").first.inner_text()
+        expect(page.locator("#portal-live-region")).to_have_text(found)
+    else:
+        due.select_option(label="Late")
+        page.get_by_role("button", name="Show cases").click()
+        page.wait_for_url(re.compile(r"due=late"))
+        assert_accessible(page, js=js)
+    assert "due=late" in page.url, "the filtered list has no address of its own to share"
 
 
 def sign_out(page: Page) -> None:

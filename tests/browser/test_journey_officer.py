@@ -17,8 +17,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import ROLE_EMAILS, after_htmx_swap, assert_accessible
-from tests.browser.test_journeys import DATE_WITH_DISTANCE, _sign_in_from_the_start_page
+from tests.browser.support import (
+    DATE_WITH_DISTANCE,
+    ROLE_EMAILS,
+    after_htmx_swap,
+    assert_accessible,
+    filter_caseload_to_late,
+)
+from tests.browser.test_journeys import _sign_in_from_the_start_page
 
 pytestmark = pytest.mark.browser
 
@@ -43,17 +49,7 @@ def test_journey_4_case_officer_finds_late_team_cases(browsing, js):
     expect(results).to_contain_text("Ava Johnson")
     assert_accessible(page, js=js)
 
-    due = page.get_by_label("Due")
-    if js:
-        after_htmx_swap(page, lambda: due.select_option(label="Late"))
-        found = page.locator("#caseload-results strong").first.inner_text()
-        expect(page.locator("#portal-live-region")).to_have_text(found)
-    else:
-        due.select_option(label="Late")
-        page.get_by_role("button", name="Show cases").click()
-        page.wait_for_url(re.compile(r"due=late"))
-        assert_accessible(page, js=js)
-    assert "due=late" in page.url, "the filtered list has no address of its own to share"
+    filter_caseload_to_late(page, js=js)
     late = rows.count()
     assert 1 <= late < every_case
     for row in rows.all():

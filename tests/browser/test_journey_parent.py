@@ -12,20 +12,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import DEMO_PASSWORD, ROLE_EMAILS, after_htmx_swap, assert_accessible
-from tests.browser.test_journeys import DATE_WITH_DISTANCE
+from tests.browser.support import (
+    DATE_WITH_DISTANCE,
+    ROLE_EMAILS,
+    after_htmx_swap,
+    assert_accessible,
+    sign_in,
+)
 from tests.documents.samples import pdf
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, email: str, *, js: bool) -> None:
-    page.goto("/sign-in")
-    assert_accessible(page, js=js)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/home")
 
 
 def _names_on_case_page(page: Page) -> set[str]:
@@ -37,7 +33,7 @@ def test_journey_2_parent_checks_the_case_and_shares_a_document(browsing, js, tm
     """A parent signs in, reads the next step and its date on the home page and the case page,
     sees who can see the case, uploads a PDF, finds it listed and downloads the same bytes."""
     page = browsing.page(js=js)
-    _sign_in(page, ROLE_EMAILS["parent"], js=js)
+    sign_in(page, ROLE_EMAILS["parent"], js=js)
     expect(page.locator("h1")).to_have_text("Your child’s case")
     card = page.locator(".govuk-summary-card").first
     child = card.locator(".govuk-summary-card__title").inner_text().strip()

@@ -6,26 +6,22 @@ request."""
 
 from __future__ import annotations
 
-import re
 import uuid
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.support import DEMO_PASSWORD, ROLE_EMAILS, after_htmx_swap, assert_accessible
-from tests.browser.test_journeys import DATE_WITH_DISTANCE
+from tests.browser.support import (
+    DATE_WITH_DISTANCE,
+    ROLE_EMAILS,
+    after_htmx_swap,
+    assert_accessible,
+    filter_caseload_to_late,
+    sign_in,
+)
 from tests.documents.samples import pdf
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, email: str, *, js: bool) -> None:
-    page.goto("/sign-in")
-    assert_accessible(page, js=js)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/home")
 
 
 def test_journey_3_senco_updates_a_late_case_and_adds_advice(browsing, js):
@@ -33,24 +29,14 @@ def test_journey_3_senco_updates_a_late_case_and_adds_advice(browsing, js):
     without), opens one, posts an update that appears in its history, and uploads the
     school's advice, which is then listed under "Advice: education"."""
     page = browsing.page(js=js)
-    _sign_in(page, ROLE_EMAILS["senco"], js=js)
+    sign_in(page, ROLE_EMAILS["senco"], js=js)
     expect(page.locator("h1")).to_have_text("Your caseload")
     rows = page.locator("#caseload-results tbody tr")
     every_case = rows.count()
     assert every_case >= 2, "the SENCO's caseload is too small to filter"
     assert_accessible(page, js=js)
 
-    due = page.get_by_label("Due")
-    if js:
-        after_htmx_swap(page, lambda: due.select_option(label="Late"))
-        found = page.locator("#caseload-results strong").first.inner_text()
-        expect(page.locator("#portal-live-region")).to_have_text(found)
-    else:
-        due.select_option(label="Late")
-        page.get_by_role("button", name="Show cases").click()
-        page.wait_for_url(re.compile(r"due=late"))
-        assert_accessible(page, js=js)
-    assert "due=late" in page.url, "the filtered list has no address of its own to share"
+    filter_caseload_to_late(page, js=js)
     late = rows.count()
     assert 1 <= late < every_case, f"{late} late cases of {every_case}"
     for row in rows.all():

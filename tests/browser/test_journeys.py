@@ -14,16 +14,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import (
+    DATE_WITH_DISTANCE,
     DEMO_PASSWORD,
     ROLE_EMAILS,
     assert_accessible,
 )
 
 pytestmark = pytest.mark.browser
-
-DATE_WITH_DISTANCE = re.compile(
-    r"\w+day \d{1,2} \w+ \d{4}\s*\((in \d+ days?|\d+ days? late|today|tomorrow|yesterday)\)"
-)
 
 
 def _sign_in_from_the_start_page(page, email: str, *, js: bool) -> None:

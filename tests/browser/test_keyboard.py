@@ -11,7 +11,13 @@ import uuid
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.support import DEMO_PASSWORD, ROLE_EMAILS, after_htmx_swap, assert_accessible
+from tests.browser.support import (
+    DATE_WITH_DISTANCE,
+    DEMO_PASSWORD,
+    ROLE_EMAILS,
+    after_htmx_swap,
+    assert_accessible,
+)
 from tests.documents import samples
 
 pytestmark = pytest.mark.browser
@@ -152,9 +158,6 @@ def test_signing_in_with_the_keyboard_alone(browsing, js):
 
 # Enough for the longest page a parent Tabs through (the documents page lists every document).
 MOST_TABS = 150
-DATE_WITH_DISTANCE = re.compile(
-    r"\w+day \d{1,2} \w+ \d{4}\s*\((in \d+ days?|\d+ days? late|today|tomorrow|yesterday)\)"
-)
 PEOPLE_REGION = "The people who can see this case and what each can do"
 CASE_LINK = re.compile(r"^See the case of ")
 
