@@ -36,19 +36,11 @@ def audience_for(user: User) -> Audience:
     return _AUDIENCES.get(Role(user.role), Audience.PROFESSIONAL)
 
 
-#: The section of a published pathway page that gives each line of the "Where we are" panel.
-PANEL_SECTIONS = {"next": "What happens next", "todo": "What you can do"}
-
-
-def content_text(text: pathway.ContentText, page: PublishedPage | None = None) -> str:
-    """The wording for a pathway content key: the first paragraph of the matching section of
-    the published pathway page when there is one, else the built-in default."""
-    if page is not None:
-        part = text.key.rsplit("/", 1)[-1]
-        published = section_paragraph(page.html, PANEL_SECTIONS[part])
-        if published:
-            return published
-    return text.default
+def content_text(text: pathway.ContentText, page: PublishedPage | None, section: str) -> str:
+    """The panel's words: the first paragraph under `section` of the published pathway page when
+    there is one, else the built-in default."""
+    published = section_paragraph(page.html, section) if page is not None else None
+    return published or text.default
 
 
 def panel_page(stage: Stage, audience: Audience) -> PublishedPage | None:
@@ -224,8 +216,8 @@ def where_we_are(record: CaseRecord, facts: pathway.CaseFacts, user: User, today
     return WhereWeAre(
         stage=stage,
         stage_label=pathway.stage_label(stage, audience),
-        next_text=content_text(pathway.next_step_text(stage, audience), page),
-        todo_text=content_text(pathway.todo_text(stage, audience), page),
+        next_text=content_text(pathway.next_step_text(stage, audience), page, "What happens next"),
+        todo_text=content_text(pathway.todo_text(stage, audience), page, "What you can do"),
         next=deadline_view(upcoming, today) if upcoming else None,
         contact=contact_for(record.case),
         appeal=right_to_appeal(record, today),
