@@ -20,13 +20,14 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g
 from flask_login import current_user
 from sqlalchemy import Select, select
 
 from portal.accounts.models import Role, User
 from portal.cases.models import Case, CaseGrant, Visibility
 from portal.extensions import db
+from portal.rendering import redirect_to_sign_in
 
 
 class Action(StrEnum):
@@ -144,14 +145,6 @@ def _declare(view: Callable, rule: str) -> Callable:
     return view
 
 
-def _must_sign_in():
-    if request.headers.get("HX-Request") == "true":
-        response = redirect(url_for("accounts.sign_in", next=request.full_path))
-        response.headers["HX-Redirect"] = url_for("accounts.sign_in")
-        return response
-    return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
-
-
 def public(view: Callable) -> Callable:
     """Anyone may use this view, signed in or not."""
     return _declare(view, "public")
@@ -163,7 +156,7 @@ def signed_in(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not current_user.is_authenticated:
-            return _must_sign_in()
+            return redirect_to_sign_in()
         return view(*args, **kwargs)
 
     return _declare(wrapper, "signed_in")
@@ -176,7 +169,7 @@ def role_required(*roles: Role) -> Callable[[Callable], Callable]:
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                return _must_sign_in()
+                return redirect_to_sign_in()
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
@@ -205,7 +198,7 @@ def load(
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                return _must_sign_in()
+                return redirect_to_sign_in()
             value = kwargs.pop(url_arg)
             obj = db.session.scalar(select(model).where(getattr(model, column) == value))
             if obj is None or not can(current_user, action, obj):

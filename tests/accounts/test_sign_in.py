@@ -204,3 +204,81 @@ def test_session_cookie_is_httponly_and_samesite(client_request, parent):
     )
     assert "HttpOnly" in cookie_header
     assert "SameSite=Lax" in cookie_header
+
+
+# --- A session that ends during an htmx request ----------------------------------------------
+
+
+def _expire_session() -> None:
+    clock.freeze(clock.utcnow() + timedelta(minutes=31))
+
+
+def test_expired_session_during_htmx_search_loads_the_sign_in_page_as_a_whole_page(
+    client_request, senco
+):
+    """htmx ignores headers on a redirect (the browser follows it and htmx would put the sign-in
+    page inside the results), so it gets 204 with HX-Redirect back to the page it was on."""
+    client_request.sign_in_as(senco)
+    _expire_session()
+    response = client_request.client.get(
+        "/home?q=Alfie",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://portal.test/home?q=Alf"},
+    )
+    assert response.status_code == 204
+    assert response.get_data() == b""  # nothing for htmx to swap in
+    assert "Location" not in response.headers
+    assert response.headers["HX-Redirect"] == "/sign-in?next=/home?q%3DAlf"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_expired_session_during_htmx_post_sends_the_person_to_sign_in_and_saves_nothing(
+    client_request, senco, family_case
+):
+    """Posting an update after the session ended saves nothing and comes back to the case page
+    (not to the update URL, which only answers the form) after signing in again."""
+    from portal.cases.updates import Update
+
+    client_request.sign_in_as(senco)
+    _expire_session()
+    case_url = f"http://portal.test/cases/{family_case.public_id}"
+    response = client_request.client.post(
+        f"/cases/{family_case.public_id}/updates/new",
+        data={"body": "Too late", "visibility": "everyone"},
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": case_url,
+            "X-CSRFToken": client_request.csrf_token(),
+        },
+    )
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == (f"/sign-in?next=/cases/{family_case.public_id}")
+    assert db.session.query(Update).count() == 0
+
+
+@pytest.mark.parametrize(
+    "current_url", ["https://evil.example/cases", "javascript:alert(1)//portal.test/", ""]
+)
+def test_htmx_sign_in_redirect_never_names_another_site(client_request, current_url):
+    """`next` comes from the page htmx was on only when that page is on this site."""
+    response = client_request.client.post(
+        "/sign-out",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": current_url,
+            "X-CSRFToken": client_request.csrf_token(),
+        },
+    )
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/sign-in"  # a POST URL is no page to return to
+    response = client_request.client.get(
+        "/home?q=x", headers={"HX-Request": "true", "HX-Current-URL": current_url}
+    )
+    assert response.headers["HX-Redirect"] == "/sign-in?next=/home?q%3Dx"
+
+
+def test_signed_out_page_request_still_gets_a_plain_redirect(client_request):
+    """Without htmx the browser is simply redirected (302) to sign in, with no htmx header."""
+    response = client_request.client.get("/home?q=x")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in?next=/home?q%3Dx"
+    assert "HX-Redirect" not in response.headers
