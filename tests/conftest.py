@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from flask import has_app_context, url_for
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from jinja2.bccache import Bucket
 
 from portal import clock, create_app
 from portal.accounts import services as account_services
@@ -60,6 +62,30 @@ def _clear_tables() -> None:
     db.session.commit()
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per test run and shared by the new app every test makes
+    (recompiling them for each test was a large share of a page test's time). Entries are
+    keyed by template name and checked against the source, so an edited template is compiled
+    afresh; only compiled code is shared, never rendered output or state."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def _share_compiled_templates(app) -> None:
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+
+
 @pytest.fixture
 def app_config(database_url, tmp_path) -> dict:
     return {
@@ -91,6 +117,7 @@ def app(app_config):
     """The portal on a clean database (every row is removed after each test)."""
     app = create_app(app_config)
     app.test_client_class = IsolatedClient
+    _share_compiled_templates(app)
     with app.app_context():
         if app_config["SQLALCHEMY_DATABASE_URI"] not in _schemas_made:
             db.drop_all()
@@ -120,6 +147,7 @@ def make_app(app_config):
 
     def make(**overrides):
         other = create_app({**app_config, **overrides})
+        _share_compiled_templates(other)
         made.append(other)
         return other
 
