@@ -97,7 +97,7 @@ def bulk_insert_cases(
                 for case_id in case_ids
             ],
         )
-    db.session.commit()
+    db.session.flush()
     return list(case_ids)
 
 
@@ -128,7 +128,7 @@ def set_milestones(case, **dates) -> CaseMilestones:
         db.session.add(row)
     for name, value in dates.items():
         setattr(row, name, value)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -145,5 +145,5 @@ def add_event(case, *, visibility, summary, actor=None, action="case.noted", at=
     if at is not None:
         event.occurred_at = at
     db.session.add(event)
-    db.session.commit()
+    db.session.flush()
     return event
