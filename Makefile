@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 DEMO_PASSWORD ?= demo-portal-password
 PYTEST_ARGS ?=
+# Tests run on two processes (pytest-xdist), or one on a single-core machine; TEST_WORKERS=0 runs
+# them in this process. The browser tests share one server, so they stay on one worker.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 2 ? n : 2 )))
 
 PY_STAMP := $(VENV)/.installed
 ASSET_STAMP := static/build/.built
@@ -39,7 +42,7 @@ run: install ## Set up, create the database, load demo data (if empty) and conte
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install ## Set up and run every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install ## Check style: ruff check and ruff format --check
 	$(BIN)/ruff check .

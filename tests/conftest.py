@@ -27,6 +27,10 @@ from portal.cases.models import Relationship
 from portal.extensions import db
 from tests import factories
 
+# The browser tests' report must run where the summary is printed, which under pytest-xdist is
+# the controller: it loads this conftest but not tests/browser/conftest.py.
+pytest_plugins = ["pytester", "tests.browser.reporting"]
+
 TEST_SECRET_KEY = "test-secret-key-" + "x" * 32
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 _schemas_made: set[str] = set()

@@ -1,8 +1,8 @@
 """Real-browser test fixtures: the portal served by gunicorn on a fresh SQLite database with demo
 data, Debian's Chromium driven by Playwright, and a clean browser context for every test.
 
-Without Chromium the browser tests are skipped and the run ends with a loud message; with
-PORTAL_REQUIRE_BROWSER=1 (CI) a missing browser fails them instead.
+Without Chromium the browser tests are skipped and the run ends with a loud message (see
+reporting.py); with PORTAL_REQUIRE_BROWSER=1 (CI) a missing browser fails them instead.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from portal.config import PROJECT_ROOT
+from tests.browser.reporting import CHROMIUM_PATH, MISSING_BROWSER
 from tests.browser.support import (
     AXE_SOURCE_PATH,
     DEMO_PASSWORD,
@@ -29,9 +30,7 @@ from tests.browser.support import (
     sign_in,
 )
 
-CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 BROWSER_REQUIRED = os.environ.get("PORTAL_REQUIRE_BROWSER") == "1"
-MISSING_BROWSER = "BROWSER TESTS DID NOT RUN: install Chromium with `apt-get install chromium`"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -46,57 +45,6 @@ CHROMIUM_ARGS = [
 COMPILED_ASSETS = [PROJECT_ROOT / "static" / "build" / "portal.css", AXE_SOURCE_PATH]
 SERVER_START_TIMEOUT = 30.0
 DEFAULT_TIMEOUT_MS = 10_000
-
-# What the terminal summary reports, gathered from test reports (so it works under xdist too).
-_summary: dict = {"missing_browser": False, "seconds": 0.0, "tests": 0, "pages": []}
-
-
-# --- Reporting ----------------------------------------------------------------------------------
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if "browser" not in report.keywords:
-        return
-    _summary["seconds"] += report.duration
-    if report.skipped and MISSING_BROWSER in str(report.longrepr):
-        _summary["missing_browser"] = True
-    if report.when != "call":
-        return
-    _summary["tests"] += 1
-    for name, value in report.user_properties:
-        if name == "pages_checked":
-            _summary["pages"].append(value)
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Pages checked per role and the time the browser tests took."""
-    if not _summary["tests"]:
-        return
-    terminalreporter.write_sep("-", "browser tests")
-    for who, mode, count in sorted(_summary["pages"]):
-        terminalreporter.write_line(
-            f"  crawl {who:<14} {mode:<5} {count:>3} pages checked with axe"
-        )
-    terminalreporter.write_line(
-        f"  {_summary['tests']} browser tests took {_summary['seconds']:.1f} s "
-        "(including starting the server and Chromium)"
-    )
-
-
-def pytest_unconfigure(config) -> None:
-    """Without Chromium, say so as the very last thing the run prints, where nobody misses it."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if not (_summary["missing_browser"] and reporter):
-        return
-    reporter.write_sep("!", MISSING_BROWSER, red=True, bold=True)
-    reporter.write_line(
-        f"No Chromium at {CHROMIUM_PATH} (set CHROMIUM_PATH to use another), so the "
-        "accessibility, keyboard, small-screen and no-JavaScript checks were skipped.",
-        red=True,
-        bold=True,
-    )
-    reporter.write_sep("!", MISSING_BROWSER, red=True, bold=True)
-
 
 # --- The browser ---------------------------------------------------------------------------------
 
