@@ -105,10 +105,6 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
-
     def __repr__(self) -> str:
         return f"<User {self.email!r} {self.role}>"
 
