@@ -16,7 +16,7 @@ PY_STAMP := $(VENV)/.installed
 ASSET_STAMP := static/build/.built
 ASSET_SOURCES := package.json package-lock.json scripts/build-assets.sh $(shell find static/src -type f 2>/dev/null)
 
-.PHONY: help install run test lint format demo-reset clean
+.PHONY: help install run test lint typecheck format demo-reset clean
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ test: install ## Set up and run every test (SQLite; PostgreSQL too when TEST_DAT
 lint: install ## Check style: ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: install ## Check types with mypy (settings in pyproject.toml)
+	$(BIN)/mypy
 
 format: install ## Fix style where ruff can
 	$(BIN)/ruff check --fix .

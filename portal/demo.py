@@ -524,6 +524,7 @@ def load_demo_data(password: str) -> dict[str, User]:
             )
         for email in spec.professionals:
             member = users[email]
+            assert member.organisation is not None  # every demo professional has one
             db.session.add(
                 CaseGrant(
                     case=case,

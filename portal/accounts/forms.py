@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
-from portal.accounts.models import Role
+from portal.accounts.models import Organisation, Role
 from portal.accounts.passwords import MAX_LENGTH, password_problem
 from portal.forms import BaseForm
 
@@ -84,7 +86,9 @@ class InviteForm(BaseForm):
     )
     organisation = SelectField("Organisation", coerce=int, validate_choice=False)
 
-    def __init__(self, *args, roles: list[Role], organisations: list, **kwargs) -> None:
+    def __init__(
+        self, *args, roles: list[Role], organisations: Sequence[Organisation], **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = [SelectChoice(role.value, role.label) for role in roles]
         self.organisation.choices = [SelectChoice("0", "None (a family member)")] + [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, func
@@ -96,7 +97,7 @@ class User(UserMixin, db.Model):
 
     # Flask-Login identifies a signed-in browser by its server-side session, not by the user id,
     # so that signing out (ending the session record) makes a copied cookie useless.
-    session_token = None  # str | None: not a column, set when a session is loaded
+    session_token = cast("str | None", None)  # not a column: set when a session is loaded
 
     def get_id(self) -> str | None:
         return self.session_token

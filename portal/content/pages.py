@@ -127,7 +127,7 @@ class _SectionReader(HTMLParser):
                     return
             elif tag == "h2":
                 self.in_h2, self.h2_text = True, []
-        if tag == "br" and self.in_p:
+        if tag == "br" and self.paragraph is not None:
             self.paragraph.append(" ")
         if tag not in _VOID_TAGS:
             self.depth += 1
@@ -147,7 +147,7 @@ class _SectionReader(HTMLParser):
             return
         if self.in_h2:
             self.h2_text.append(data)
-        elif self.in_p:
+        elif self.paragraph is not None:
             self.paragraph.append(data)
 
 

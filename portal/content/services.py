@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import and_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -152,7 +154,7 @@ def _advance(page: ContentPage, based_on: int) -> bool:
         .values(current_number=based_on + 1)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return cast(CursorResult, result).rowcount == 1  # an UPDATE's result has a row count
 
 
 def _conflict(page: ContentPage, based_on: int) -> EditConflict:

@@ -42,7 +42,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from portal.documents.filenames import clean_display_name, file_extension
 
@@ -268,13 +268,13 @@ def sniff(head: bytes) -> Sniffed:
 # --- Reading helpers ---------------------------------------------------------------------
 
 
-def _chunks(f: BinaryIO, start: int = 0) -> Iterator[bytes]:
+def _chunks(f: IO[bytes], start: int = 0) -> Iterator[bytes]:
     f.seek(start)
     while chunk := f.read(CHUNK_SIZE):
         yield chunk
 
 
-def _search(f: BinaryIO, pattern: re.Pattern[bytes], start: int = 0, overlap: int = 64) -> bool:
+def _search(f: IO[bytes], pattern: re.Pattern[bytes], start: int = 0, overlap: int = 64) -> bool:
     """Search the whole file for `pattern`, chunk by chunk, without missing matches at edges."""
     carry = b""
     for chunk in _chunks(f, start):
@@ -285,7 +285,7 @@ def _search(f: BinaryIO, pattern: re.Pattern[bytes], start: int = 0, overlap: in
     return False
 
 
-def _edges(f: BinaryIO, head: bytes, size: int) -> tuple[bytes, bytes]:
+def _edges(f: IO[bytes], head: bytes, size: int) -> tuple[bytes, bytes]:
     f.seek(max(0, size - EDGE_SIZE))
     return head[:EDGE_SIZE], f.read(EDGE_SIZE)
 
@@ -304,7 +304,7 @@ class _ZipEnd:
     comment_length: int
 
 
-def _find_zip_end(f: BinaryIO, size: int) -> _ZipEnd | None:
+def _find_zip_end(f: IO[bytes], size: int) -> _ZipEnd | None:
     """Find a ZIP end record the way unzip tools do: searching back from the end of the file.
 
     Only a record whose central directory really starts where it says counts, so random bytes
@@ -331,7 +331,7 @@ def _find_zip_end(f: BinaryIO, size: int) -> _ZipEnd | None:
     return None
 
 
-def _check_zip_layout(f: BinaryIO, size: int, limits: ZipLimits) -> None:
+def _check_zip_layout(f: IO[bytes], size: int, limits: ZipLimits) -> None:
     """Refuse archives with data hidden before, between or after the ZIP's own records."""
     end = _find_zip_end(f, size)
     if end is None:
@@ -404,7 +404,7 @@ def _identify_zip(archive: zipfile.ZipFile) -> FileKind:
     raise _NotAllowed("a ZIP archive")
 
 
-def _open_zip(f: BinaryIO) -> zipfile.ZipFile:
+def _open_zip(f: IO[bytes]) -> zipfile.ZipFile:
     f.seek(0)
     try:
         return zipfile.ZipFile(f)
@@ -500,7 +500,7 @@ def _check_member_content(
                 _check_zip_members(inner_archive, budget, embedded_ok=False)
 
 
-def _check_zip_document(f: BinaryIO, kind: FileKind, limits: ZipLimits) -> None:
+def _check_zip_document(f: IO[bytes], kind: FileKind, limits: ZipLimits) -> None:
     with _open_zip(f) as archive:
         if _has_macros(archive, kind):
             raise _Unsafe(MACROS)
@@ -510,7 +510,7 @@ def _check_zip_document(f: BinaryIO, kind: FileKind, limits: ZipLimits) -> None:
 # --- Checks for the other kinds --------------------------------------------------------------
 
 
-def _check_pdf(f: BinaryIO, head: bytes, size: int) -> None:
+def _check_pdf(f: IO[bytes], head: bytes, size: int) -> None:
     if not head.startswith(b"%PDF-"):
         raise _Unsafe("something is added before the start of the PDF, a trick used in attacks")
     if not _PDF_HEADER.match(head):
@@ -521,7 +521,7 @@ def _check_pdf(f: BinaryIO, head: bytes, size: int) -> None:
         raise _Unsafe("it looks damaged or has something added at the end")
 
 
-def _check_png(f: BinaryIO, size: int) -> None:
+def _check_png(f: IO[bytes], size: int) -> None:
     """Walk the PNG's chunks to its end marker; refuse damage and data after the end."""
     position = 8
     first = True
@@ -544,7 +544,7 @@ def _check_png(f: BinaryIO, size: int) -> None:
     raise _Unsafe(DAMAGED)
 
 
-def _check_jpeg(f: BinaryIO, size: int) -> None:
+def _check_jpeg(f: IO[bytes], size: int) -> None:
     """Walk the JPEG's header segments to the image data, then require an end marker."""
     position = 2
     seen_frame = False
@@ -577,12 +577,12 @@ def _check_jpeg(f: BinaryIO, size: int) -> None:
         raise _Unsafe("it looks damaged: the image has no end")
 
 
-def _check_rtf(f: BinaryIO) -> None:
+def _check_rtf(f: IO[bytes]) -> None:
     if _search(f, _RTF_OBJECT):
         raise _Unsafe("it has an embedded object, which can hide a program")
 
 
-def _check_text(f: BinaryIO) -> None:
+def _check_text(f: IO[bytes]) -> None:
     """The whole file must be UTF-8 text with no stray control characters and no web page code."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     carry = ""
@@ -603,7 +603,7 @@ def _check_text(f: BinaryIO) -> None:
         raise _Unsafe("part of it is not plain text") from error
 
 
-def _check_polyglot(f: BinaryIO, head: bytes, size: int, kind: FileKind) -> None:
+def _check_polyglot(f: IO[bytes], head: bytes, size: int, kind: FileKind) -> None:
     """Rules for every kind: refuse files that are also a web page, a PDF or a ZIP archive."""
     first, last = _edges(f, head, size)
     if _MARKUP_BYTES.search(first) or _MARKUP_BYTES.search(last):
@@ -617,7 +617,7 @@ def _check_polyglot(f: BinaryIO, head: bytes, size: int, kind: FileKind) -> None
 # --- The check an upload goes through --------------------------------------------------------
 
 
-def _identify(f: BinaryIO, head: bytes, size: int, limits: ZipLimits) -> FileKind:
+def _identify(f: IO[bytes], head: bytes, size: int, limits: ZipLimits) -> FileKind:
     sniffed = sniff(head)
     if sniffed.is_zip:
         _check_zip_layout(f, size, limits)
@@ -628,7 +628,7 @@ def _identify(f: BinaryIO, head: bytes, size: int, limits: ZipLimits) -> FileKin
     return sniffed.kind
 
 
-def _check_kind(f: BinaryIO, head: bytes, size: int, kind: FileKind, limits: ZipLimits) -> None:
+def _check_kind(f: IO[bytes], head: bytes, size: int, kind: FileKind, limits: ZipLimits) -> None:
     _check_polyglot(f, head, size, kind)
     if kind is PDF:
         _check_pdf(f, head, size)

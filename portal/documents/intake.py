@@ -33,8 +33,11 @@ class IncomingFile(Protocol):
     Werkzeug's `FileStorage` (an item of `request.files`) is one.
     """
 
-    filename: str | None
-    stream: Readable
+    @property
+    def filename(self) -> str | None: ...
+
+    @property
+    def stream(self) -> Readable: ...
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,8 @@ class UploadRefused(Exception):
 
 def storage() -> LocalStorage:
     """The document storage the app's settings name (outside the public static folder)."""
-    return LocalStorage(
-        current_app.config["UPLOAD_DIR"], public_folders=(current_app.static_folder,)
-    )
+    public = [current_app.static_folder] if current_app.static_folder else []
+    return LocalStorage(current_app.config["UPLOAD_DIR"], public_folders=public)
 
 
 def scanner() -> Scanner:

@@ -79,11 +79,11 @@ def removed_documents_for(user: User, case: Case) -> list[Document]:
 
 def removed_count(case: Case) -> int:
     """How many documents of `case` are removed (the caller has checked who is asking)."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Document.id)).where(
             Document.case_id == case.id, Document.removed_at.is_not(None)
         )
-    )
+    ).scalar_one()
 
 
 @dataclass(frozen=True)
@@ -305,7 +305,7 @@ def restore_document(actor: User, document: Document) -> None:
         subject=document,
         visibility=_visibility(document.restriction),
         summary=f"{actor.name} restored a document: {document.title}",
-        removed_at=document.removed_at.isoformat(),
+        removed_at=document.removed_at.isoformat() if document.removed_at else None,
         removed_by=removed_by.name if removed_by is not None else None,
         removed_by_id=document.removed_by_id,
         reason=document.removal_reason,

@@ -35,5 +35,7 @@ def load_demo_signatures(users: dict[str, User]) -> None:
     if current_pledge() is None:
         load_folder(default_content_folder())
     for first_name, email in DEMO_SIGNATURES:
-        case = db.session.scalar(select(Case).join(Child).where(Child.first_name == first_name))
+        case = db.session.execute(
+            select(Case).join(Child).where(Child.first_name == first_name)
+        ).scalar_one()
         sign_pledge(users[email], case)

@@ -82,7 +82,10 @@ def sign_pledge(user: User, case: Case) -> PledgeSignature:
         db.session.flush()
     except IntegrityError:  # signed twice at once, in two tabs: the first one counts
         db.session.rollback()
-        return signature_for(user, case)
+        first = signature_for(user, case)
+        if first is None:  # not a second signature after all: let the error show
+            raise
+        return first
     audit.record(
         "pledge.signed",
         actor=user,
