@@ -10,6 +10,7 @@ from jinja2 import StrictUndefined
 
 from portal import clock, pathway
 from portal.accounts.models import Role
+from portal.contacts import contacts
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -77,6 +78,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         long_date=long_date, date_and_time=date_and_time, relative=relative_to_today
     )
+
+    # A global (not a context value) so that imported macros can read it too.
+    app.jinja_env.globals["contacts"] = contacts
 
     @app.context_processor
     def site_globals() -> dict:
