@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     init_converters(app)
     _register_blueprints(app)
+    _init_wiring(app)
     _init_templates(app)
 
     from portal.errors import init_error_pages
@@ -73,6 +74,12 @@ def _register_blueprints(app: Flask) -> None:
         pledge_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def _init_wiring(app: Flask) -> None:
+    from portal.wiring import init_wiring
+
+    init_wiring(app)
 
 
 def _init_templates(app: Flask) -> None:

@@ -18,8 +18,9 @@ from sqlalchemy import func, select, update
 from portal import clock
 from portal.accounts.models import Organisation, OrganisationKind, Role, User
 from portal.accounts.passwords import hash_password, password_problem
+from portal.audit import Event
 from portal.cases import services
-from portal.cases.models import Case, CaseGrant, Child, Event, Relationship
+from portal.cases.models import Case, CaseGrant, Child, Relationship
 from portal.documents.demo import load_demo_documents
 from portal.extensions import db
 from portal.pledge.demo import load_demo_signatures

@@ -36,6 +36,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from portal.dates import day_count, days_until, relative_phrase
+
 # --------------------------------------------------------------------------------------------------
 # Stages and audiences
 # --------------------------------------------------------------------------------------------------
@@ -629,11 +631,6 @@ class Deadline:
         return self.kind in FAMILY_WINDOWS
 
 
-def days_until(due: date, today: date) -> int:
-    """Days from ``today`` to ``due``: 0 on the day, negative once it has passed."""
-    return (due - today).days
-
-
 def deadline_status(deadline: Deadline, today: date) -> Status:
     """The status of a deadline on ``today``.
 
@@ -656,23 +653,6 @@ def deadline_status(deadline: Deadline, today: date) -> Status:
     return Status.DUE_SOON if days <= DUE_SOON_DAYS else Status.DUE
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
-def relative_phrase(due: date, today: date) -> str:
-    """Where ``due`` is from ``today`` in plain words: "today", "tomorrow", "in 5 days",
-    "1 day late", "3 days late"."""
-    days = days_until(due, today)
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days > 1:
-        return f"in {days} days"
-    return f"{_days(-days)} late"
-
-
 def deadline_phrase(deadline: Deadline, today: date) -> str:
     """A short phrase to show beside a deadline's date, matching its status.
 
@@ -684,37 +664,12 @@ def deadline_phrase(deadline: Deadline, today: date) -> str:
         return "done on time"
     if status is Status.MET_LATE:
         assert deadline.met_on is not None  # guaranteed by the status
-        return f"done {_days((deadline.met_on - deadline.due).days)} late"
+        return f"done {day_count((deadline.met_on - deadline.due).days)} late"
     if status is Status.EXCEPTION_APPLIES:
         return "delayed for an allowed reason"
     if status is Status.PASSED:
-        return f"ended {_days(-days_until(deadline.due, today))} ago"
+        return f"ended {day_count(-days_until(deadline.due, today))} ago"
     return relative_phrase(deadline.due, today)
-
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def format_long_date(d: date) -> str:
-    """A date as "Friday 12 March 2027": weekday, day without a leading zero, full month, year.
-
-    Built from fixed English names, not strftime, so it never depends on the server's locale.
-    """
-    return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 # --------------------------------------------------------------------------------------------------

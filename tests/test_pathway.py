@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from portal import dates
 from portal import pathway as pw
 from portal.pathway import (
     AdviceRequest,
@@ -539,8 +540,8 @@ def test_every_status_has_words(status):
 )
 def test_relative_phrases(today, days, phrase):
     """Due dates read as "today", "tomorrow", "in 5 days", "1 day late", "3 days late"."""
-    assert pw.days_until(DUE, today) == days
-    assert pw.relative_phrase(DUE, today) == phrase
+    assert dates.days_until(DUE, today) == days
+    assert dates.relative_phrase(DUE, today) == phrase
 
 
 @pytest.mark.parametrize(
@@ -575,7 +576,7 @@ def test_deadline_phrase_matches_status(kind, today, met_on, exception, phrase):
 )
 def test_format_long_date(day, words):
     """Dates read as "Friday 12 March 2027": weekday, day without a leading zero, month, year."""
-    assert pw.format_long_date(day) == words
+    assert dates.format_long_date(day) == words
 
 
 # --------------------------------------------------------------------------------------------------

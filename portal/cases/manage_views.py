@@ -25,8 +25,10 @@ from portal.cases import (
 )
 from portal.cases.facts import CaseRecord, record_for
 from portal.cases.models import AdviceRequest, Case, Review, ReviewDecision, SchoolConsultation
-from portal.cases.sections import case_section
+from portal.cases.policy import is_team_case_officer
+from portal.dates import long_date
 from portal.extensions import db
+from portal.refusals import NotAllowed, Refused, show_on_form
 
 bp = Blueprint("manage", __name__)
 
@@ -64,7 +66,7 @@ def available_actions(record: CaseRecord, today: date) -> list[ActionLink]:
             ActionLink(
                 "Record the decision on assessment",
                 _url("decide_assessment", case),
-                f"Due by {_long(due)}",
+                f"Due by {long_date(due)}",
             )
         )
     elif stage is pathway.Stage.ASSESSMENT:
@@ -76,7 +78,7 @@ def available_actions(record: CaseRecord, today: date) -> list[ActionLink]:
                     ActionLink(
                         f"Record advice from {advice.from_whom} as received",
                         _url("advice_received", case, advice_id=advice.public_id),
-                        f"Due by {_long(due)}",
+                        f"Due by {long_date(due)}",
                     )
                 )
         add(ActionLink("Finish the assessment", _url("finish_assessment", case)))
@@ -144,10 +146,9 @@ def _review_actions(record: CaseRecord, today: date) -> list[ActionLink]:
     return links
 
 
-@case_section("manage", "manage/partials/case_actions.html", order=5)
 def manage_section(case: Case, user) -> dict | None:
     """The case officer's next steps on the case page; nothing for anyone else."""
-    if not access.is_team_case_officer(user, case):
+    if not is_team_case_officer(user, case):
         return None
     actions = available_actions(record_for(case), clock.today())
     return {
@@ -164,15 +165,6 @@ def manage_section(case: Case, user) -> dict | None:
 
 def _case_url(case: Case) -> str:
     return url_for("cases.case_page", case_id=case.public_id)
-
-
-def _refused(form, refused: services.ActionRefused) -> None:
-    """Show a service's refusal on the form: by the field it is about, or at the top."""
-    target = getattr(form, refused.field, None) if refused.field else None
-    if target is not None:
-        target.errors = [refused.reason, *target.errors]
-    else:
-        form.form_errors.append(refused.reason)
 
 
 def _action_page(
@@ -192,10 +184,10 @@ def _action_page(
     if form.validate_on_submit():
         try:
             message = run()
-        except services.NotAllowed:
+        except NotAllowed:
             abort(404)
-        except services.ActionRefused as refused:
-            _refused(form, refused)
+        except Refused as refused:
+            show_on_form(form, refused)
         else:
             flash(message, "success")
             return redirect(_case_url(case), 303)
@@ -213,14 +205,10 @@ def _action_page(
     )
 
 
-def _long(d: date) -> str:
-    return pathway.format_long_date(d)
-
-
 def _appeal_message(done: str, letter_on: date) -> str:
     return (
         f"{done} The family can ask for mediation or appeal until "
-        f"{_long(pathway.appeal_deadline(letter_on))}."
+        f"{long_date(pathway.appeal_deadline(letter_on))}."
     )
 
 
@@ -261,15 +249,15 @@ def open_case():
                 request_received_on=form.request_received_on.data,
                 requested_by=form.requested_by.data,
             )
-        except services.NotAllowed:
+        except NotAllowed:
             abort(403)
-        except services.ActionRefused as refused:
-            _refused(form, refused)
+        except Refused as refused:
+            show_on_form(form, refused)
         else:
             flash(
                 f"Case {case.reference} is open for {case.child.full_name}. The decision on "
                 "assessment is due by "
-                f"{_long(pathway.assessment_decision_due(case.request_received_on))}.",
+                f"{long_date(pathway.assessment_decision_due(case.request_received_on))}.",
                 "success",
             )
             return redirect(_case_url(case), 303)
@@ -329,7 +317,7 @@ def decide_assessment():
         run,
         title="Record the decision on assessment",
         button="Record the decision",
-        intro=(f"The family must hear within 6 weeks of the request: by {_long(due)}.",),
+        intro=(f"The family must hear within 6 weeks of the request: by {long_date(due)}.",),
         appeal=True,
     )
 
@@ -350,7 +338,9 @@ def request_advice():
             sent_on=form.sent_on.data,
         )
         due = pathway.advice_due(advice.sent_on)
-        return f"The request to {advice.from_whom} is recorded. The advice is due by {_long(due)}."
+        return (
+            f"The request to {advice.from_whom} is recorded. The advice is due by {long_date(due)}."
+        )
 
     return _action_page(
         form,
@@ -384,7 +374,7 @@ def advice_received():
         run,
         title=f"Record advice from {g.advice.from_whom}",
         button="Record the advice",
-        intro=(f"Asked on {_long(g.advice.sent_on)}. Due by {_long(due)}.",),
+        intro=(f"Asked on {long_date(g.advice.sent_on)}. Due by {long_date(due)}.",),
     )
 
 
@@ -429,7 +419,7 @@ def not_issuing():
         run,
         title="Record a decision not to make a plan",
         button="Record the decision",
-        intro=(f"The family must hear within 16 weeks of the request: by {_long(due)}.",),
+        intro=(f"The family must hear within 16 weeks of the request: by {long_date(due)}.",),
         appeal=True,
     )
 
@@ -444,7 +434,8 @@ def send_draft():
         services.send_draft(current_user, g.case, sent_on=form.sent_on.data)
         last_day = pathway.draft_comments_due(form.sent_on.data)
         return (
-            f"The draft plan is recorded as sent. The family can comment until {_long(last_day)}."
+            "The draft plan is recorded as sent. "
+            f"The family can comment until {long_date(last_day)}."
         )
 
     due = pathway.final_plan_due(g.case.request_received_on)
@@ -453,7 +444,7 @@ def send_draft():
         run,
         title="Send the draft plan",
         button="Record the draft as sent",
-        intro=(f"The final plan is due by {_long(due)}.",),
+        intro=(f"The final plan is due by {long_date(due)}.",),
     )
 
 
@@ -492,7 +483,9 @@ def consult_school():
             consulted_on=form.consulted_on.data,
         )
         due = pathway.school_consultation_due(consultation.consulted_on)
-        return f"{consultation.school_name} is recorded as asked. It should reply by {_long(due)}."
+        return (
+            f"{consultation.school_name} is recorded as asked. It should reply by {long_date(due)}."
+        )
 
     return _action_page(form, run, title="Ask a school about a place", button="Record the request")
 
@@ -541,7 +534,7 @@ def issue_final_plan():
         run,
         title="Issue the final plan",
         button="Record the final plan as issued",
-        intro=(f"The final plan is due within 20 weeks of the request: by {_long(due)}.",),
+        intro=(f"The final plan is due within 20 weeks of the request: by {long_date(due)}.",),
     )
 
 
@@ -559,11 +552,11 @@ def schedule_review():
     def run() -> str:
         review = services.schedule_review(current_user, g.case, meeting_on=form.meeting_on.data)
         invite_by = pathway.review_invitations_due(review.meeting_on)
-        arranged = f"The review meeting on {_long(review.meeting_on)} is arranged."
+        arranged = f"The review meeting on {long_date(review.meeting_on)} is arranged."
         if invite_by < clock.today():
             # A meeting recorded after the event: the invitations date is history, not a task.
-            return f"{arranged} The invitations were due by {_long(invite_by)}."
-        return f"{arranged} Send the invitations by {_long(invite_by)}."
+            return f"{arranged} The invitations were due by {long_date(invite_by)}."
+        return f"{arranged} Send the invitations by {long_date(invite_by)}."
 
     return _action_page(form, run, title="Arrange a review", button="Arrange the review")
 
@@ -585,7 +578,7 @@ def _review_route(path: str):
 def _review_page(form, run: Callable[[], str], *, title: str, button: str, intro=(), **kw):
     """The review actions share one shape: the meeting date first, then the form."""
     _same_case(g.review)
-    meeting = f"Review meeting: {_long(g.review.meeting_on)}."
+    meeting = f"Review meeting: {long_date(g.review.meeting_on)}."
     return _action_page(form, run, title=title, button=button, intro=(meeting, *intro), **kw)
 
 
@@ -606,7 +599,7 @@ def review_invitations():
         button="Record the invitations",
         intro=(
             "Invitations and requests for advice go out at least 2 weeks before the meeting: "
-            f"by {_long(due)}.",
+            f"by {long_date(due)}.",
         ),
     )
 
@@ -626,7 +619,7 @@ def review_report():
         run,
         title="Record the review report",
         button="Record the report",
-        intro=(f"The report is due within 2 weeks of the meeting: by {_long(due)}.",),
+        intro=(f"The report is due within 2 weeks of the meeting: by {long_date(due)}.",),
     )
 
 
@@ -652,7 +645,7 @@ def review_decision():
         run,
         title="Record the decision after the review",
         button="Record the decision",
-        intro=(f"The decision is due within 4 weeks of the meeting: by {_long(due)}.",),
+        intro=(f"The decision is due within 4 weeks of the meeting: by {long_date(due)}.",),
         appeal=True,
     )
 
@@ -667,7 +660,7 @@ def send_amendments():
         last_day = pathway.amendment_comments_due(form.sent_on.data)
         return (
             "The proposed changes are recorded as sent. The family can comment until "
-            f"{_long(last_day)}."
+            f"{long_date(last_day)}."
         )
 
     return _review_page(
@@ -712,7 +705,7 @@ def amended_plan():
     intro = ()
     if sent is not None:
         due = pathway.amended_plan_due(sent)
-        intro = (f"It is due within 8 weeks of the proposed changes: by {_long(due)}.",)
+        intro = (f"It is due within 8 weeks of the proposed changes: by {long_date(due)}.",)
     return _review_page(
         form,
         run,
@@ -740,7 +733,7 @@ def phase_transfer():
         due = pathway.phase_transfer_due(form.year_number, form.kind.data)
         return (
             "The move is recorded. The plan naming the new school or college is due by "
-            f"{_long(due)}."
+            f"{long_date(due)}."
         )
 
     return _action_page(
@@ -805,7 +798,7 @@ def record_exception(deadline: str):
         title="Record an allowed reason for a delay",
         button="Record the reason",
         intro=(
-            f"Time limit: {found.label}, due by {_long(found.due)}.",
+            f"Time limit: {found.label}, due by {long_date(found.due)}.",
             "Only the reasons the law allows can be recorded. Staff shortages are not one of them.",
         ),
     )

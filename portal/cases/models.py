@@ -1,4 +1,4 @@
-"""Children, their EHC cases, the grants that give people access, and the event record."""
+"""Children, their EHC cases, the grants that give people access, and the dated facts of a case."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
@@ -115,33 +115,6 @@ class CaseGrant(db.Model):
     @property
     def relationship_enum(self) -> Relationship:
         return Relationship(self.relationship_to_child)
-
-
-class Visibility(StrEnum):
-    """Who may see an event or update on the case timeline."""
-
-    EVERYONE = "everyone"  # everyone on the case, the family included
-    PROFESSIONALS = "professionals"  # schools, professionals and the council
-    COUNCIL = "council"  # council staff only
-    AUDIT = "audit"  # the audit trail only, never on a timeline
-
-
-class Event(db.Model):
-    """Something that happened: the case timeline and the audit trail in one record."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
-    subject_type: Mapped[str | None] = mapped_column(String(40))
-    subject_id: Mapped[int | None]
-    visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.AUDIT)
-    summary: Mapped[str | None] = mapped_column(String(500))
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    ip_address: Mapped[str | None] = mapped_column(String(64))
-
-    actor: Mapped[User | None] = relationship(lazy="joined")
 
 
 # --- The dated facts of a case (what the statutory deadlines are counted from) -----------------

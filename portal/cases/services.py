@@ -8,7 +8,7 @@ issue the plan, run reviews, record exceptions, end the plan) all follow one pat
 3. check the dates are possible (not in the future, not before what came before);
 4. change the case, write the event to the timeline in plain words, and commit.
 
-A refusal raises :class:`ActionRefused` (with the form field it is about, if any), or
+A refusal raises :class:`Refused` (with the form field it is about, if any), or
 :class:`NotAllowed` when the person may not manage the case at all. Nothing is saved then.
 """
 
@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from portal import access, audit, clock, pathway
 from portal.accounts.models import Organisation, OrganisationKind, Role, User
+from portal.audit import Visibility
 from portal.cases.facts import CaseRecord, record_for
 from portal.cases.models import (
     AdviceKind,
@@ -36,9 +37,10 @@ from portal.cases.models import (
     Review,
     ReviewDecision,
     SchoolConsultation,
-    Visibility,
 )
+from portal.dates import long_date
 from portal.extensions import db
+from portal.refusals import NotAllowed, Refused
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,20 +58,6 @@ def record_view(actor: User, case: Case) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-class NotAllowed(PermissionError):
-    """The person may not manage this case (views answer 404 or 403 before it gets here)."""
-
-
-class ActionRefused(ValueError):
-    """The action cannot be done as asked. ``reason`` is a sentence for the case officer;
-    ``field`` names the form field it is about (None: the form as a whole)."""
-
-    def __init__(self, reason: str, field: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.field = field
-
-
 def _check_manage(actor: User, case: Case) -> None:
     if not access.can(actor, access.Action.MANAGE, case):
         raise NotAllowed("Only the team's case officer can change this case.")
@@ -80,7 +68,7 @@ def _check_move(case: Case, target: pathway.Stage) -> None:
     try:
         pathway.check_move(case.stage, target)
     except pathway.IllegalMove as refused:
-        raise ActionRefused(refused.reason) from None
+        raise Refused(refused.reason) from None
 
 
 def _move(case: Case, target: pathway.Stage) -> None:
@@ -98,7 +86,7 @@ def _all_or_nothing(service: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return service(*args, **kwargs)
-        except (ActionRefused, NotAllowed):
+        except (Refused, NotAllowed):
             db.session.rollback()
             raise
 
@@ -109,14 +97,10 @@ def _require_stage(case: Case, doing: str, *stages: pathway.Stage) -> None:
     """Refuse an action that only makes sense at certain stages."""
     if pathway.Stage(case.stage) not in stages:
         names = " or ".join(f"'{pathway.stage_label(s)}'" for s in stages)
-        raise ActionRefused(
+        raise Refused(
             f"You can only {doing} while the case is at {names}. "
             f"This case is at '{pathway.stage_label(case.stage)}'."
         )
-
-
-def _long(d: date) -> str:
-    return pathway.format_long_date(d)
 
 
 def _check_date(
@@ -131,14 +115,15 @@ def _check_date(
     milestone. ``what`` names the date ("the date the draft was sent"); each ``after`` pair is
     (earlier date, what it was: "the day the request was received")."""
     if value is None:
-        raise ActionRefused(f"Enter {what}", field)
+        raise Refused(f"Enter {what}", field)
     what_capital = what[0].upper() + what[1:]
     if not future_allowed and value > clock.today():
-        raise ActionRefused(f"{what_capital} must be today or in the past", field)
+        raise Refused(f"{what_capital} must be today or in the past", field)
     for earlier, earlier_what in after:
         if earlier is not None and value < earlier:
-            raise ActionRefused(
-                f"{what_capital} must be on or after {earlier_what}, {_long(earlier)}", field
+            raise Refused(
+                f"{what_capital} must be on or after {earlier_what}, {long_date(earlier)}",
+                field,
             )
     return value
 
@@ -154,7 +139,8 @@ def _milestones(case: Case) -> CaseMilestones:
 
 def appeal_sentence(letter_on: date) -> str:
     """The family's right to mediation and appeal after a "no", with its last day."""
-    return f"You can ask for mediation or appeal until {_long(pathway.appeal_deadline(letter_on))}."
+    last_day = pathway.appeal_deadline(letter_on)
+    return f"You can ask for mediation or appeal until {long_date(last_day)}."
 
 
 def _received(case: Case) -> tuple[date, str]:
@@ -194,7 +180,7 @@ def open_case(
     _check_date(date_of_birth, what="the child's date of birth", field="date_of_birth")
     assert date_of_birth is not None  # checked above
     if pathway.add_months(date_of_birth, 12 * 26) <= today:
-        raise ActionRefused(
+        raise Refused(
             "The child or young person must be under 26: EHC plans cover ages 0 to 25",
             "date_of_birth",
         )
@@ -206,7 +192,7 @@ def open_case(
     )
     requested_by = RequestedBy(requested_by)
     if school is not None and school.kind != OrganisationKind.SCHOOL:
-        raise ActionRefused("Choose a school or setting from the list", "school")
+        raise Refused("Choose a school or setting from the list", "school")
     child = Child(
         first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, school=school
     )
@@ -231,8 +217,8 @@ def open_case(
         subject=case,
         visibility=Visibility.EVERYONE,
         summary=(
-            f"The council received a request for an assessment on {_long(request_received_on)}. "
-            "It will decide within 6 weeks whether to do one."
+            "The council received a request for an assessment on "
+            f"{long_date(request_received_on)}. It will decide within 6 weeks whether to do one."
         ),
         requested_by=requested_by.value,
     )
@@ -264,12 +250,12 @@ def decide_assessment(
     if outcome is AssessmentOutcome.YES:
         summary = (
             "The council decided to carry out a needs assessment "
-            f"(letter dated {_long(letter_on)}). It will now ask people for advice."
+            f"(letter dated {long_date(letter_on)}). It will now ask people for advice."
         )
     else:
         summary = (
             "The council decided not to carry out a needs assessment "
-            f"(letter dated {_long(letter_on)}). {appeal_sentence(letter_on)}"
+            f"(letter dated {long_date(letter_on)}). {appeal_sentence(letter_on)}"
         )
     audit.record(
         "case.assessment_decided",
@@ -315,9 +301,9 @@ def send_advice_request(
     _check_manage(actor, case)
     _require_stage(case, "ask for advice", pathway.Stage.ASSESSMENT)
     if adviser is not None and adviser not in advisers_on_case(case):
-        raise ActionRefused("Choose someone from the list of people on this case", "adviser")
+        raise Refused("Choose someone from the list of people on this case", "adviser")
     if adviser is None and not service_name:
-        raise ActionRefused("Enter the name of the person or service you asked", "service_name")
+        raise Refused("Enter the name of the person or service you asked", "service_name")
     decided_on = _milestones(case).assessment_decided_on
     _check_date(
         sent_on,
@@ -345,7 +331,7 @@ def send_advice_request(
         visibility=Visibility.EVERYONE,
         summary=(
             f"The council asked {advice.from_whom} for "
-            f"{AdviceKind(kind).label.split(' (')[0].lower()}. It is due by {_long(due)}."
+            f"{AdviceKind(kind).label.split(' (')[0].lower()}. It is due by {long_date(due)}."
         ),
         sent_on=sent_on.isoformat(),
     )
@@ -361,7 +347,7 @@ def record_advice_received(
     case = advice.case
     _check_manage(actor, case)
     if advice.received_on is not None:
-        raise ActionRefused(f"The advice from {advice.from_whom} is already recorded as received.")
+        raise Refused(f"The advice from {advice.from_whom} is already recorded as received.")
     _check_date(
         received_on,
         what="the date the advice was received",
@@ -371,7 +357,7 @@ def record_advice_received(
     assert received_on is not None
     advice.received_on = received_on
     due = pathway.advice_due(advice.sent_on)
-    timing = "on time" if received_on <= due else f"after the due date of {_long(due)}"
+    timing = "on time" if received_on <= due else f"after the due date of {long_date(due)}"
     audit.record(
         "advice.received",
         actor=actor,
@@ -407,7 +393,7 @@ def finish_assessment(actor: User, case: Case, *, finished_on: date | None) -> C
         summary=(
             "The council has the advice it needs. It is now deciding whether to make a plan. "
             f"If it will not, it must tell you by "
-            f"{_long(pathway.not_issuing_notice_due(case.request_received_on))}."
+            f"{long_date(pathway.not_issuing_notice_due(case.request_received_on))}."
         ),
     )
     db.session.commit()
@@ -450,7 +436,7 @@ def notify_not_issuing(actor: User, case: Case, *, letter_on: date | None) -> Ca
         visibility=Visibility.EVERYONE,
         summary=(
             "The council decided not to make a plan "
-            f"(letter dated {_long(letter_on)}). {appeal_sentence(letter_on)}"
+            f"(letter dated {long_date(letter_on)}). {appeal_sentence(letter_on)}"
         ),
         letter_on=letter_on.isoformat(),
     )
@@ -480,9 +466,9 @@ def send_draft(actor: User, case: Case, *, sent_on: date | None) -> Case:
         subject=case,
         visibility=Visibility.EVERYONE,
         summary=(
-            f"The council sent the draft plan on {_long(sent_on)}. You can comment, ask for a "
+            f"The council sent the draft plan on {long_date(sent_on)}. You can comment, ask for a "
             "meeting and say which school or college you want until "
-            f"{_long(pathway.draft_comments_due(sent_on))}."
+            f"{long_date(pathway.draft_comments_due(sent_on))}."
         ),
         sent_on=sent_on.isoformat(),
     )
@@ -536,10 +522,10 @@ def consult_school(
     _check_manage(actor, case)
     _require_stage(case, "consult a school", pathway.Stage.DRAFT)
     if school is not None and school.kind != OrganisationKind.SCHOOL:
-        raise ActionRefused("Choose a school or setting from the list", "school")
+        raise Refused("Choose a school or setting from the list", "school")
     name = school.name if school is not None else (school_name or "")
     if not name:
-        raise ActionRefused("Choose a school from the list or enter its name", "school_name")
+        raise Refused("Choose a school from the list or enter its name", "school_name")
     row = _milestones(case)
     _check_date(
         consulted_on,
@@ -565,7 +551,7 @@ def consult_school(
         summary=(
             f"The council asked {name} if it can meet {case.child.first_name}'s needs. "
             f"It should reply by "
-            f"{_long(pathway.school_consultation_due(consulted_on))}."
+            f"{long_date(pathway.school_consultation_due(consulted_on))}."
         ),
     )
     db.session.commit()
@@ -580,7 +566,7 @@ def record_school_reply(
     case = consultation.case
     _check_manage(actor, case)
     if consultation.replied_on is not None:
-        raise ActionRefused(f"The reply from {consultation.school_name} is already recorded.")
+        raise Refused(f"The reply from {consultation.school_name} is already recorded.")
     _check_date(
         replied_on,
         what="the date the school replied",
@@ -619,15 +605,15 @@ def issue_final_plan(
     if row.draft_sent_on is not None and row.family_comments_on is None:
         last_day = pathway.draft_comments_due(row.draft_sent_on)
         if issued_on <= last_day:
-            raise ActionRefused(
-                f"The family has until {_long(last_day)} to comment on the draft. Record their "
+            raise Refused(
+                f"The family has until {long_date(last_day)} to comment on the draft. Record their "
                 "comments first, or issue the final plan after that day.",
                 "issued_on",
             )
     try:
         pathway.validate_under_five_interval(under_five_interval_months)
     except ValueError as error:
-        raise ActionRefused(str(error), "under_five_interval_months") from None
+        raise Refused(str(error), "under_five_interval_months") from None
     row.final_issued_on = issued_on
     row.under_five_interval_months = under_five_interval_months
     due = pathway.final_plan_due(case.request_received_on)
@@ -639,7 +625,7 @@ def issue_final_plan(
         subject=case,
         visibility=Visibility.EVERYONE,
         summary=(
-            f"The council issued the final plan on {_long(issued_on)}, {timing}. "
+            f"The council issued the final plan on {long_date(issued_on)}, {timing}. "
             "The help in it must now be given."
         ),
         issued_on=issued_on.isoformat(),
@@ -662,8 +648,8 @@ def schedule_review(actor: User, case: Case, *, meeting_on: date | None) -> Revi
     record = record_for(case)
     latest = record.latest_review()
     if latest is not None and latest.decided_on is None:
-        raise ActionRefused(
-            f"Record the decision after the review on {_long(latest.meeting_on)} first."
+        raise Refused(
+            f"Record the decision after the review on {long_date(latest.meeting_on)} first."
         )
     _move(case, pathway.Stage.REVIEW)
     row = _milestones(case)
@@ -688,7 +674,7 @@ def schedule_review(actor: User, case: Case, *, meeting_on: date | None) -> Revi
         subject=review,
         visibility=Visibility.EVERYONE,
         summary=(
-            f"A review meeting is arranged for {_long(meeting_on)}. Invitations go out at "
+            f"A review meeting is arranged for {long_date(meeting_on)}. Invitations go out at "
             f"least 2 weeks before it."
         ),
         meeting_on=meeting_on.isoformat(),
@@ -710,8 +696,9 @@ def record_review_invitations(actor: User, review: Review, *, sent_on: date | No
     _check_date(sent_on, what="the date the invitations were sent", field="sent_on")
     assert sent_on is not None
     if sent_on > review.meeting_on:
-        raise ActionRefused(
-            f"The invitations must have been sent before the meeting on {_long(review.meeting_on)}",
+        raise Refused(
+            "The invitations must have been sent before the meeting on "
+            f"{long_date(review.meeting_on)}",
             "sent_on",
         )
     review.invitations_sent_on = sent_on
@@ -721,7 +708,7 @@ def record_review_invitations(actor: User, review: Review, *, sent_on: date | No
         case=case,
         subject=review,
         visibility=Visibility.EVERYONE,
-        summary=f"Invitations to the review meeting on {_long(review.meeting_on)} were sent.",
+        summary=f"Invitations to the review meeting on {long_date(review.meeting_on)} were sent.",
     )
     db.session.commit()
     return review
@@ -729,8 +716,8 @@ def record_review_invitations(actor: User, review: Review, *, sent_on: date | No
 
 def _require_held(review: Review, doing: str) -> None:
     if review.meeting_on > clock.today():
-        raise ActionRefused(
-            f"The review meeting is on {_long(review.meeting_on)}. You can {doing} after it."
+        raise Refused(
+            f"The review meeting is on {long_date(review.meeting_on)}. You can {doing} after it."
         )
 
 
@@ -751,7 +738,7 @@ def record_review_report(actor: User, review: Review, *, sent_on: date | None) -
         case=case,
         subject=review,
         visibility=Visibility.EVERYONE,
-        summary=f"The report of the review meeting on {_long(review.meeting_on)} was sent.",
+        summary=f"The report of the review meeting on {long_date(review.meeting_on)} was sent.",
     )
     db.session.commit()
     return review
@@ -768,7 +755,7 @@ def record_review_decision(
     _require_stage(case, "record a review decision", pathway.Stage.REVIEW)
     _require_held(review, "record the decision")
     if review.decided_on is not None:
-        raise ActionRefused("The decision after this review is already recorded.")
+        raise Refused("The decision after this review is already recorded.")
     decision = ReviewDecision(decision)
     _check_date(
         decided_on,
@@ -810,9 +797,9 @@ def send_amendments(actor: User, review: Review, *, sent_on: date | None) -> Rev
     _check_manage(actor, case)
     _require_stage(case, "send proposed changes", pathway.Stage.REVIEW)
     if review.decision != ReviewDecision.AMEND:
-        raise ActionRefused("Record a decision to change the plan before sending the changes.")
+        raise Refused("Record a decision to change the plan before sending the changes.")
     if review.amendments_sent_on is not None:
-        raise ActionRefused("The proposed changes after this review are already recorded.")
+        raise Refused("The proposed changes after this review are already recorded.")
     _check_date(
         sent_on,
         what="the date the proposed changes were sent",
@@ -828,8 +815,8 @@ def send_amendments(actor: User, review: Review, *, sent_on: date | None) -> Rev
         subject=review,
         visibility=Visibility.EVERYONE,
         summary=(
-            f"The council sent the proposed changes to the plan on {_long(sent_on)}. You can "
-            f"comment until {_long(pathway.amendment_comments_due(sent_on))}."
+            f"The council sent the proposed changes to the plan on {long_date(sent_on)}. You can "
+            f"comment until {long_date(pathway.amendment_comments_due(sent_on))}."
         ),
     )
     db.session.commit()
@@ -842,7 +829,7 @@ def record_amendment_comments(actor: User, review: Review, *, received_on: date 
     case = review.case
     _check_manage(actor, case)
     if review.amendments_sent_on is None:
-        raise ActionRefused("Send the proposed changes before recording comments on them.")
+        raise Refused("Send the proposed changes before recording comments on them.")
     _check_date(
         received_on,
         what="the date the comments were received",
@@ -874,11 +861,11 @@ def issue_amended_plan(
     try:
         pathway.check_move(case.stage, pathway.Stage.REVIEW)  # review -> review: still in force
     except pathway.IllegalMove as refused:
-        raise ActionRefused(refused.reason) from None
+        raise Refused(refused.reason) from None
     if review.amendments_sent_on is None:
-        raise ActionRefused("Send the proposed changes before issuing the changed plan.")
+        raise Refused("Send the proposed changes before issuing the changed plan.")
     if review.amended_plan_issued_on is not None:
-        raise ActionRefused("The changed plan after this review is already recorded.")
+        raise Refused("The changed plan after this review is already recorded.")
     _check_date(
         issued_on,
         what="the date the changed plan was issued",
@@ -888,8 +875,8 @@ def issue_amended_plan(
     assert issued_on is not None
     last_day = pathway.amendment_comments_due(review.amendments_sent_on)
     if review.amendment_comments_on is None and issued_on <= last_day:
-        raise ActionRefused(
-            f"The family has until {_long(last_day)} to comment on the changes. Record their "
+        raise Refused(
+            f"The family has until {long_date(last_day)} to comment on the changes. Record their "
             "comments first, or issue the changed plan after that day.",
             "issued_on",
         )
@@ -903,7 +890,7 @@ def issue_amended_plan(
         subject=review,
         visibility=Visibility.EVERYONE,
         summary=(
-            f"The council issued the changed plan on {_long(issued_on)}."
+            f"The council issued the changed plan on {long_date(issued_on)}."
             + (" It names the new school or college." if names_new_school else "")
         ),
         issued_on=issued_on.isoformat(),
@@ -922,9 +909,9 @@ def set_phase_transfer(
     _require_stage(case, "set a move to a new school", pathway.Stage.FINAL, pathway.Stage.REVIEW)
     this_year = clock.today().year
     if year is None:
-        raise ActionRefused("Enter the year of the move", "year")
+        raise Refused("Enter the year of the move", "year")
     if not this_year <= year <= this_year + 10:
-        raise ActionRefused(
+        raise Refused(
             f"The year of the move must be between {this_year} and {this_year + 10}", "year"
         )
     kind = pathway.TransferKind(kind)
@@ -941,7 +928,7 @@ def set_phase_transfer(
         summary=(
             f"{case.child.first_name} moves to a new school or college in {year}. "
             f"The plan naming it is due "
-            f"by {_long(due)}."
+            f"by {long_date(due)}."
         ),
         year=year,
         kind=kind.value,
@@ -976,7 +963,7 @@ def cease_plan(actor: User, case: Case, *, letter_on: date | None) -> Case:
         subject=case,
         visibility=Visibility.EVERYONE,
         summary=(
-            f"The council ended the plan (letter dated {_long(letter_on)}). "
+            f"The council ended the plan (letter dated {long_date(letter_on)}). "
             f"{appeal_sentence(letter_on)}"
         ),
         letter_on=letter_on.isoformat(),
@@ -1029,17 +1016,17 @@ def record_exception(
     Staff shortages are not a lawful reason and cannot be recorded."""
     _check_manage(actor, case)
     if pathway.is_closed(case.stage):
-        raise ActionRefused("This case is closed: there are no time limits left to excuse.")
+        raise Refused("This case is closed: there are no time limits left to excuse.")
     record = record_for(case)
     deadline = next((d for d in exceptable_deadlines(record) if d.key == deadline_key), None)
     if deadline is None:
-        raise ActionRefused("An exception cannot be recorded for that time limit now.")
+        raise Refused("An exception cannot be recorded for that time limit now.")
     if not reason:
-        raise ActionRefused("Choose the lawful reason for the delay", "reason")
+        raise Refused("Choose the lawful reason for the delay", "reason")
     try:
         lawful = pathway.check_exception(deadline.kind, reason)
     except pathway.ExceptionRefused as refused:
-        raise ActionRefused(refused.reason, "reason") from None
+        raise Refused(refused.reason, "reason") from None
     _check_date(
         applies_from,
         what="the date the reason applies from",
@@ -1047,7 +1034,7 @@ def record_exception(
         after=(_received(case),),
     )
     if not explanation:
-        raise ActionRefused("Explain why the time limit cannot be met", "explanation")
+        raise Refused("Explain why the time limit cannot be met", "explanation")
     exception = DeadlineException(
         case=case,
         deadline_key=deadline.key,

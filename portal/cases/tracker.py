@@ -19,6 +19,7 @@ from portal.accounts.models import Role, User
 from portal.cases.facts import CaseRecord
 from portal.cases.models import Case, CaseGrant
 from portal.content.pages import PublishedPage, pathway_text, section_paragraph
+from portal.dates import long_date
 from portal.pathway import Audience, Deadline, Stage, Status, StepState
 
 _AUDIENCES = {
@@ -244,7 +245,7 @@ class StepView:
 
 
 def _dated(words: str, when: date | None) -> str | None:
-    return f"{words} {pathway.format_long_date(when)}" if when else None
+    return f"{words} {long_date(when)}" if when else None
 
 
 #: How long each step can take, for the general pathway on the public page.

@@ -3,7 +3,7 @@
 An update is Markdown written by a person, so it is only ever shown through the one sanitising
 renderer (`portal.content.rendering.render_markdown_block`). Each update is for everyone on the
 case or for professionals only; "professionals only" never reaches a family, because the timeline
-only shows what `access.visibilities_for` allows (see `portal/cases/timeline.py`).
+only shows what `portal.cases.policy.visibilities_for` allows (see `portal/cases/timeline.py`).
 
 The model, its form and its one write operation live together here: they are small, and the
 shared `models.py` and `services.py` belong to the case-actions work.
@@ -21,7 +21,8 @@ from wtforms.validators import AnyOf, DataRequired, Length
 
 from portal import access, audit
 from portal.accounts.models import Role, User
-from portal.cases.models import Case, Visibility
+from portal.audit import Visibility
+from portal.cases.models import Case
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.forms import BaseForm

@@ -18,6 +18,7 @@ from portal.cases.caseload import CaseloadFilterForm, caseload_for, my_tasks
 from portal.cases.dashboard import team_dashboard
 from portal.cases.facts import facts_for_cases, record_for
 from portal.cases.models import Case, CaseGrant
+from portal.cases.policy import is_team_case_officer, visible_cases
 from portal.cases.sections import sections_for
 from portal.cases.timeline import timeline_for
 from portal.cases.updates import UpdateForm, UpdateRefused
@@ -44,7 +45,7 @@ def home():
 def _family_home():
     today = clock.today()
     cases = db.session.scalars(
-        access.visible_cases(current_user).order_by(Case.request_received_on.desc())
+        visible_cases(current_user).order_by(Case.request_received_on.desc())
     ).all()
     facts = facts_for_cases(cases, today)
     summaries = [tracker.summarise(case, facts[case.id], today) for case in cases]
@@ -107,7 +108,7 @@ def case_page():
         steps=tracker.pathway_for(record, facts, audience),
         deadlines=(
             tracker.case_deadline_table(facts, today)
-            if access.is_team_case_officer(current_user, case)
+            if is_team_case_officer(current_user, case)
             else []
         ),
         grants=grants,

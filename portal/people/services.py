@@ -15,7 +15,9 @@ from sqlalchemy import select
 from portal import access, audit, clock
 from portal.accounts import services as account_services
 from portal.accounts.models import Organisation, Role, User
-from portal.cases.models import Case, CaseGrant, Relationship, Visibility
+from portal.audit import Visibility
+from portal.cases.models import Case, CaseGrant, Relationship
+from portal.cases.policy import is_team_case_officer
 from portal.extensions import db
 from portal.mail import send_email
 
@@ -116,7 +118,7 @@ def problem_adding(case: Case, user: User, relationship: Relationship | None = N
         return f"{user.name}’s account is switched off. Ask an administrator to switch it on."
     if role is Role.CONTENT_EDITOR:
         return f"{user.name} is a content editor. Content editors cannot be given access to cases."
-    if access.is_team_case_officer(user, case):
+    if is_team_case_officer(user, case):
         return (
             f"{user.name} is a case officer in the team running this case, so can already see it."
         )

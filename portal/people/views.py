@@ -11,7 +11,6 @@ from sqlalchemy import select
 from portal import access
 from portal.accounts.models import Organisation, OrganisationKind
 from portal.cases.models import Case, CaseGrant
-from portal.cases.sections import case_section
 from portal.extensions import db
 from portal.people import (
     policy,  # noqa: F401  (registers the CaseGrant rule)
@@ -48,7 +47,6 @@ def case_people():
     )
 
 
-@case_section("people", "people/partials/case_section.html", order=50)
 def people_section(case: Case, user) -> dict | None:
     """A link to the people page: to manage it (the council) or to read it (everyone else)."""
     if not access.can(user, access.Action.VIEW, case):

@@ -6,7 +6,7 @@ import pytest
 
 from portal import clock
 from portal.accounts.models import Role, SignInFailure
-from portal.cases.models import Event
+from portal.audit import Event
 from portal.extensions import db
 from tests import factories
 from tests.factories import PASSWORD

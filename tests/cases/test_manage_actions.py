@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock, pathway
+from portal.audit import Event, Visibility
 from portal.cases import services
 from portal.cases.facts import deadlines_for, facts_for, record_for
 from portal.cases.models import (
@@ -16,13 +17,12 @@ from portal.cases.models import (
     Case,
     CaseMilestones,
     DeadlineException,
-    Event,
     Relationship,
     Review,
     SchoolConsultation,
-    Visibility,
 )
 from portal.extensions import db
+from portal.refusals import NotAllowed, Refused
 from tests import factories
 
 #: Wednesday 10 March 2027.
@@ -816,7 +816,7 @@ def test_staff_shortages_cannot_be_recorded(officer, assessing):
 
 def test_a_missed_appointment_cannot_excuse_the_final_plan(case_officer, assessing):
     """Even called directly, the service refuses a reason the law does not allow here."""
-    with pytest.raises(services.ActionRefused, match="only excuses late advice"):
+    with pytest.raises(Refused, match="only excuses late advice"):
         services.record_exception(
             case_officer,
             assessing,
@@ -903,7 +903,7 @@ def test_the_manage_section_is_on_the_case_page(officer, family_case):
 
 def test_services_refuse_someone_who_may_not_manage_the_case(other_council_officer, family_case):
     """Called directly, a service refuses an officer from another council and saves nothing."""
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.decide_assessment(
             other_council_officer, family_case, outcome="yes", letter_on=TODAY
         )

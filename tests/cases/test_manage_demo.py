@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock, pathway
+from portal.audit import Event, Visibility
 from portal.cases.facts import facts_for_cases
-from portal.cases.models import Case, Event, Visibility
+from portal.cases.models import Case
 from portal.demo import DEMO_CASES, load_demo_data
 from portal.extensions import db
 

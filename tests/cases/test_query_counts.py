@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import insert
 
 from portal.accounts.models import Role
-from portal.cases.models import CaseGrant, Relationship, Visibility
+from portal.audit import Visibility
+from portal.cases.models import CaseGrant, Relationship
 from portal.cases.updates import post_update
 from portal.extensions import db
 from tests import factories

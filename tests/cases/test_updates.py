@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases.models import Event, Relationship, Visibility
+from portal.audit import Event, Visibility
+from portal.cases.models import Relationship
 from portal.cases.updates import Update, UpdateRefused, post_update
 from portal.extensions import db
 from tests import factories

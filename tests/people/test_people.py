@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.accounts.models import Role, User
-from portal.cases.models import CaseGrant, Event, Relationship, Visibility
+from portal.audit import Event, Visibility
+from portal.cases.models import CaseGrant, Relationship
 from portal.extensions import db
 from tests import factories
 from tests.conftest import Page, check_page
