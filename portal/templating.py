@@ -17,7 +17,7 @@ NAVIGATION = {
     Role.CASE_OFFICER: [
         ("Team cases", "cases.home"),
         ("Dashboard", "cases.dashboard"),
-        ("Open a new case", "manage.open_case"),
+        ("Open a new case", "casework.open_case"),
         ("Invite someone", "accounts.invite"),
     ],
     Role.CONTENT_EDITOR: [("Content pages", "content.page_list")],

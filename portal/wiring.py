@@ -14,10 +14,10 @@ from flask import Flask
 
 from portal import access
 from portal.cases import sections
-from portal.cases.manage_policy import part_of_case_rule
-from portal.cases.manage_views import manage_section
 from portal.cases.models import AdviceRequest, Case, CaseGrant, Review, SchoolConsultation
 from portal.cases.policy import case_rule
+from portal.casework.next_steps import next_steps_section
+from portal.casework.policy import part_of_case_rule
 from portal.content.models import ContentPage
 from portal.content.pages import stage_text_section
 from portal.content.policy import content_page_rule
@@ -42,7 +42,7 @@ ACCESS_RULES: dict[type, access.Rule] = {
 }
 
 CASE_SECTIONS = (
-    sections.CaseSection("manage", "manage/partials/case_actions.html", manage_section),
+    sections.CaseSection("next_steps", "casework/partials/case_actions.html", next_steps_section),
     sections.CaseSection(
         "pledge_prompt", "pledge/partials/prompt_section.html", pledge_prompt_section
     ),

@@ -1,4 +1,5 @@
-"""Children, their EHC cases, the grants that give people access, and the dated facts of a case."""
+"""Children, their EHC cases, the grants that give people access, updates, and the dated facts
+of a case."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
+from portal.audit import Visibility
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.pathway import TransferKind
@@ -115,6 +117,35 @@ class CaseGrant(db.Model):
     @property
     def relationship_enum(self) -> Relationship:
         return Relationship(self.relationship_to_child)
+
+
+#: An update is short: a few sentences, not a report (reports are documents).
+MAX_UPDATE_LENGTH = 2000
+
+#: The only visibilities an update may have.
+UPDATE_VISIBILITIES = (Visibility.EVERYONE, Visibility.PROFESSIONALS)
+
+
+class Update(db.Model):
+    """A short update on a case. Never edited or deleted: the timeline is a record.
+
+    The body is Markdown written by a person, so it is only ever shown through the one sanitising
+    renderer (`portal.content.rendering.render_markdown_block`). "Professionals only" never
+    reaches a family: the timeline shows only what `portal.cases.policy.visibilities_for` allows.
+    """
+
+    # Not "update": that is an SQL keyword.
+    __tablename__ = "case_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.EVERYONE)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    author: Mapped[User] = relationship(lazy="joined")
 
 
 # --- The dated facts of a case (what the statutory deadlines are counted from) -----------------

@@ -15,9 +15,8 @@ from sqlalchemy import and_, or_, select
 
 from portal.accounts.models import User
 from portal.audit import Event, Visibility
-from portal.cases.models import Case
+from portal.cases.models import Case, Update
 from portal.cases.policy import visibilities_for
-from portal.cases.updates import Update
 from portal.content.rendering import render_markdown_block
 from portal.extensions import db
 

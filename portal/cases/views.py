@@ -13,16 +13,17 @@ from sqlalchemy import select
 
 from portal import access, clock
 from portal.accounts.models import Role
-from portal.cases import services, tracker, updates
+from portal.cases import services, tracker
 from portal.cases.caseload import CaseloadFilterForm, caseload_for, my_tasks
 from portal.cases.dashboard import team_dashboard
 from portal.cases.facts import facts_for_cases, record_for
+from portal.cases.forms import UpdateForm
 from portal.cases.models import Case, CaseGrant
 from portal.cases.policy import is_team_case_officer, visible_cases
 from portal.cases.sections import sections_for
 from portal.cases.timeline import timeline_for
-from portal.cases.updates import UpdateForm, UpdateRefused
 from portal.extensions import db
+from portal.refusals import Refused
 from portal.rendering import render_page, wants_fragment
 
 bp = Blueprint("cases", __name__)
@@ -154,8 +155,8 @@ def post_update():
     if form.validate_on_submit():
         visibility = form.visibility.data if form.visibility is not None else "everyone"
         try:
-            updates.post_update(current_user, case, form.body.data, visibility)
-        except UpdateRefused as refused:
+            services.post_update(current_user, case, form.body.data, visibility)
+        except Refused as refused:
             form.body.errors = [*form.body.errors, refused.reason]
         else:
             if not wants_fragment():

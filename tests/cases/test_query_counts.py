@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from portal.accounts.models import Role
 from portal.audit import Visibility
 from portal.cases.models import CaseGrant, Relationship
-from portal.cases.updates import post_update
+from portal.cases.services import post_update
 from portal.extensions import db
 from tests import factories
 from tests.cases.conftest import add_event

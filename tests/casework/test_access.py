@@ -39,7 +39,7 @@ def _case_endpoints(app) -> list[tuple[str, list[str], bool]]:
     return [
         (rule.endpoint, sorted(rule.arguments), "POST" in rule.methods)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("manage.") and "case_id" in rule.arguments
+        if rule.endpoint.startswith("casework.") and "case_id" in rule.arguments
     ]
 
 
@@ -74,8 +74,8 @@ def test_only_case_officers_can_open_a_case(request, new_client, who):
     """Opening a case is refused (403) to anyone who is not a case officer."""
     client = new_client()
     client.sign_in_as(request.getfixturevalue(who))
-    client.get("manage.open_case", expected_status=403)
-    client.post("manage.open_case", {"first_name": "X"}, expected_status=403)
+    client.get("casework.open_case", expected_status=403)
+    client.post("casework.open_case", {"first_name": "X"}, expected_status=403)
 
 
 def test_case_officers_see_open_a_new_case_in_the_menu(client_request, case_officer, parent):
