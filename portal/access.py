@@ -58,7 +58,7 @@ def can(user: Any, action: str, obj: Any) -> bool:
 
 
 def _declare(view: Callable, rule: str) -> Callable:
-    view.access_rule = rule  # read by the URL-map test
+    view.access_rule = rule  # type: ignore[attr-defined]  # read by the URL-map test
     return view
 
 
@@ -97,17 +97,22 @@ def role_required(*roles: str) -> Callable[[Callable], Callable]:
 
 
 def load(
-    model: type,
+    model: type[Any],
     url_arg: str,
     action: str,
     *,
     column: str = "public_id",
     g_name: str | None = None,
+    part_of: str | None = None,
 ) -> Callable[[Callable], Callable]:
     """Load `model` by the URL variable `url_arg`, check `action` on it, put it on `g`.
 
     Answers 404 both when it does not exist and when the person may not see it, so ids cannot be
     probed. The URL variable is removed from the view's arguments: views read `g.<name>`.
+
+    `part_of` names an object an outer `load` already put on `g` (for example "case"): the object
+    loaded here must belong to it (its `<part_of>_id` is that object's id), or the answer is 404.
+    So `/cases/A/advice/B` can never act on advice B of another case C, whatever the view does.
     """
     name = g_name or model.__tablename__
 
@@ -119,6 +124,8 @@ def load(
             value = kwargs.pop(url_arg)
             obj = db.session.scalar(select(model).where(getattr(model, column) == value))
             if obj is None or not can(current_user, action, obj):
+                abort(404)
+            if part_of is not None and getattr(obj, f"{part_of}_id") != getattr(g, part_of).id:
                 abort(404)
             setattr(g, name, obj)
             return view(*args, **kwargs)

@@ -200,10 +200,11 @@ class _Story:
         story(self)
 
     def _on(self, day: date, act: Callable, *args, **kwargs):
-        """Run one service, then date the events it wrote on ``day`` (not the moment of loading)."""
+        """Run one step, then date the events it wrote on ``day`` (not the moment of loading);
+        returns the row the step made or changed."""
         assert day <= self.today, f"demo story for {self.case.child.first_name} is in the future"
         last_id = db.session.scalar(select(func.max(Event.id))) or 0
-        result = act(self.officer, *args, **kwargs)
+        result = act(self.officer, *args, **kwargs).subject
         db.session.execute(
             update(Event)
             .where(Event.id > last_id, Event.case_id == self.case.id)
@@ -294,10 +295,10 @@ class _Story:
     def cease(self, day: date) -> None:
         self._on(day, review_steps.cease_plan, self.case, letter_on=day)
 
-    def exception(self, day: date, key: str, reason: str, why: str) -> None:
+    def delay(self, day: date, key: str, reason: str, why: str) -> None:
         self._on(
             day,
-            lawful_delays.record_exception,
+            lawful_delays.record_lawful_delay,
             self.case,
             deadline_key=key,
             reason=reason,
@@ -363,7 +364,7 @@ def _noah(s: _Story) -> None:
     s.advice(s.week(5), kind="educational", who="senco@example.org", received=s.week(9))
     s.advice(s.week(5, 1), kind="psychological", who="psychologist@example.org")
     health = s.advice(s.week(5, 1), kind="health", who="Northfield Children’s Health Service")
-    s.exception(
+    s.delay(
         s.week(9),
         f"advice:{health.id}",
         "missed_appointment",

@@ -53,13 +53,13 @@ class FinalPlans:
 
     IN_TIME = "in-time"
     LATE = "late"
-    EXCEPTION = "exception"
+    DELAYED = "exception"
 
 
 _FINAL_LABELS = {
     FinalPlans.IN_TIME: "Final plans issued within 20 weeks",
     FinalPlans.LATE: "Final plans issued after 20 weeks",
-    FinalPlans.EXCEPTION: "Final plans delayed for an allowed reason",
+    FinalPlans.DELAYED: "Final plans delayed for an allowed reason",
 }
 
 
@@ -148,12 +148,12 @@ def final_plan_outcome(facts: pathway.CaseFacts, today: date) -> str | None:
         label="",
         due=pathway.final_plan_due(facts.request_received_on),
         met_on=issued,
-        exception=facts.exceptions.get(pathway.DeadlineKind.FINAL_PLAN.value),
+        delay=facts.delays.get(pathway.DeadlineKind.FINAL_PLAN.value),
     )
     return {
         Status.MET_ON_TIME: FinalPlans.IN_TIME,
         Status.MET_LATE: FinalPlans.LATE,
-        Status.EXCEPTION_APPLIES: FinalPlans.EXCEPTION,
+        Status.DELAY_ALLOWED: FinalPlans.DELAYED,
     }.get(pathway.deadline_status(deadline, today))
 
 

@@ -40,7 +40,7 @@ class Dashboard:
     due_this_week: list[CaseSummary]
     final_in_time: int
     final_late: int
-    final_exception: int
+    final_delayed: int
 
     @property
     def final_counted(self) -> int:
@@ -77,5 +77,5 @@ def team_dashboard(user: User, today: date) -> Dashboard:
         due_this_week=soonest(Status.DUE_SOON),
         final_in_time=outcomes[FinalPlans.IN_TIME],
         final_late=outcomes[FinalPlans.LATE],
-        final_exception=outcomes[FinalPlans.EXCEPTION],
+        final_delayed=outcomes[FinalPlans.DELAYED],
     )

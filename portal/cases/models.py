@@ -95,6 +95,7 @@ class CaseGrant(db.Model):
     """Access to one case for one person. Ends when `revoked_at` is set; never deleted."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     relationship_to_child: Mapped[Relationship] = mapped_column(String(40))
@@ -193,7 +194,8 @@ class CaseMilestones(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
     # The letter saying yes or no to an assessment.
     assessment_decided_on: Mapped[date | None]
-    assessment_outcome: Mapped[AssessmentOutcome | None] = mapped_column(String(10))
+    # An `AssessmentOutcome` value (stored and read back as a plain string).
+    assessment_outcome: Mapped[str | None] = mapped_column(String(10))
     # Advice gathering finished: the case moved on to deciding about a plan.
     assessment_finished_on: Mapped[date | None]
     # The letter saying there will be no plan.
@@ -206,9 +208,8 @@ class CaseMilestones(db.Model):
     # The council's chosen review interval while the child is under 5 (3 to 6 months).
     under_five_interval_months: Mapped[int] = mapped_column(default=6)
     phase_transfer_year: Mapped[int | None]
-    phase_transfer_kind: Mapped[TransferKind] = mapped_column(
-        String(20), default=TransferKind.SCHOOL
-    )
+    # A `TransferKind` value.
+    phase_transfer_kind: Mapped[str] = mapped_column(String(20), default=TransferKind.SCHOOL.value)
     # An amended plan naming the new school or college was issued.
     phase_transfer_named_on: Mapped[date | None]
     # The letter saying the plan will end.
@@ -322,7 +323,7 @@ class Review(db.Model):
     meeting_on: Mapped[date]
     invitations_sent_on: Mapped[date | None]
     report_sent_on: Mapped[date | None]
-    decision: Mapped[ReviewDecision | None] = mapped_column(String(10))
+    decision: Mapped[str | None] = mapped_column(String(10))  # a `ReviewDecision` value
     decided_on: Mapped[date | None]
     amendments_sent_on: Mapped[date | None]
     amendment_comments_on: Mapped[date | None]
@@ -337,11 +338,11 @@ class Review(db.Model):
         return ReviewDecision(self.decision) if self.decision else None
 
 
-class DeadlineException(db.Model):
+class LawfulDelay(db.Model):
     """A lawful reason a time limit need not be met, recorded by the case officer.
 
     `deadline_key` is a `pathway.Deadline.key` ("final_plan", "advice:17"); `reason` is a
-    `pathway.ExceptionReason` value (staff shortages are not one). One per deadline.
+    `pathway.DelayReason` value (staff shortages are not one). One per deadline.
     """
 
     __tablename__ = "deadline_exception"

@@ -47,12 +47,13 @@ def case_rule(user: User, action: str, case: Case) -> bool:
     grant = active_grant(user, case)
     if grant is None:
         return False
-    return {
+    allowed: dict[str, bool] = {
         access.Action.VIEW: True,
         access.Action.VIEW_DOCUMENTS: grant.can_view_documents,
         access.Action.ADD_DOCUMENTS: grant.can_add_documents,
         access.Action.POST_UPDATES: grant.can_post_updates,
-    }.get(action, False)
+    }
+    return allowed.get(action, False)
 
 
 def may_see_visibility(user: User, case: Case, visibility: str) -> bool:

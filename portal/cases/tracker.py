@@ -89,10 +89,10 @@ class DeadlineView:
         return _STATUS_CLASSES.get(self.status, "")
 
     @property
-    def exception_label(self) -> str | None:
-        if self.deadline.exception is None or self.deadline.is_family_window:
+    def delay_label(self) -> str | None:
+        if self.deadline.delay is None or self.deadline.is_family_window:
             return None
-        return pathway.exception_label(self.deadline.exception)
+        return pathway.delay_label(self.deadline.delay)
 
     @property
     def is_late(self) -> bool:

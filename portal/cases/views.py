@@ -7,6 +7,8 @@ decorator; nothing here checks permissions itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -59,7 +61,7 @@ def _family_home():
 
 def _caseload_url(form: CaseloadFilterForm, **changes) -> str:
     """The caseload's URL with the current filters (empty ones left out) and `changes`."""
-    values = {name: form.value(name) for name in ("q", "stage", "due", "final")}
+    values: dict[str, Any] = {name: form.value(name) for name in ("q", "stage", "due", "final")}
     if form.value("sort") != form.sort.default:
         values["sort"] = form.value("sort")
     values.update(changes)

@@ -47,7 +47,11 @@ ROUTES: tuple[tuple[str, Callable, list[str]], ...] = (
     (f"{_CASE}/phase-transfer", review.phase_transfer, _FORM),
     (f"{_CASE}/end-plan", review.end_plan, _FORM),
     # Lawful delays
-    (f"{_CASE}/deadlines/<slug:deadline>/record-exception", lawful_delays.record_exception, _FORM),
+    (
+        f"{_CASE}/deadlines/<slug:deadline>/record-exception",
+        lawful_delays.record_lawful_delay,
+        _FORM,
+    ),
 )
 
 for _rule, _view, _methods in ROUTES:

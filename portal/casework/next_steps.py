@@ -12,7 +12,7 @@ from portal import clock, pathway
 from portal.cases.facts import CaseRecord, record_for
 from portal.cases.models import Case, ReviewDecision
 from portal.cases.policy import is_team_case_officer
-from portal.casework.steps.lawful_delays import deadline_slug, exceptable_deadlines
+from portal.casework.steps.lawful_delays import deadline_slug, delayable_deadlines
 from portal.dates import long_date
 
 
@@ -81,11 +81,11 @@ def available_actions(record: CaseRecord, today: date) -> list[ActionLink]:
             add(ActionLink("End the plan", _url("end_plan", case)))
 
     if not pathway.is_closed(stage):
-        for deadline in exceptable_deadlines(record, today):
+        for deadline in delayable_deadlines(record, today):
             add(
                 ActionLink(
                     f"Record an allowed reason for a delay: {deadline.label}",
-                    _url("record_exception", case, deadline=deadline_slug(deadline.key)),
+                    _url("record_lawful_delay", case, deadline=deadline_slug(deadline.key)),
                 )
             )
     return actions

@@ -23,6 +23,7 @@ from portal.people.forms import (
     GrantForm,
     InvitePersonForm,
 )
+from portal.refusals import Refused, show_on_form
 
 bp = Blueprint("people", __name__)
 
@@ -112,8 +113,8 @@ def _add_or_invite(case: Case, email: str, *, submitted: bool):
                 name=form.name.data if person is None else None,
                 organisation=form.chosen_organisation if person is None else None,
             )
-        except services.PersonRefused as refused:
-            form.form_errors.append(refused.message)
+        except Refused as refused:
+            show_on_form(form, refused)
         else:
             user = added.grant.user
             if added.invited:
@@ -129,8 +130,8 @@ def _add_or_invite(case: Case, email: str, *, submitted: bool):
     return render_template(template, case=case, form=form, person=person, problem=None, email=email)
 
 
-@bp.route("/case-access/<int:grant_id>/change", methods=["GET", "POST"])
-@access.load(CaseGrant, "grant_id", access.Action.MANAGE, column="id", g_name="grant")
+@bp.route("/case-access/<public_id:grant_id>/change", methods=["GET", "POST"])
+@access.load(CaseGrant, "grant_id", access.Action.MANAGE, g_name="grant")
 def change_person():
     """Change how someone relates to the child and what they may do."""
     grant = g.grant
@@ -143,16 +144,16 @@ def change_person():
                 relationship=form.relationship.data,
                 permissions=form.chosen_permissions,
             )
-        except services.PersonRefused as refused:
-            form.form_errors.append(refused.message)
+        except Refused as refused:
+            show_on_form(form, refused)
         else:
             flash(f"What {grant.user.name} can do was changed", "success")
             return redirect(_people_url(grant.case), 303)
     return render_template("people/change.html", grant=grant, case=grant.case, form=form)
 
 
-@bp.route("/case-access/<int:grant_id>/remove", methods=["GET", "POST"])
-@access.load(CaseGrant, "grant_id", access.Action.MANAGE, column="id", g_name="grant")
+@bp.route("/case-access/<public_id:grant_id>/remove", methods=["GET", "POST"])
+@access.load(CaseGrant, "grant_id", access.Action.MANAGE, g_name="grant")
 def remove_person():
     """Ask for confirmation (GET), then end the person's access (POST)."""
     grant = g.grant

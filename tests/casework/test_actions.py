@@ -15,7 +15,7 @@ from portal.cases.models import (
     AdviceRequest,
     Case,
     CaseMilestones,
-    DeadlineException,
+    LawfulDelay,
     Relationship,
     Review,
     SchoolConsultation,
@@ -692,7 +692,7 @@ def test_a_review_cannot_be_before_the_plan(officer, final):
 def test_amendments_follow_a_decision_to_amend(officer, final, case_officer):
     """Proposed changes, the family's comments and the changed plan, in that order; the
     changed plan can name the new school for a phase transfer."""
-    review = review_steps.schedule_review(case_officer, final, meeting_on=date(2027, 2, 10))
+    review = review_steps.schedule_review(case_officer, final, meeting_on=date(2027, 2, 10)).subject
     review_steps.record_review_decision(
         case_officer, review, decision="amend", decided_on=date(2027, 2, 20)
     )
@@ -744,7 +744,7 @@ def test_phase_transfer_year_must_be_sensible(officer, final):
 
 def test_a_decision_to_cease_then_the_letter_ends_the_plan(officer, final, case_officer):
     """Ending the plan closes the case; both steps give the family's appeal deadline."""
-    review = review_steps.schedule_review(case_officer, final, meeting_on=date(2027, 2, 10))
+    review = review_steps.schedule_review(case_officer, final, meeting_on=date(2027, 2, 10)).subject
     officer.post(
         "casework.review_decision",
         {"decision": "cease", **dated("decided_on", date(2027, 3, 1))},
@@ -789,13 +789,13 @@ def test_an_exception_offers_only_the_lawful_reasons(officer, assessing):
     db.session.add(advice)
     db.session.commit()
     final_plan = officer.get(
-        "casework.record_exception", case_id=assessing.public_id, deadline="final-plan"
+        "casework.record_lawful_delay", case_id=assessing.public_id, deadline="final-plan"
     )
     reasons = final_plan.texts(".govuk-radios__label")
     assert len(reasons) == 3
     assert not any("appointment" in r or "staff" in r.lower() for r in reasons)
     advice_page = officer.get(
-        "casework.record_exception", case_id=assessing.public_id, deadline=f"advice-{advice.id}"
+        "casework.record_lawful_delay", case_id=assessing.public_id, deadline=f"advice-{advice.id}"
     )
     assert "The child missed an appointment" in advice_page.texts(".govuk-radios__label")
 
@@ -803,7 +803,7 @@ def test_an_exception_offers_only_the_lawful_reasons(officer, assessing):
 def test_staff_shortages_cannot_be_recorded(officer, assessing):
     """A reason that is not on the list, such as staff shortages, is refused."""
     page = officer.post(
-        "casework.record_exception",
+        "casework.record_lawful_delay",
         {
             "reason": "staff_shortages",
             **dated("applies_from", TODAY),
@@ -813,13 +813,13 @@ def test_staff_shortages_cannot_be_recorded(officer, assessing):
         expected_status=200,
     )
     assert page.error_summary == ["Choose the lawful reason for the delay"]
-    assert db.session.scalar(select(DeadlineException)) is None
+    assert db.session.scalar(select(LawfulDelay)) is None
 
 
 def test_a_missed_appointment_cannot_excuse_the_final_plan(case_officer, assessing):
     """Even called directly, the service refuses a reason the law does not allow here."""
     with pytest.raises(Refused, match="only excuses late advice"):
-        lawful_delays.record_exception(
+        lawful_delays.record_lawful_delay(
             case_officer,
             assessing,
             deadline_key="final_plan",
@@ -839,7 +839,7 @@ def test_an_exception_changes_late_to_delayed_for_an_allowed_reason(officer, ass
     db.session.commit()
     assert {d.key: s for d, s in deadlines_for(assessing)}[f"advice:{advice.id}"] == "late"
     officer.post(
-        "casework.record_exception",
+        "casework.record_lawful_delay",
         {
             "reason": "missed_appointment",
             **dated("applies_from", date(2027, 2, 15)),
@@ -848,14 +848,14 @@ def test_an_exception_changes_late_to_delayed_for_an_allowed_reason(officer, ass
         url_values={"case_id": assessing.public_id, "deadline": f"advice-{advice.id}"},
     )
     status = {d.key: s for d, s in deadlines_for(assessing)}[f"advice:{advice.id}"]
-    assert status is pathway.Status.EXCEPTION_APPLIES
+    assert status is pathway.Status.DELAY_ALLOWED
     [public] = events(assessing, "deadline.exception_recorded")
     assert public.visibility == Visibility.EVERYONE and "unwell" not in public.summary
     [private] = events(assessing, "deadline.exception_explained")
     assert private.visibility == Visibility.COUNCIL and "unwell" in private.summary
     # Recorded once: the link and the page are gone for that time limit.
     officer.get(
-        "casework.record_exception",
+        "casework.record_lawful_delay",
         case_id=assessing.public_id,
         deadline=f"advice-{advice.id}",
         expected_status=404,
@@ -865,7 +865,7 @@ def test_an_exception_changes_late_to_delayed_for_an_allowed_reason(officer, ass
 def test_no_exception_for_the_familys_own_time_limit(officer, draft):
     """The family's 15 days are theirs: there is no page to excuse them."""
     officer.get(
-        "casework.record_exception",
+        "casework.record_lawful_delay",
         case_id=draft.public_id,
         deadline="draft-comments",
         expected_status=404,

@@ -7,9 +7,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from portal import access, audit, clock, pathway
+from portal import access, clock, pathway
 from portal.accounts.models import Organisation, OrganisationKind, Role, User
-from portal.audit import Visibility
 from portal.cases.models import (
     AdviceKind,
     AdviceRequest,
@@ -18,8 +17,8 @@ from portal.cases.models import (
     Child,
     RequestedBy,
 )
-from portal.casework.steps.checks import (
-    all_or_nothing,
+from portal.casework.steps.shared import (
+    Done,
     appeal_sentence,
     check_date,
     check_manage,
@@ -27,6 +26,8 @@ from portal.casework.steps.checks import (
     move_to,
     request_received,
     require_stage,
+    step,
+    timeline,
 )
 from portal.dates import long_date
 from portal.extensions import db
@@ -44,7 +45,7 @@ def _next_reference(year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
-@all_or_nothing
+@step
 def open_case(
     actor: User,
     *,
@@ -54,18 +55,19 @@ def open_case(
     school: Organisation | None,
     request_received_on: date | None,
     requested_by: RequestedBy | str,
-) -> Case:
+) -> Done[Case]:
     """A case officer opens a case for a new request for an assessment, on their own team,
     with themselves as case officer. Records "request received" for everyone on the case."""
     today = clock.today()
-    check_date(date_of_birth, what="the child's date of birth", field="date_of_birth")
-    assert date_of_birth is not None  # checked above
+    date_of_birth = check_date(
+        date_of_birth, what="the child's date of birth", field="date_of_birth"
+    )
     if pathway.add_months(date_of_birth, 12 * 26) <= today:
         raise Refused(
             "The child or young person must be under 26: EHC plans cover ages 0 to 25",
             "date_of_birth",
         )
-    check_date(
+    request_received_on = check_date(
         request_received_on,
         what="the date the request was received",
         field="request_received_on",
@@ -87,30 +89,33 @@ def open_case(
     )
     if actor.role != Role.CASE_OFFICER or not access.can(actor, access.Action.MANAGE, case):
         raise NotAllowed("Only council case officers can open a case.")
-    assert request_received_on is not None  # checked above
     case.reference = _next_reference(request_received_on.year)
     db.session.add(case)
     db.session.flush()
-    audit.record(
+    timeline(
         "case.opened",
         actor=actor,
         case=case,
         subject=case,
-        visibility=Visibility.EVERYONE,
         summary=(
             "The council received a request for an assessment on "
             f"{long_date(request_received_on)}. It will decide within 6 weeks whether to do one."
         ),
         requested_by=requested_by.value,
     )
-    db.session.commit()
-    return case
+    return Done(
+        case,
+        (
+            f"Case {case.reference} is open for {case.child.full_name}. The decision on assessment "
+            f"is due by {long_date(pathway.assessment_decision_due(request_received_on))}."
+        ),
+    )
 
 
-@all_or_nothing
+@step
 def decide_assessment(
     actor: User, case: Case, *, outcome: AssessmentOutcome | str, letter_on: date | None
-) -> Case:
+) -> Done[Case]:
     """Record the decision on whether to carry out a needs assessment, with the date of the
     letter to the family. Yes: the case moves to assessment. No: it closes as "not assessing",
     and the event tells the family their right to mediation and appeal and its last day."""
@@ -122,10 +127,9 @@ def decide_assessment(
         else (pathway.Stage.NOT_ASSESSING)
     )
     move_to(case, target)
-    check_date(
+    letter_on = check_date(
         letter_on, what="the date of the letter", field="letter_on", after=(request_received(case),)
     )
-    assert letter_on is not None
     row = milestones_of(case)
     row.assessment_decided_on, row.assessment_outcome = letter_on, outcome.value
     if outcome is AssessmentOutcome.YES:
@@ -138,18 +142,24 @@ def decide_assessment(
             "The council decided not to carry out a needs assessment "
             f"(letter dated {long_date(letter_on)}). {appeal_sentence(letter_on)}"
         )
-    audit.record(
+    timeline(
         "case.assessment_decided",
         actor=actor,
         case=case,
         subject=case,
-        visibility=Visibility.EVERYONE,
         summary=summary,
         outcome=outcome.value,
         letter_on=letter_on.isoformat(),
     )
-    db.session.commit()
-    return case
+    return Done(
+        case,
+        (
+            "The decision to carry out a needs assessment is recorded."
+            if outcome is AssessmentOutcome.YES
+            else "The decision not to assess is recorded. "
+            + appeal_sentence(letter_on, "The family")
+        ),
+    )
 
 
 def advisers_on_case(case: Case) -> list[User]:
@@ -162,7 +172,7 @@ def advisers_on_case(case: Case) -> list[User]:
     ]
 
 
-@all_or_nothing
+@step
 def send_advice_request(
     actor: User,
     case: Case,
@@ -171,7 +181,7 @@ def send_advice_request(
     adviser: User | None,
     service_name: str | None,
     sent_on: date | None,
-) -> AdviceRequest:
+) -> Done[AdviceRequest]:
     """Record that advice was requested from a person on the case or a named service. The
     advice is due 6 weeks after the day it was sent."""
     check_manage(actor, case)
@@ -181,13 +191,12 @@ def send_advice_request(
     if adviser is None and not service_name:
         raise Refused("Enter the name of the person or service you asked", "service_name")
     decided_on = milestones_of(case).assessment_decided_on
-    check_date(
+    sent_on = check_date(
         sent_on,
         what="the date the request was sent",
         field="sent_on",
         after=(request_received(case), (decided_on, "the decision to assess")),
     )
-    assert sent_on is not None
     advice = AdviceRequest(
         case=case,
         kind=AdviceKind(kind).value,
@@ -199,78 +208,74 @@ def send_advice_request(
     db.session.add(advice)
     db.session.flush()
     due = pathway.advice_due(sent_on)
-    audit.record(
+    timeline(
         "advice.requested",
         actor=actor,
         case=case,
         subject=advice,
-        visibility=Visibility.EVERYONE,
         summary=(
             f"The council asked {advice.from_whom} for "
             f"{AdviceKind(kind).label.split(' (')[0].lower()}. It is due by {long_date(due)}."
         ),
         sent_on=sent_on.isoformat(),
     )
-    db.session.commit()
-    return advice
+    return Done(
+        advice,
+        (f"The request to {advice.from_whom} is recorded. The advice is due by {long_date(due)}."),
+    )
 
 
-@all_or_nothing
+@step
 def record_advice_received(
     actor: User, advice: AdviceRequest, *, received_on: date | None
-) -> AdviceRequest:
+) -> Done[AdviceRequest]:
     """Record the day the advice arrived (on time or late, the timeline says which)."""
     case = advice.case
     check_manage(actor, case)
     if advice.received_on is not None:
         raise Refused(f"The advice from {advice.from_whom} is already recorded as received.")
-    check_date(
+    received_on = check_date(
         received_on,
         what="the date the advice was received",
         field="received_on",
         after=((advice.sent_on, "the day it was asked for"),),
     )
-    assert received_on is not None
     advice.received_on = received_on
     due = pathway.advice_due(advice.sent_on)
     timing = "on time" if received_on <= due else f"after the due date of {long_date(due)}"
-    audit.record(
+    timeline(
         "advice.received",
         actor=actor,
         case=case,
         subject=advice,
-        visibility=Visibility.EVERYONE,
         summary=f"Advice from {advice.from_whom} arrived {timing}.",
         received_on=received_on.isoformat(),
     )
-    db.session.commit()
-    return advice
+    return Done(advice, f"The advice from {advice.from_whom} is recorded as received.")
 
 
-@all_or_nothing
-def finish_assessment(actor: User, case: Case, *, finished_on: date | None) -> Case:
+@step
+def finish_assessment(actor: User, case: Case, *, finished_on: date | None) -> Done[Case]:
     """The advice is gathered: the case moves on to deciding about a plan."""
     check_manage(actor, case)
     move_to(case, pathway.Stage.DECISION)
     row = milestones_of(case)
-    check_date(
+    finished_on = check_date(
         finished_on,
         what="the date the assessment finished",
         field="finished_on",
         after=(request_received(case), (row.assessment_decided_on, "the decision to assess")),
     )
     row.assessment_finished_on = finished_on
-    audit.record(
+    timeline(
         "case.assessment_finished",
         actor=actor,
         case=case,
         subject=case,
-        visibility=Visibility.EVERYONE,
         summary=(
             "The council has the advice it needs. It is now deciding whether to make a plan. "
             f"If it will not, it must tell you by "
             f"{long_date(pathway.not_issuing_notice_due(case.request_received_on))}."
         ),
     )
-    db.session.commit()
-    return case
+    return Done(case, "The assessment is finished. Next, decide whether to make a plan.")

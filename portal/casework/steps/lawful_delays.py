@@ -11,13 +11,15 @@ from portal.audit import Visibility
 from portal.cases.facts import CaseRecord, record_for
 from portal.cases.models import (
     Case,
-    DeadlineException,
+    LawfulDelay,
 )
-from portal.casework.steps.checks import (
-    all_or_nothing,
+from portal.casework.steps.shared import (
+    Done,
     check_date,
     check_manage,
     request_received,
+    step,
+    timeline,
 )
 from portal.extensions import db
 from portal.refusals import Refused
@@ -28,7 +30,7 @@ def deadline_slug(key: str) -> str:
     return key.replace("_", "-").replace(":", "-")
 
 
-def exceptable_deadlines(record: CaseRecord, today: date | None = None) -> list[pathway.Deadline]:
+def delayable_deadlines(record: CaseRecord, today: date | None = None) -> list[pathway.Deadline]:
     """The case's current deadlines a lawful exception could still apply to: the council's own
     (not the family's windows), not met on time, and with no exception recorded yet."""
     today = today or clock.today()
@@ -36,27 +38,27 @@ def exceptable_deadlines(record: CaseRecord, today: date | None = None) -> list[
         deadline
         for deadline in pathway.case_deadlines(record.facts(today))
         if not deadline.is_family_window
-        and deadline.exception is None
+        and deadline.delay is None
         and pathway.deadline_status(deadline, today) is not pathway.Status.MET_ON_TIME
-        and pathway.exception_reasons_for(deadline.kind)
+        and pathway.delay_reasons_for(deadline.kind)
     ]
 
 
 def find_deadline(record: CaseRecord, slug: str) -> pathway.Deadline | None:
     """The deadline of this case whose URL part is ``slug``, if an exception may be recorded."""
-    return next((d for d in exceptable_deadlines(record) if deadline_slug(d.key) == slug), None)
+    return next((d for d in delayable_deadlines(record) if deadline_slug(d.key) == slug), None)
 
 
-@all_or_nothing
-def record_exception(
+@step
+def record_lawful_delay(
     actor: User,
     case: Case,
     *,
     deadline_key: str,
-    reason: pathway.ExceptionReason | str | None,
+    reason: pathway.DelayReason | str | None,
     applies_from: date | None,
     explanation: str,
-) -> DeadlineException:
+) -> Done[LawfulDelay]:
     """Record a lawful reason a time limit need not be met: which reason, from when, and why.
     The deadline then shows "delayed for an allowed reason" instead of counting as late.
     Staff shortages are not a lawful reason and cannot be recorded."""
@@ -64,16 +66,16 @@ def record_exception(
     if pathway.is_closed(case.stage):
         raise Refused("This case is closed: there are no time limits left to excuse.")
     record = record_for(case)
-    deadline = next((d for d in exceptable_deadlines(record) if d.key == deadline_key), None)
+    deadline = next((d for d in delayable_deadlines(record) if d.key == deadline_key), None)
     if deadline is None:
         raise Refused("An exception cannot be recorded for that time limit now.")
     if not reason:
         raise Refused("Choose the lawful reason for the delay", "reason")
     try:
-        lawful = pathway.check_exception(deadline.kind, reason)
-    except pathway.ExceptionRefused as refused:
+        lawful = pathway.check_delay_reason(deadline.kind, reason)
+    except Refused as refused:
         raise Refused(refused.reason, "reason") from None
-    check_date(
+    applies_from = check_date(
         applies_from,
         what="the date the reason applies from",
         field="applies_from",
@@ -81,7 +83,7 @@ def record_exception(
     )
     if not explanation:
         raise Refused("Explain why the time limit cannot be met", "explanation")
-    exception = DeadlineException(
+    delay = LawfulDelay(
         case=case,
         deadline_key=deadline.key,
         reason=lawful.value,
@@ -89,17 +91,16 @@ def record_exception(
         explanation=explanation,
         recorded_by=actor,
     )
-    db.session.add(exception)
+    db.session.add(delay)
     db.session.flush()
-    audit.record(
+    timeline(
         "deadline.exception_recorded",
         actor=actor,
         case=case,
-        subject=exception,
-        visibility=Visibility.EVERYONE,
+        subject=delay,
         summary=(
             f"'{deadline.label}' may take longer for an allowed reason: "
-            f"{pathway.exception_label(lawful).lower()}."
+            f"{pathway.delay_label(lawful).lower()}."
         ),
         deadline_key=deadline.key,
         reason=lawful.value,
@@ -109,9 +110,8 @@ def record_exception(
         "deadline.exception_explained",
         actor=actor,
         case=case,
-        subject=exception,
+        subject=delay,
         visibility=Visibility.COUNCIL,
         summary=f"Why '{deadline.label}' may take longer: {explanation}",
     )
-    db.session.commit()
-    return exception
+    return Done(delay, f"The reason for the delay to '{deadline.label}' is recorded.")

@@ -5,31 +5,33 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal import audit, clock, pathway
+from portal import clock, pathway
 from portal.accounts.models import User
-from portal.audit import Visibility
 from portal.cases.facts import record_for
 from portal.cases.models import (
     Case,
     Review,
     ReviewDecision,
 )
-from portal.casework.steps.checks import (
-    all_or_nothing,
+from portal.casework.steps.shared import (
+    Done,
     appeal_sentence,
     check_date,
     check_manage,
+    check_move,
     milestones_of,
     move_to,
     require_stage,
+    step,
+    timeline,
 )
 from portal.dates import long_date
 from portal.extensions import db
 from portal.refusals import Refused
 
 
-@all_or_nothing
-def schedule_review(actor: User, case: Case, *, meeting_on: date | None) -> Review:
+@step
+def schedule_review(actor: User, case: Case, *, meeting_on: date | None) -> Done[Review]:
     """Arrange a review meeting (the date may be in the future). The case moves to "Checking the
     plan works". A new review needs the decision after the last one first."""
     check_manage(actor, case)
@@ -41,7 +43,7 @@ def schedule_review(actor: User, case: Case, *, meeting_on: date | None) -> Revi
         )
     move_to(case, pathway.Stage.REVIEW)
     row = milestones_of(case)
-    check_date(
+    meeting_on = check_date(
         meeting_on,
         what="the date of the review meeting",
         field="meeting_on",
@@ -51,38 +53,39 @@ def schedule_review(actor: User, case: Case, *, meeting_on: date | None) -> Revi
             (latest.meeting_on if latest else None, "the last review meeting"),
         ),
     )
-    assert meeting_on is not None
     review = Review(case=case, meeting_on=meeting_on, scheduled_by_id=actor.id)
     db.session.add(review)
     db.session.flush()
-    audit.record(
+    timeline(
         "review.scheduled",
         actor=actor,
         case=case,
         subject=review,
-        visibility=Visibility.EVERYONE,
         summary=(
             f"A review meeting is arranged for {long_date(meeting_on)}. Invitations go out at "
             f"least 2 weeks before it."
         ),
         meeting_on=meeting_on.isoformat(),
     )
-    db.session.commit()
-    return review
+    invite_by = pathway.review_invitations_due(meeting_on)
+    arranged = f"The review meeting on {long_date(meeting_on)} is arranged."
+    if invite_by < clock.today():
+        # A meeting recorded after the event: the invitations date is history, not a task.
+        return Done(review, f"{arranged} The invitations were due by {long_date(invite_by)}.")
+    return Done(review, f"{arranged} Send the invitations by {long_date(invite_by)}.")
 
 
 def _review_dates(review: Review) -> tuple[tuple[date | None, str], ...]:
     return ((review.meeting_on, "the day of the meeting"),)
 
 
-@all_or_nothing
-def record_review_invitations(actor: User, review: Review, *, sent_on: date | None) -> Review:
+@step
+def record_review_invitations(actor: User, review: Review, *, sent_on: date | None) -> Done[Review]:
     """Record the day invitations (and advice requests) for the review meeting were sent."""
     case = review.case
     check_manage(actor, case)
     require_stage(case, "record review invitations", pathway.Stage.REVIEW)
-    check_date(sent_on, what="the date the invitations were sent", field="sent_on")
-    assert sent_on is not None
+    sent_on = check_date(sent_on, what="the date the invitations were sent", field="sent_on")
     if sent_on > review.meeting_on:
         raise Refused(
             "The invitations must have been sent before the meeting on "
@@ -90,16 +93,14 @@ def record_review_invitations(actor: User, review: Review, *, sent_on: date | No
             "sent_on",
         )
     review.invitations_sent_on = sent_on
-    audit.record(
+    timeline(
         "review.invitations_sent",
         actor=actor,
         case=case,
         subject=review,
-        visibility=Visibility.EVERYONE,
         summary=f"Invitations to the review meeting on {long_date(review.meeting_on)} were sent.",
     )
-    db.session.commit()
-    return review
+    return Done(review, "The review invitations are recorded as sent.")
 
 
 def _require_held(review: Review, doing: str) -> None:
@@ -109,33 +110,31 @@ def _require_held(review: Review, doing: str) -> None:
         )
 
 
-@all_or_nothing
-def record_review_report(actor: User, review: Review, *, sent_on: date | None) -> Review:
+@step
+def record_review_report(actor: User, review: Review, *, sent_on: date | None) -> Done[Review]:
     """Record the day the report of the review meeting was sent (due within 2 weeks)."""
     case = review.case
     check_manage(actor, case)
     require_stage(case, "record a review report", pathway.Stage.REVIEW)
     _require_held(review, "record the report")
-    check_date(
+    sent_on = check_date(
         sent_on, what="the date the report was sent", field="sent_on", after=_review_dates(review)
     )
     review.report_sent_on = sent_on
-    audit.record(
+    timeline(
         "review.report_sent",
         actor=actor,
         case=case,
         subject=review,
-        visibility=Visibility.EVERYONE,
         summary=f"The report of the review meeting on {long_date(review.meeting_on)} was sent.",
     )
-    db.session.commit()
-    return review
+    return Done(review, "The review report is recorded as sent.")
 
 
-@all_or_nothing
+@step
 def record_review_decision(
     actor: User, review: Review, *, decision: ReviewDecision | str, decided_on: date | None
-) -> Review:
+) -> Done[Review]:
     """Record the council's decision after a review: keep, amend or cease the plan (due within
     4 weeks of the meeting). A decision to cease tells the family their right to appeal."""
     case = review.case
@@ -145,13 +144,12 @@ def record_review_decision(
     if review.decided_on is not None:
         raise Refused("The decision after this review is already recorded.")
     decision = ReviewDecision(decision)
-    check_date(
+    decided_on = check_date(
         decided_on,
         what="the date of the decision",
         field="decided_on",
         after=_review_dates(review),
     )
-    assert decided_on is not None
     review.decision, review.decided_on = decision.value, decided_on
     summary = {
         ReviewDecision.KEEP: "After the review, the council decided to keep the plan as it is.",
@@ -163,22 +161,28 @@ def record_review_decision(
             f"After the review, the council decided to end the plan. {appeal_sentence(decided_on)}"
         ),
     }[decision]
-    audit.record(
+    timeline(
         "review.decided",
         actor=actor,
         case=case,
         subject=review,
-        visibility=Visibility.EVERYONE,
         summary=summary,
         decision=decision.value,
         decided_on=decided_on.isoformat(),
     )
-    db.session.commit()
-    return review
+    return Done(
+        review,
+        (
+            "The decision to end the plan is recorded. Next, send the letter ending it. "
+            f"{appeal_sentence(decided_on, 'The family')}"
+            if decision is ReviewDecision.CEASE
+            else "The decision after the review is recorded."
+        ),
+    )
 
 
-@all_or_nothing
-def send_amendments(actor: User, review: Review, *, sent_on: date | None) -> Review:
+@step
+def send_amendments(actor: User, review: Review, *, sent_on: date | None) -> Done[Review]:
     """Record the day the proposed changes to the plan were sent to the family. They have 15
     days to comment; the changed plan is due within 8 weeks."""
     case = review.case
@@ -188,79 +192,78 @@ def send_amendments(actor: User, review: Review, *, sent_on: date | None) -> Rev
         raise Refused("Record a decision to change the plan before sending the changes.")
     if review.amendments_sent_on is not None:
         raise Refused("The proposed changes after this review are already recorded.")
-    check_date(
+    sent_on = check_date(
         sent_on,
         what="the date the proposed changes were sent",
         field="sent_on",
         after=((review.decided_on, "the decision to change the plan"),),
     )
-    assert sent_on is not None
     review.amendments_sent_on = sent_on
-    audit.record(
+    timeline(
         "review.amendments_sent",
         actor=actor,
         case=case,
         subject=review,
-        visibility=Visibility.EVERYONE,
         summary=(
             f"The council sent the proposed changes to the plan on {long_date(sent_on)}. You can "
             f"comment until {long_date(pathway.amendment_comments_due(sent_on))}."
         ),
     )
-    db.session.commit()
-    return review
+    return Done(
+        review,
+        (
+            "The proposed changes are recorded as sent. The family can comment until "
+            f"{long_date(pathway.amendment_comments_due(sent_on))}."
+        ),
+    )
 
 
-@all_or_nothing
-def record_amendment_comments(actor: User, review: Review, *, received_on: date | None) -> Review:
+@step
+def record_amendment_comments(
+    actor: User, review: Review, *, received_on: date | None
+) -> Done[Review]:
     """Record the day the family's comments on the proposed changes arrived."""
     case = review.case
     check_manage(actor, case)
     if review.amendments_sent_on is None:
         raise Refused("Send the proposed changes before recording comments on them.")
-    check_date(
+    received_on = check_date(
         received_on,
         what="the date the comments were received",
         field="received_on",
         after=((review.amendments_sent_on, "the day the changes were sent"),),
     )
     review.amendment_comments_on = received_on
-    audit.record(
+    timeline(
         "review.amendment_comments",
         actor=actor,
         case=case,
         subject=review,
-        visibility=Visibility.EVERYONE,
         summary="The council received your comments on the proposed changes.",
     )
-    db.session.commit()
-    return review
+    return Done(review, "The family's comments on the changes are recorded.")
 
 
-@all_or_nothing
+@step
 def issue_amended_plan(
     actor: User, review: Review, *, issued_on: date | None, names_new_school: bool = False
-) -> Review:
+) -> Done[Review]:
     """Record the day the changed (amended) plan was issued. Refused before the family's 15 days
     to comment have ended unless their comments arrived. ``names_new_school`` marks it as the
     plan naming the school or college for a phase transfer."""
     case = review.case
     check_manage(actor, case)
-    try:
-        pathway.check_move(case.stage, pathway.Stage.REVIEW)  # review -> review: still in force
-    except pathway.IllegalMove as refused:
-        raise Refused(refused.reason) from None
+    check_move(case, pathway.Stage.REVIEW)  # review -> review: the plan is still in force
     if review.amendments_sent_on is None:
         raise Refused("Send the proposed changes before issuing the changed plan.")
     if review.amended_plan_issued_on is not None:
         raise Refused("The changed plan after this review is already recorded.")
-    check_date(
+    issued_on = check_date(
         issued_on,
         what="the date the changed plan was issued",
         field="issued_on",
         after=((review.amendments_sent_on, "the day the changes were sent"),),
     )
-    assert issued_on is not None
     last_day = pathway.amendment_comments_due(review.amendments_sent_on)
     if review.amendment_comments_on is None and issued_on <= last_day:
         raise Refused(
@@ -271,26 +274,24 @@ def issue_amended_plan(
     review.amended_plan_issued_on = issued_on
     if names_new_school:
         milestones_of(case).phase_transfer_named_on = issued_on
-    audit.record(
+    timeline(
         "review.amended_plan_issued",
         actor=actor,
         case=case,
         subject=review,
-        visibility=Visibility.EVERYONE,
         summary=(
             f"The council issued the changed plan on {long_date(issued_on)}."
             + (" It names the new school or college." if names_new_school else "")
         ),
         issued_on=issued_on.isoformat(),
     )
-    db.session.commit()
-    return review
+    return Done(review, "The changed plan is recorded as issued.")
 
 
-@all_or_nothing
+@step
 def set_phase_transfer(
     actor: User, case: Case, *, year: int | None, kind: pathway.TransferKind | str
-) -> Case:
+) -> Done[Case]:
     """Record that the child moves school phase in ``year``: the plan naming the new school is
     then due by 15 February of that year (31 March for a move from secondary to post-16)."""
     check_manage(actor, case)
@@ -307,12 +308,11 @@ def set_phase_transfer(
     row.phase_transfer_year, row.phase_transfer_kind = year, kind.value
     row.phase_transfer_named_on = None
     due = pathway.phase_transfer_due(year, kind)
-    audit.record(
+    timeline(
         "case.phase_transfer_set",
         actor=actor,
         case=case,
         subject=case,
-        visibility=Visibility.EVERYONE,
         summary=(
             f"{case.child.first_name} moves to a new school or college in {year}. "
             f"The plan naming it is due "
@@ -321,19 +321,24 @@ def set_phase_transfer(
         year=year,
         kind=kind.value,
     )
-    db.session.commit()
-    return case
+    return Done(
+        case,
+        (
+            "The move is recorded. The plan naming the new school or college is due by "
+            f"{long_date(due)}."
+        ),
+    )
 
 
-@all_or_nothing
-def cease_plan(actor: User, case: Case, *, letter_on: date | None) -> Case:
+@step
+def cease_plan(actor: User, case: Case, *, letter_on: date | None) -> Done[Case]:
     """End the plan (the date on the letter). The case closes; the event tells the family their
     right to mediation and appeal and its last day."""
     check_manage(actor, case)
     move_to(case, pathway.Stage.CEASED)
     row = milestones_of(case)
     latest = record_for(case).latest_review()
-    check_date(
+    letter_on = check_date(
         letter_on,
         what="the date of the letter",
         field="letter_on",
@@ -342,19 +347,16 @@ def cease_plan(actor: User, case: Case, *, letter_on: date | None) -> Case:
             (latest.decided_on if latest else None, "the decision after the last review"),
         ),
     )
-    assert letter_on is not None
     row.ceased_on = letter_on
-    audit.record(
+    timeline(
         "case.ceased",
         actor=actor,
         case=case,
         subject=case,
-        visibility=Visibility.EVERYONE,
         summary=(
             f"The council ended the plan (letter dated {long_date(letter_on)}). "
             f"{appeal_sentence(letter_on)}"
         ),
         letter_on=letter_on.isoformat(),
     )
-    db.session.commit()
-    return case
+    return Done(case, f"The plan has ended. {appeal_sentence(letter_on, 'The family')}")

@@ -13,8 +13,6 @@ from portal.casework.steps import assessment as steps
 from portal.casework.views.shared import (
     MANAGE,
     action_page,
-    appeal_message,
-    same_case,
 )
 from portal.dates import long_date
 
@@ -25,12 +23,9 @@ def decide_assessment():
     form = forms.AssessmentDecisionForm()
 
     def run() -> str:
-        steps.decide_assessment(
+        return steps.decide_assessment(
             current_user, g.case, outcome=form.outcome.data, letter_on=form.letter_on.data
-        )
-        if form.outcome.data == "yes":
-            return "The decision to carry out a needs assessment is recorded."
-        return appeal_message("The decision not to assess is recorded.", form.letter_on.data)
+        ).message
 
     due = pathway.assessment_decision_due(g.case.request_received_on)
     return action_page(
@@ -49,18 +44,14 @@ def request_advice():
     form = forms.AdviceRequestForm(advisers=steps.advisers_on_case(g.case))
 
     def run() -> str:
-        advice = steps.send_advice_request(
+        return steps.send_advice_request(
             current_user,
             g.case,
             kind=form.kind.data,
             adviser=form.chosen_adviser,
             service_name=form.service_name.data,
             sent_on=form.sent_on.data,
-        )
-        due = pathway.advice_due(advice.sent_on)
-        return (
-            f"The request to {advice.from_whom} is recorded. The advice is due by {long_date(due)}."
-        )
+        ).message
 
     return action_page(
         form,
@@ -75,15 +66,15 @@ def request_advice():
 
 
 @access.load(Case, "case_id", MANAGE)
-@access.load(AdviceRequest, "advice_id", MANAGE, g_name="advice")
+@access.load(AdviceRequest, "advice_id", MANAGE, g_name="advice", part_of="case")
 def advice_received():
     """Record the day advice arrived."""
-    same_case(g.advice)
     form = forms.AdviceReceivedForm()
 
     def run() -> str:
-        steps.record_advice_received(current_user, g.advice, received_on=form.received_on.data)
-        return f"The advice from {g.advice.from_whom} is recorded as received."
+        return steps.record_advice_received(
+            current_user, g.advice, received_on=form.received_on.data
+        ).message
 
     due = pathway.advice_due(g.advice.sent_on)
     return action_page(
@@ -103,8 +94,9 @@ def finish_assessment():
     outstanding = [a.from_whom for a in record.advice_requests if a.received_on is None]
 
     def run() -> str:
-        steps.finish_assessment(current_user, g.case, finished_on=form.finished_on.data)
-        return "The assessment is finished. Next, decide whether to make a plan."
+        return steps.finish_assessment(
+            current_user, g.case, finished_on=form.finished_on.data
+        ).message
 
     intro = ["The case moves on to deciding whether to make a plan."]
     if outstanding:

@@ -18,23 +18,22 @@ from portal.dates import long_date
 
 
 @access.load(Case, "case_id", MANAGE)
-def record_exception(deadline: str):
+def record_lawful_delay(deadline: str):
     """Record a lawful reason a time limit cannot be met."""
     found = steps.find_deadline(record_for(g.case), deadline)
     if found is None:
         abort(404)
-    form = forms.ExceptionForm(kind=found.kind)
+    form = forms.LawfulDelayForm(kind=found.kind)
 
     def run() -> str:
-        steps.record_exception(
+        return steps.record_lawful_delay(
             current_user,
             g.case,
             deadline_key=found.key,
             reason=form.reason.data,
             applies_from=form.applies_from.data,
             explanation=form.explanation.data,
-        )
-        return f"The reason for the delay to '{found.label}' is recorded."
+        ).message
 
     return action_page(
         form,

@@ -17,7 +17,6 @@ from portal.casework.views.shared import (
     case_url,
     schools,
 )
-from portal.dates import long_date
 from portal.refusals import NotAllowed, Refused, show_on_form
 
 
@@ -27,7 +26,7 @@ def open_case():
     form = forms.OpenCaseForm(schools=schools())
     if form.validate_on_submit():
         try:
-            case = steps.open_case(
+            done = steps.open_case(
                 current_user,
                 first_name=form.first_name.data,
                 last_name=form.last_name.data,
@@ -41,13 +40,8 @@ def open_case():
         except Refused as refused:
             show_on_form(form, refused)
         else:
-            flash(
-                f"Case {case.reference} is open for {case.child.full_name}. The decision on "
-                "assessment is due by "
-                f"{long_date(pathway.assessment_decision_due(case.request_received_on))}.",
-                "success",
-            )
-            return redirect(case_url(case), 303)
+            flash(done.message, "success")
+            return redirect(case_url(done.subject), 303)
     return render_template("casework/open_case.html", form=form)
 
 
@@ -73,6 +67,6 @@ def manage_case():
         deadlines=deadlines,
         stage_label=pathway.stage_label(case.stage, pathway.Audience.CASE_OFFICER),
         status_label=pathway.status_label,
-        exception_label=pathway.exception_label,
+        delay_label=pathway.delay_label,
         case_url=case_url(case),
     )

@@ -13,8 +13,6 @@ from portal.casework.steps import plan as steps
 from portal.casework.views.shared import (
     MANAGE,
     action_page,
-    appeal_message,
-    same_case,
     schools,
 )
 from portal.dates import long_date
@@ -26,8 +24,7 @@ def not_issuing():
     form = forms.LetterForm()
 
     def run() -> str:
-        steps.notify_not_issuing(current_user, g.case, letter_on=form.letter_on.data)
-        return appeal_message("The decision not to make a plan is recorded.", form.letter_on.data)
+        return steps.notify_not_issuing(current_user, g.case, letter_on=form.letter_on.data).message
 
     due = pathway.not_issuing_notice_due(g.case.request_received_on)
     return action_page(
@@ -46,12 +43,7 @@ def send_draft():
     form = forms.DraftSentForm()
 
     def run() -> str:
-        steps.send_draft(current_user, g.case, sent_on=form.sent_on.data)
-        last_day = pathway.draft_comments_due(form.sent_on.data)
-        return (
-            "The draft plan is recorded as sent. "
-            f"The family can comment until {long_date(last_day)}."
-        )
+        return steps.send_draft(current_user, g.case, sent_on=form.sent_on.data).message
 
     due = pathway.final_plan_due(g.case.request_received_on)
     return action_page(
@@ -69,13 +61,12 @@ def family_comments():
     form = forms.FamilyCommentsForm()
 
     def run() -> str:
-        steps.record_family_comments(
+        return steps.record_family_comments(
             current_user,
             g.case,
             received_on=form.received_on.data,
             school_preference=form.school_preference.data,
-        )
-        return "The family's comments are recorded."
+        ).message
 
     return action_page(
         form, run, title="Record the family's comments", button="Record the comments"
@@ -88,31 +79,27 @@ def consult_school():
     form = forms.ConsultSchoolForm(schools=schools())
 
     def run() -> str:
-        consultation = steps.consult_school(
+        return steps.consult_school(
             current_user,
             g.case,
             school=form.chosen_school,
             school_name=form.school_name.data,
             consulted_on=form.consulted_on.data,
-        )
-        due = pathway.school_consultation_due(consultation.consulted_on)
-        return (
-            f"{consultation.school_name} is recorded as asked. It should reply by {long_date(due)}."
-        )
+        ).message
 
     return action_page(form, run, title="Ask a school about a place", button="Record the request")
 
 
 @access.load(Case, "case_id", MANAGE)
-@access.load(SchoolConsultation, "consultation_id", MANAGE, g_name="consultation")
+@access.load(SchoolConsultation, "consultation_id", MANAGE, g_name="consultation", part_of="case")
 def school_reply():
     """Record the day a consulted school replied."""
-    same_case(g.consultation)
     form = forms.SchoolReplyForm()
 
     def run() -> str:
-        steps.record_school_reply(current_user, g.consultation, replied_on=form.replied_on.data)
-        return f"The reply from {g.consultation.school_name} is recorded."
+        return steps.record_school_reply(
+            current_user, g.consultation, replied_on=form.replied_on.data
+        ).message
 
     return action_page(
         form,
@@ -128,13 +115,12 @@ def issue_final_plan():
     form = forms.FinalPlanForm()
 
     def run() -> str:
-        steps.issue_final_plan(
+        return steps.issue_final_plan(
             current_user,
             g.case,
             issued_on=form.issued_on.data,
             under_five_interval_months=int(form.under_five_interval_months.data),
-        )
-        return "The final plan is recorded as issued."
+        ).message
 
     due = pathway.final_plan_due(g.case.request_received_on)
     return action_page(

@@ -7,15 +7,13 @@ from collections.abc import Callable
 from flask import g
 from flask_login import current_user
 
-from portal import access, clock, pathway
-from portal.cases.models import Case, Review, ReviewDecision
+from portal import access, pathway
+from portal.cases.models import Case, Review
 from portal.casework import forms
 from portal.casework.steps import review as steps
 from portal.casework.views.shared import (
     MANAGE,
     action_page,
-    appeal_message,
-    same_case,
 )
 from portal.dates import long_date
 
@@ -26,26 +24,19 @@ def schedule_review():
     form = forms.ScheduleReviewForm()
 
     def run() -> str:
-        review = steps.schedule_review(current_user, g.case, meeting_on=form.meeting_on.data)
-        invite_by = pathway.review_invitations_due(review.meeting_on)
-        arranged = f"The review meeting on {long_date(review.meeting_on)} is arranged."
-        if invite_by < clock.today():
-            # A meeting recorded after the event: the invitations date is history, not a task.
-            return f"{arranged} The invitations were due by {long_date(invite_by)}."
-        return f"{arranged} Send the invitations by {long_date(invite_by)}."
+        return steps.schedule_review(current_user, g.case, meeting_on=form.meeting_on.data).message
 
     return action_page(form, run, title="Arrange a review", button="Arrange the review")
 
 
 def review_action(view):
     """A review's action page: the case and its review, both for the team's case officer."""
-    view = access.load(Review, "review_id", MANAGE, g_name="review")(view)
+    view = access.load(Review, "review_id", MANAGE, g_name="review", part_of="case")(view)
     return access.load(Case, "case_id", MANAGE)(view)
 
 
 def review_page(form, run: Callable[[], str], *, title: str, button: str, intro=(), **kw):
     """The review actions share one shape: the meeting date first, then the form."""
-    same_case(g.review)
     meeting = f"Review meeting: {long_date(g.review.meeting_on)}."
     return action_page(form, run, title=title, button=button, intro=(meeting, *intro), **kw)
 
@@ -56,8 +47,9 @@ def review_invitations():
     form = forms.InvitationsForm()
 
     def run() -> str:
-        steps.record_review_invitations(current_user, g.review, sent_on=form.sent_on.data)
-        return "The review invitations are recorded as sent."
+        return steps.record_review_invitations(
+            current_user, g.review, sent_on=form.sent_on.data
+        ).message
 
     due = pathway.review_invitations_due(g.review.meeting_on)
     return review_page(
@@ -78,8 +70,7 @@ def review_report():
     form = forms.ReviewReportForm()
 
     def run() -> str:
-        steps.record_review_report(current_user, g.review, sent_on=form.sent_on.data)
-        return "The review report is recorded as sent."
+        return steps.record_review_report(current_user, g.review, sent_on=form.sent_on.data).message
 
     due = pathway.review_report_due(g.review.meeting_on)
     return review_page(
@@ -97,15 +88,9 @@ def review_decision():
     form = forms.ReviewDecisionForm()
 
     def run() -> str:
-        review = steps.record_review_decision(
+        return steps.record_review_decision(
             current_user, g.review, decision=form.decision.data, decided_on=form.decided_on.data
-        )
-        if review.decision == ReviewDecision.CEASE:
-            return appeal_message(
-                "The decision to end the plan is recorded. Next, send the letter ending it.",
-                form.decided_on.data,
-            )
-        return "The decision after the review is recorded."
+        ).message
 
     due = pathway.review_decision_due(g.review.meeting_on)
     return review_page(
@@ -124,12 +109,7 @@ def send_amendments():
     form = forms.AmendmentsForm()
 
     def run() -> str:
-        steps.send_amendments(current_user, g.review, sent_on=form.sent_on.data)
-        last_day = pathway.amendment_comments_due(form.sent_on.data)
-        return (
-            "The proposed changes are recorded as sent. The family can comment until "
-            f"{long_date(last_day)}."
-        )
+        return steps.send_amendments(current_user, g.review, sent_on=form.sent_on.data).message
 
     return review_page(
         form, run, title="Send the proposed changes", button="Record the changes as sent"
@@ -142,8 +122,9 @@ def amendment_comments():
     form = forms.AmendmentCommentsForm()
 
     def run() -> str:
-        steps.record_amendment_comments(current_user, g.review, received_on=form.received_on.data)
-        return "The family's comments on the changes are recorded."
+        return steps.record_amendment_comments(
+            current_user, g.review, received_on=form.received_on.data
+        ).message
 
     return review_page(
         form,
@@ -159,16 +140,15 @@ def amended_plan():
     form = forms.AmendedPlanForm()
 
     def run() -> str:
-        steps.issue_amended_plan(
+        return steps.issue_amended_plan(
             current_user,
             g.review,
             issued_on=form.issued_on.data,
             names_new_school=form.names_new_school.data,
-        )
-        return "The changed plan is recorded as issued."
+        ).message
 
     sent = g.review.amendments_sent_on
-    intro = ()
+    intro: tuple[str, ...] = ()
     if sent is not None:
         due = pathway.amended_plan_due(sent)
         intro = (f"It is due within 8 weeks of the proposed changes: by {long_date(due)}.",)
@@ -187,12 +167,9 @@ def phase_transfer():
     form = forms.PhaseTransferForm()
 
     def run() -> str:
-        steps.set_phase_transfer(current_user, g.case, year=form.year_number, kind=form.kind.data)
-        due = pathway.phase_transfer_due(form.year_number, form.kind.data)
-        return (
-            "The move is recorded. The plan naming the new school or college is due by "
-            f"{long_date(due)}."
-        )
+        return steps.set_phase_transfer(
+            current_user, g.case, year=form.year_number, kind=form.kind.data
+        ).message
 
     return action_page(
         form,
@@ -213,8 +190,7 @@ def end_plan():
     form = forms.LetterForm()
 
     def run() -> str:
-        steps.cease_plan(current_user, g.case, letter_on=form.letter_on.data)
-        return appeal_message("The plan has ended.", form.letter_on.data)
+        return steps.cease_plan(current_user, g.case, letter_on=form.letter_on.data).message
 
     return action_page(
         form,

@@ -4,15 +4,13 @@ redirect to the case page with the step's message, or show the form again with i
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
 
 from portal import access, clock, pathway
 from portal.accounts.models import Organisation, OrganisationKind
-from portal.cases.models import AdviceRequest, Case, Review, SchoolConsultation
-from portal.dates import long_date
+from portal.cases.models import Case
 from portal.extensions import db
 from portal.refusals import NotAllowed, Refused, show_on_form
 
@@ -59,19 +57,6 @@ def action_page(
         case_url=case_url(case),
         **context,
     )
-
-
-def appeal_message(done: str, letter_on: date) -> str:
-    return (
-        f"{done} The family can ask for mediation or appeal until "
-        f"{long_date(pathway.appeal_deadline(letter_on))}."
-    )
-
-
-def same_case(part: AdviceRequest | SchoolConsultation | Review) -> None:
-    """A part named in the URL must belong to the case named in it."""
-    if part.case_id != g.case.id:
-        abort(404)
 
 
 def schools() -> list[Organisation]:

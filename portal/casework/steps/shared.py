@@ -1,17 +1,20 @@
-"""The checks every step shares: the person may manage the case, the stage allows the step, the
-dates are possible; and the rule that a refused step leaves nothing behind."""
+"""What every step shares: the checks (the person may manage the case, the stage allows the
+step, the dates are possible), the timeline record, and `step`, which makes each step all or
+nothing and hands back what it did with the message for the case officer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 from sqlalchemy import select
 
-from portal import access, clock, pathway
+from portal import access, audit, clock, pathway
 from portal.accounts.models import User
+from portal.audit import Visibility
 from portal.cases.models import (
     Case,
     CaseMilestones,
@@ -21,7 +24,7 @@ from portal.extensions import db
 from portal.refusals import NotAllowed, Refused
 
 P = ParamSpec("P")
-R = TypeVar("R")
+T = TypeVar("T")
 
 
 def check_manage(actor: User, case: Case) -> None:
@@ -30,11 +33,9 @@ def check_manage(actor: User, case: Case) -> None:
 
 
 def check_move(case: Case, target: pathway.Stage) -> None:
-    """Refuse a stage move the rules do not allow, with the rules' reason."""
-    try:
-        pathway.check_move(case.stage, target)
-    except pathway.IllegalMove as refused:
-        raise Refused(refused.reason) from None
+    """Refuse a stage move the rules do not allow, with the rules' reason (`IllegalMove` is a
+    `Refused`)."""
+    pathway.check_move(case.stage, target)
 
 
 def move_to(case: Case, target: pathway.Stage) -> None:
@@ -45,18 +46,44 @@ def move_to(case: Case, target: pathway.Stage) -> None:
         case.closed_at = clock.utcnow()
 
 
-def all_or_nothing(service: Callable[P, R]) -> Callable[P, R]:
-    """A refused action leaves nothing behind in the session (not even a half-made row)."""
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A step that was done: the row it made or changed, and the message for the case officer."""
+
+    subject: T
+    message: str
+
+
+def step(service: Callable[P, Done[T]]) -> Callable[P, Done[T]]:
+    """All or nothing: a step that is done is committed with its events; a refused one leaves
+    nothing behind in the session (not even a half-made row)."""
 
     @wraps(service)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Done[T]:
         try:
-            return service(*args, **kwargs)
+            done = service(*args, **kwargs)
         except (Refused, NotAllowed):
             db.session.rollback()
             raise
+        db.session.commit()
+        return done
 
     return wrapper
+
+
+def timeline(
+    action: str, *, actor: User, case: Case, subject: object, summary: str, **detail: Any
+) -> None:
+    """Record a step on the case timeline, for everyone on the case (the family included)."""
+    audit.record(
+        action,
+        actor=actor,
+        case=case,
+        subject=subject,
+        visibility=Visibility.EVERYONE,
+        summary=summary,
+        **detail,
+    )
 
 
 def require_stage(case: Case, doing: str, *stages: pathway.Stage) -> None:
@@ -103,10 +130,11 @@ def milestones_of(case: Case) -> CaseMilestones:
     return row
 
 
-def appeal_sentence(letter_on: date) -> str:
-    """The family's right to mediation and appeal after a "no", with its last day."""
+def appeal_sentence(letter_on: date, who: str = "You") -> str:
+    """The family's right to mediation and appeal after a "no", with its last day: "You can ask
+    ..." on the family's timeline, "The family can ask ..." in the case officer's message."""
     last_day = pathway.appeal_deadline(letter_on)
-    return f"You can ask for mediation or appeal until {long_date(last_day)}."
+    return f"{who} can ask for mediation or appeal until {long_date(last_day)}."
 
 
 def request_received(case: Case) -> tuple[date, str]:
