@@ -6,6 +6,7 @@ from flask import Flask, url_for
 from flask_login import current_user
 from jinja2 import StrictUndefined
 
+from portal import access
 from portal.accounts.models import Role
 from portal.contacts import contacts
 from portal.dates import date_and_time, long_date, relative_to_today
@@ -42,6 +43,11 @@ def navigation() -> list[tuple[str, str]]:
     return [(label, url_for(endpoint)) for label, endpoint in links]
 
 
+def _may(action: str, obj: object) -> bool:
+    """For templates: may the signed-in person do `action` to `obj` (the one access policy)?"""
+    return access.can(current_user, action, obj)
+
+
 def init_templating(app: Flask) -> None:
     if app.testing or app.config.get("TEMPLATES_STRICT"):
         app.jinja_env.undefined = StrictUndefined
@@ -53,6 +59,7 @@ def init_templating(app: Flask) -> None:
 
     # A global (not a context value) so that imported macros can read it too.
     app.jinja_env.globals["contacts"] = contacts
+    app.jinja_env.globals["may"] = _may
 
     @app.context_processor
     def site_globals() -> dict:

@@ -52,7 +52,10 @@ CASE_SECTIONS = (
     sections.CaseSection("documents", "documents/partials/case_section.html", documents_section),
     sections.CaseSection("people", "people/partials/case_section.html", people_section),
     sections.CaseSection(
-        "pledge_signers", "pledge/partials/signers_section.html", pledge_signers_section
+        "pledge_signers",
+        "pledge/partials/signers_section.html",
+        pledge_signers_section,
+        page="people",
     ),
 )
 

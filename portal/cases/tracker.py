@@ -345,3 +345,53 @@ def people_on_case(case: Case, grants: Sequence[CaseGrant]) -> list[PersonOnCase
 def case_deadline_table(facts: pathway.CaseFacts, today: date) -> list[DeadlineView]:
     """Every deadline of the case at its stage, with its status (for the case officer)."""
     return [deadline_view(d, today) for d in pathway.case_deadlines(facts)]
+
+
+# --- "If you disagree", at every stage, for the family ------------------------------------------
+
+#: What a family can do at each open stage if they disagree (the closed "no" outcomes show the
+#: right to appeal instead: `right_to_appeal`).
+_DISAGREE_PARENT: dict[Stage, str] = {
+    Stage.REQUEST: (
+        "If you do not agree with what the council decides, you can challenge it. "
+        "Talk to your case officer first."
+    ),
+    Stage.ASSESSMENT: (
+        "If someone who knows your child has not been asked for advice, or you disagree with "
+        "a report, tell your case officer. You can send your own views at any time."
+    ),
+    Stage.DECISION: (
+        "If the council decides not to make a plan, you can ask for mediation and appeal to "
+        "a tribunal. You have 2 months from the date on the letter."
+    ),
+    Stage.DRAFT: (
+        "You have at least 15 days to comment on the draft plan. Tell your case officer what "
+        "is wrong or missing, and which school you want. You can ask for a meeting."
+    ),
+    Stage.FINAL: (
+        "If you disagree with the final plan (the needs, the help or the school named), you "
+        "can ask for mediation and appeal to a tribunal within 2 months of the letter."
+    ),
+    Stage.REVIEW: (
+        "Say what you think at the review meeting, or in writing. If the council suggests "
+        "changes, you have at least 15 days to comment. You can appeal its decision."
+    ),
+}
+
+_DISAGREE_YOUNG_PERSON = (
+    "If you do not agree with something, tell the person at the council who looks after your "
+    "plan, or an adult you trust. You can get free help to say what you think."
+)
+
+
+def disagree_text(stage: Stage | str, audience: Audience | str) -> str | None:
+    """What the family reader can do if they disagree at this stage; None for professionals
+    and for the closed outcomes (which show the right to appeal and its last day)."""
+    stage = Stage(stage)
+    if stage not in _DISAGREE_PARENT:
+        return None
+    if audience == Audience.YOUNG_PERSON:
+        return _DISAGREE_YOUNG_PERSON
+    if audience == Audience.PARENT:
+        return _DISAGREE_PARENT[stage]
+    return None

@@ -194,32 +194,64 @@ def test_a_no_decision_shows_the_right_to_appeal_and_its_last_day(
     assert page.html.select_one('main a[href="/help/if-you-disagree"]') is not None
 
 
-def test_an_open_case_shows_no_appeal_box(client_request, tracker_today, parent, family_case):
-    """There is nothing to appeal while the case is still open."""
+@pytest.mark.parametrize(
+    ("stage", "words"),
+    [
+        ("request", "Talk to your case officer first"),
+        ("assessment", "has not been asked for advice"),
+        ("decision", "2 months from the date on the letter"),
+        ("draft", "at least 15 days to comment on the draft plan"),
+        ("final", "appeal to a tribunal within 2 months"),
+        ("review", "If the council suggests changes, you have at least 15 days"),
+    ],
+)
+def test_an_open_case_tells_the_family_how_to_disagree_at_its_stage(
+    client_request, tracker_today, parent, senco, family_case, stage, words
+):
+    """At every open stage the parent reads what they can do if they disagree, with the free
+    advice service's number and the help page; a school reads no such box."""
+    family_case.stage = stage
+    db.session.commit()
     page = _open(client_request, parent, family_case)
-    assert page.html.select_one('main a[href="/help/if-you-disagree"]') is None
+    box = page.text("[aria-labelledby=disagree-heading]")
+    assert words in box
+    assert "01234 567 999" in box  # the (demo) information, advice and support service
+    assert page.html.select_one('main a[href="/help/if-you-disagree"]') is not None
+    school = _open(client_request, senco, family_case)
+    assert school.html.select_one("#disagree-heading") is None
 
 
-def test_who_can_see_this_case_lists_everyone_and_what_they_may_do(
+def test_a_young_person_is_told_how_to_say_they_do_not_agree(
+    client_request, tracker_today, young_person, family_case
+):
+    """The young person's box uses their words: the person who looks after the plan, an adult
+    they trust."""
+    page = _open(client_request, young_person, family_case)
+    box = page.text("[aria-labelledby=disagree-heading]")
+    assert "If you do not agree" in box and "an adult you trust" in box
+
+
+def test_who_can_see_this_case_lists_everyone_near_the_top(
     client_request, tracker_today, parent, family_case, psychologist, case_officer
 ):
-    """The family sees the case officer and every person with access, and what each may do;
-    someone whose access ended is not listed."""
+    """The family sees the case officer and every person with access, and who each is, with
+    what each may do a link away; someone whose access ended is not listed."""
     revoked = factories.grant(family_case, psychologist, Relationship.EDUCATIONAL_PSYCHOLOGIST)
     revoked.revoked_at = datetime(2027, 3, 1)
     db.session.commit()
     page = _open(client_request, parent, family_case)
-    rows = {
-        tr.select_one("th").get_text(" ", strip=True): " ".join(tr.get_text(" ").split())
-        for tr in page.html.select("#who-can-see + [role=region] table tbody tr")
+    lines = {
+        li.select_one("strong").get_text(): " ".join(li.get_text(" ").split())
+        for li in page.html.select("#who-can-see + ul li")
     }
-    assert set(rows) == {"Chris Officer", "Pat Parent", "Yara Young", "Sally Senco"}
-    assert "Case officer" in rows["Chris Officer"]
-    assert "can add documents" in rows["Sally Senco"]
-    assert "can post updates" in rows["Sally Senco"]
-    assert "School or setting" in rows["Sally Senco"]
-    assert "can see documents" in rows["Yara Young"]
-    assert "can post updates" not in rows["Yara Young"]
+    assert set(lines) == {"Chris Officer", "Pat Parent", "Yara Young", "Sally Senco"}
+    assert "case officer" in lines["Chris Officer"]
+    assert "school or setting" in lines["Sally Senco"]
+    link = page.html.select_one("#who-can-see ~ p a")
+    assert link["href"] == f"/cases/{family_case.public_id}/people"
+    # What each may do is on the People page, a link away.
+    people = client_request.get("people.case_people", case_id=family_case.public_id)
+    assert "Sally Senco" in people.text("main")
 
 
 def test_the_timeline_shows_each_reader_only_what_they_may_see(
@@ -252,8 +284,8 @@ def test_the_timeline_shows_each_reader_only_what_they_may_see(
 def test_the_timeline_is_newest_first_with_older_entries_a_link_away(
     client_request, tracker_today, parent, family_case
 ):
-    """The case page shows the 20 newest entries; "Show older entries" opens the rest as a page
-    without JavaScript, or as a small fragment for htmx."""
+    """The overview shows the 3 newest entries; the History page the 20 newest; "Show older
+    entries" opens the rest as a page without JavaScript, or as a small fragment for htmx."""
     start = datetime(2027, 1, 1, 9, 0)
     for n in range(25):
         add_event(
@@ -262,10 +294,15 @@ def test_the_timeline_is_newest_first_with_older_entries_a_link_away(
             summary=f"Entry {n}",
             at=start + timedelta(days=n),
         )
-    page = _open(client_request, parent, family_case)
+    overview = _open(client_request, parent, family_case)
+    assert overview.texts(".portal-timeline__title") == ["Entry 24", "Entry 23", "Entry 22"]
+    history = overview.html.find("a", string="Everything that has happened on this case")
+    assert history["href"] == f"/cases/{family_case.public_id}/timeline"
+    page = client_request.get("cases.case_timeline", case_id=family_case.public_id)
+    assert page.h1 == "What has happened"
     titles = page.texts(".portal-timeline__title")
     assert titles == [f"Entry {n}" for n in range(24, 4, -1)]
-    link = page.html.select_one("#case-history a[hx-get]")
+    link = page.html.select_one("main a[hx-get]")
     assert link.get_text() == "Show older entries" and link["href"] == link["hx-get"]
 
     before = int(link["href"].rsplit("before=", 1)[1])
