@@ -19,7 +19,7 @@ from portal.accounts.models import Role, User
 from portal.cases.facts import CaseRecord
 from portal.cases.models import Case, CaseGrant
 from portal.content.pages import PublishedPage, pathway_text, section_paragraph
-from portal.dates import long_date
+from portal.dates import days_until, long_date
 from portal.pathway import Audience, Deadline, Stage, Status, StepState
 
 _AUDIENCES = {
@@ -71,10 +71,11 @@ class DeadlineView:
     deadline: Deadline
     status: Status
     phrase: str  # "in 5 days", "3 days late", "done on time"...
+    audience: Audience | None = None  # whose words; the family reads its own dates as "your"
 
     @property
     def label(self) -> str:
-        return self.deadline.label
+        return label_for(self.deadline, self.audience)
 
     @property
     def due(self) -> date:
@@ -103,10 +104,44 @@ class DeadlineView:
         return self.status is Status.DUE_SOON
 
 
-def deadline_view(deadline: Deadline, today: date) -> DeadlineView:
+#: The family's own dates, in the second person for the family reading them.
+_YOUR_LABELS: dict[pathway.DeadlineKind, str] = {
+    pathway.DeadlineKind.DRAFT_COMMENTS: "Your comments on the draft plan",
+    pathway.DeadlineKind.AMENDMENT_COMMENTS: "Your comments on the proposed changes",
+    pathway.DeadlineKind.APPEAL: "Your last day to ask for mediation or appeal",
+}
+
+
+def label_for(deadline: Deadline, audience: Audience | str | None) -> str:
+    """A deadline's words for this reader: the family reads its own windows as "your"."""
+    if audience in (Audience.PARENT, Audience.YOUNG_PERSON):
+        return _YOUR_LABELS.get(deadline.kind, deadline.label)
+    return deadline.label
+
+
+def deadline_view(
+    deadline: Deadline, today: date, audience: Audience | None = None
+) -> DeadlineView:
     return DeadlineView(
-        deadline, pathway.deadline_status(deadline, today), pathway.deadline_phrase(deadline, today)
+        deadline,
+        pathway.deadline_status(deadline, today),
+        pathway.deadline_phrase(deadline, today),
+        audience,
     )
+
+
+def open_dates(facts: pathway.CaseFacts, today: date, audience: Audience) -> list[DeadlineView]:
+    """Every date still open at the case's stage, soonest first, in the reader's words: each
+    adviser's, the family's own and the council's (the week-16 and week-20 dates). A family
+    window that has ended is left out (nothing more can happen in it)."""
+    views = []
+    for deadline in pathway.case_deadlines(facts):
+        if deadline.met_on is not None:
+            continue
+        if deadline.is_family_window and days_until(deadline.due, today) < 0:
+            continue
+        views.append(deadline_view(deadline, today, audience))
+    return sorted(views, key=lambda view: view.due)
 
 
 @dataclass(frozen=True)
@@ -207,6 +242,16 @@ class WhereWeAre:
     next: DeadlineView | None
     contact: Contact
     appeal: RightToAppeal | None
+    dates: tuple[DeadlineView, ...] = ()  # every open date, soonest first
+
+    @property
+    def other_dates(self) -> tuple[DeadlineView, ...]:
+        """The open dates besides the next one."""
+        return tuple(
+            view
+            for view in self.dates
+            if self.next is None or view.deadline.key != self.next.deadline.key
+        )
 
 
 def where_we_are(record: CaseRecord, facts: pathway.CaseFacts, user: User, today: date):
@@ -219,9 +264,10 @@ def where_we_are(record: CaseRecord, facts: pathway.CaseFacts, user: User, today
         stage_label=pathway.stage_label(stage, audience),
         next_text=content_text(pathway.next_step_text(stage, audience), page, "What happens next"),
         todo_text=content_text(pathway.todo_text(stage, audience), page, "What you can do"),
-        next=deadline_view(upcoming, today) if upcoming else None,
+        next=deadline_view(upcoming, today, audience) if upcoming else None,
         contact=contact_for(record.case),
         appeal=right_to_appeal(record, today),
+        dates=tuple(open_dates(facts, today, audience)),
     )
 
 

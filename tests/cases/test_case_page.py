@@ -163,7 +163,7 @@ def test_the_case_officer_sees_every_deadline_with_its_status(
         )
     }
     assert rows == {
-        "Advice from Dr Eve Psych": "Late",
+        "Advice from Dr Eve Psych, the educational psychologist": "Late",
         "Advice from the health visitor": "Done on time",
         "Decision on whether to make a plan": "Due",
         "Final plan": "Due",
@@ -373,3 +373,63 @@ def test_the_case_and_its_history_are_hidden_from_everyone_else(
     assert response.status_code == 404
     assert "portal-timeline" not in response.get_data(as_text=True)
     client_request.get("cases.post_update", case_id=case_id, expected_status=404)
+
+
+def test_the_panel_lists_every_open_date_soonest_first_naming_each_adviser(
+    client_request, tracker_today, parent, senco, psychologist, family_case
+):
+    """During the assessment the parent sees the next date and every other open one, soonest
+    first: each adviser named with who they are, and the council's week-16 and week-20 dates;
+    advice already in is not listed."""
+    _receive(family_case, date(2027, 1, 4))
+    family_case.stage = Stage.ASSESSMENT
+    db.session.add_all(
+        [
+            AdviceRequest(
+                case_id=family_case.id,
+                kind=AdviceKind.EDUCATIONAL,
+                adviser_id=senco.id,
+                sent_on=date(2027, 2, 1),  # due 15 March
+            ),
+            AdviceRequest(
+                case_id=family_case.id,
+                kind=AdviceKind.PSYCHOLOGICAL,
+                adviser_id=psychologist.id,
+                sent_on=date(2027, 2, 8),  # due 22 March
+            ),
+            AdviceRequest(
+                case_id=family_case.id,
+                kind=AdviceKind.HEALTH,
+                service_name="the health visitor",
+                sent_on=date(2027, 1, 20),
+                received_on=date(2027, 2, 20),
+            ),
+        ]
+    )
+    db.session.commit()
+    page = _open(client_request, parent, family_case)
+    panel = page.text(".portal-where-we-are")
+    assert "Advice from Sally Senco at the school: Monday 15 March 2027" in panel
+    others = page.texts(".portal-open-dates li")
+    assert [line.split(":")[0] for line in others] == [
+        "Advice from Dr Eve Psych, the educational psychologist",
+        "Decision on whether to make a plan",
+        "Final plan",
+    ]
+    assert "health visitor" not in panel
+
+
+def test_the_family_reads_its_own_dates_as_yours(
+    client_request, tracker_today, parent, case_officer, family_case
+):
+    """At the draft stage the parent reads "Your comments on the draft plan"; the case officer
+    reads the family's."""
+    _receive(family_case, date(2027, 1, 4))
+    family_case.stage = Stage.DRAFT
+    db.session.commit()
+    set_milestones(family_case, draft_sent_on=date(2027, 3, 5))
+    parent_panel = _open(client_request, parent, family_case).text(".portal-where-we-are")
+    assert "Your comments on the draft plan" in parent_panel
+    assert "Family's comments" not in parent_panel
+    officer_page = _open(client_request, case_officer, family_case)
+    assert "Family's comments on the draft plan" in officer_page.text("#deadlines + [role=region]")
