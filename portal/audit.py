@@ -6,12 +6,25 @@ it describes, or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import has_request_context, request
 
 from portal.cases.models import Case, Event, Visibility
 from portal.extensions import db
+
+#: Called with each event as it is recorded (notifications turn some into notices, in the same
+#: transaction). Set up by `create_app`; one list, so the packages that record events need not
+#: know who listens.
+Observer = Callable[[Event, "Case | None"], None]
+_observers: list[Observer] = []
+
+
+def observe(observer: Observer) -> None:
+    """Call `observer(event, case)` for every event recorded from now on (once per observer)."""
+    if observer not in _observers:
+        _observers.append(observer)
 
 
 def record(
@@ -38,4 +51,6 @@ def record(
         ip_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
+    for observer in _observers:
+        observer(event, case)
     return event
