@@ -12,11 +12,9 @@ from email.message import EmailMessage
 from flask import current_app, render_template
 
 from portal import mail
-from portal.notifications.kinds import KINDS, Kind, Link
+from portal.notifications.kinds import KINDS, LINK_ENDPOINTS, Kind
 from portal.notifications.models import Notice, NoticeDigest
 from portal.pathway import format_long_date
-
-_LINKS = {Link.CASE: "cases.case_page", Link.DOCUMENTS: "documents.case_documents"}
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -41,7 +39,7 @@ def notice_context(notice: Notice) -> dict:
         "reference": notice.case.reference,
         "day": format_long_date(notice.created_at.date()),
         "due": format_long_date(notice.due_on) if notice.due_on else "",
-        "link": absolute_url(_LINKS[KINDS[kind].link], case_id=notice.case.public_id),
+        "link": absolute_url(LINK_ENDPOINTS[KINDS[kind].link], case_id=notice.case.public_id),
         "preferences_link": absolute_url("notifications.preferences"),
         "service_name": current_app.config["SERVICE_NAME"],
         "council_name": current_app.config["COUNCIL_NAME"],

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField
+from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from portal.forms import BaseForm
 from portal.notifications.kinds import KINDS, Choice, Kind
+from portal.notifications.messages import MAX_MESSAGE_LENGTH
 
 
 class MarkReadForm(BaseForm):
@@ -48,3 +49,19 @@ def preferences_form(kinds: list[Kind], current: dict[Kind, Choice], **kwargs) -
             ),
         )
     return Form(**kwargs)
+
+
+class MessageForm(BaseForm):
+    """Write a message (plain text) to the council, or a reply."""
+
+    body = TextAreaField(
+        "Your message",
+        validators=[
+            DataRequired(message="Enter your message"),
+            Length(
+                max=MAX_MESSAGE_LENGTH,
+                message=f"Your message must be {MAX_MESSAGE_LENGTH:,} characters or fewer",
+            ),
+        ],
+        description="Write in plain words. To share a document, add it in the documents area.",
+    )

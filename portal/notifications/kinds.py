@@ -24,6 +24,7 @@ class Kind(StrEnum):
     REVIEW_ARRANGED = "review_arranged"
     PLAN_ISSUED = "plan_issued"
     PLEDGE_TO_SIGN = "pledge_to_sign"
+    MESSAGE = "message"
 
     @property
     def info(self) -> KindInfo:
@@ -35,6 +36,15 @@ class Link(StrEnum):
 
     CASE = "case"
     DOCUMENTS = "documents"
+    MESSAGES = "messages"
+
+
+#: The page each kind of link opens (every one takes the case's `case_id`).
+LINK_ENDPOINTS = {
+    Link.CASE: "cases.case_page",
+    Link.DOCUMENTS: "documents.case_documents",
+    Link.MESSAGES: "notifications.case_messages",
+}
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,7 @@ KINDS: dict[Kind, KindInfo] = {
         "The final plan is ready", "The final plan is issued", statutory_for_family=True
     ),
     Kind.PLEDGE_TO_SIGN: KindInfo("Please sign the pledge", "You are asked to sign the pledge"),
+    Kind.MESSAGE: KindInfo("A new message", "Someone sends you a message", Link.MESSAGES),
 }
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.cases.models import Case
+from portal.cases.models import Case, new_public_id
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.notifications.kinds import Choice, EmailStatus, Kind
@@ -92,3 +92,35 @@ class NoticePreference(db.Model):
     kind: Mapped[Kind] = mapped_column(String(30))
     choice: Mapped[Choice] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MessageThread(db.Model):
+    """One person's conversation with the council about one case (the case officer's team
+    reads and answers it). Only the person and the team see it."""
+
+    __tablename__ = "message_thread"
+    __table_args__ = (UniqueConstraint("case_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_message_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(lazy="joined")
+    person: Mapped[User] = relationship(lazy="joined")
+
+
+class Message(db.Model):
+    """A message in a thread: plain text, never edited (documents go in the documents area)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("message_thread.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_message_thread_created", "thread_id", "created_at"),)

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access
-from portal.notifications import services
-from portal.notifications.forms import MarkReadForm, preferences_form
-from portal.notifications.kinds import KINDS, Link
+from portal.cases.models import Case
+from portal.cases.sections import case_section
+from portal.notifications import messages, services
+from portal.notifications.forms import MarkReadForm, MessageForm, preferences_form
+from portal.notifications.kinds import KINDS, LINK_ENDPOINTS
+from portal.notifications.models import MessageThread
 
 bp = Blueprint("notifications", __name__)
 
-_LINKS = {Link.CASE: "cases.case_page", Link.DOCUMENTS: "documents.case_documents"}
-
 
 def notice_link(notice) -> str:
-    return url_for(_LINKS[KINDS[notice.kind_enum].link], case_id=notice.case.public_id)
+    return url_for(LINK_ENDPOINTS[KINDS[notice.kind_enum].link], case_id=notice.case.public_id)
 
 
 @bp.route("/whats-new")
@@ -63,6 +64,76 @@ def preferences():
         locked=[k for k in current if k in locked],
         KINDS=KINDS,
     )
+
+
+@bp.route("/cases/<public_id:case_id>/messages", methods=["GET", "POST"])
+@access.load(Case, "case_id", access.Action.VIEW)
+def case_messages():
+    """For a person on the case: their messages with the council, and a box to write. For the
+    council: every thread on the case, the most recent first."""
+    case = g.case
+    if messages.is_council_side(current_user, case):
+        if request.method == "POST":
+            abort(405)
+        messages.record_view(current_user, case)
+        return render_template(
+            "notifications/message_threads.html", case=case, threads=messages.threads_on(case)
+        )
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            messages.write_to_council(current_user, case, form.body.data)
+        except messages.MessageRefused as refused:
+            form.body.errors = [refused.reason]
+        else:
+            flash("Your message has been sent to the council", "success")
+            return redirect(url_for("notifications.case_messages", case_id=case.public_id), 303)
+    thread = messages.thread_of(current_user, case)
+    messages.record_view(current_user, case, thread)
+    return render_template(
+        "notifications/messages.html",
+        case=case,
+        thread=thread,
+        messages=messages.messages_in(thread),
+        form=form,
+        action=url_for("notifications.case_messages", case_id=case.public_id),
+        heading="Messages with the council",
+        back=url_for("cases.case_page", case_id=case.public_id),
+    )
+
+
+@bp.route("/messages/<public_id:thread_id>", methods=["GET", "POST"])
+@access.load(MessageThread, "thread_id", access.Action.VIEW, g_name="thread")
+def thread_page():
+    """One thread, with a box to reply: for the council, or for the person whose thread it is."""
+    thread = g.thread
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            messages.reply(current_user, thread, form.body.data)
+        except messages.MessageRefused as refused:
+            form.body.errors = [refused.reason]
+        else:
+            flash("Your message has been sent", "success")
+            return redirect(url_for("notifications.thread_page", thread_id=thread.public_id), 303)
+    messages.record_view(current_user, thread.case, thread)
+    council = messages.is_council_side(current_user, thread.case)
+    return render_template(
+        "notifications/messages.html",
+        case=thread.case,
+        thread=thread,
+        messages=messages.messages_in(thread),
+        form=form,
+        action=url_for("notifications.thread_page", thread_id=thread.public_id),
+        heading=f"Messages with {thread.person.name}" if council else "Messages with the council",
+        back=url_for("notifications.case_messages", case_id=thread.case.public_id),
+    )
+
+
+@case_section("messages", "notifications/partials/messages_section.html", order=55)
+def messages_section(case, user) -> dict | None:
+    """A link to write to the council (or, for the council, to the case's messages). No query."""
+    return {"case": case, "council": messages.is_council_side(user, case)}
 
 
 def init_app(app: Flask) -> None:
