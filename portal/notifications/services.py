@@ -250,3 +250,15 @@ def set_preferences(user: User, choices: dict[Kind, Choice]) -> None:
         changed[kind.value] = choice.value
     audit.record("notices.preferences_changed", actor=user, subject=user, changed=changed)
     db.session.commit()
+
+
+def forget_unsent_email() -> int:
+    """Mark every notice still waiting for its email as not to be emailed (they stay in What's
+    new). For loading demo data, whose history nobody needs emailing about."""
+    result = db.session.execute(
+        update(Notice)
+        .where(Notice.email_status.in_([EmailStatus.PENDING, EmailStatus.DIGEST]))
+        .values(email_status=EmailStatus.NONE)
+    )
+    db.session.commit()
+    return getattr(result, "rowcount", 0) or 0

@@ -103,3 +103,28 @@ def test_a_notice_is_one_query_however_many_people_are_on_the_case(
         notify(Kind.UPDATE_POSTED, family_case)
     assert len(few) == len(many) == 1
     assert len(told(Kind.UPDATE_POSTED, family_case)) == 44
+
+
+def test_posting_an_update_costs_one_query_more_than_the_update_itself(
+    app, family_case, senco, count_queries
+):
+    """The action that causes a notice runs one more statement for it, whatever the number of
+    people told: posting with 4 people on the case or 44 runs the same statements."""
+    db.session.commit()
+
+    def post() -> list[str]:
+        with app.test_request_context():
+            g.pop("_grants", None)
+            db.session.refresh(family_case)
+            with count_queries() as statements:
+                post_update(senco, family_case, "An update", Visibility.EVERYONE)
+        return statements
+
+    few = post()
+    for n in range(40):
+        person = factories.make_user(Role.PROFESSIONAL, name=f"Helper {n}")
+        factories.grant(family_case, person, Relationship.HEALTH)
+    db.session.commit()
+    many = post()
+    assert len(few) == len(many)
+    assert sum("INSERT INTO notice" in s for s in many) == 1
