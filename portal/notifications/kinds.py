@@ -25,6 +25,7 @@ class Kind(StrEnum):
     PLAN_ISSUED = "plan_issued"
     PLEDGE_TO_SIGN = "pledge_to_sign"
     MESSAGE = "message"
+    REVIEW_REPORT_DUE = "review_report_due"
 
     @property
     def info(self) -> KindInfo:
@@ -84,6 +85,9 @@ KINDS: dict[Kind, KindInfo] = {
         "The final plan is ready", "The final plan is issued", statutory_for_family=True
     ),
     Kind.PLEDGE_TO_SIGN: KindInfo("Please sign the pledge", "You are asked to sign the pledge"),
+    Kind.REVIEW_REPORT_DUE: KindInfo(
+        "A review report is due", "Reminder: a review report is due in 3 days"
+    ),
     Kind.MESSAGE: KindInfo("A new message", "Someone sends you a message", Link.MESSAGES),
 }
 

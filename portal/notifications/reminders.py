@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from portal import clock, pathway
 from portal.accounts.models import User
-from portal.cases.models import AdviceRequest, Case, CaseMilestones
+from portal.cases.models import AdviceRequest, Case, CaseMilestones, Review
 from portal.extensions import db
 from portal.notifications.kinds import EmailStatus, Kind
 from portal.notifications.models import Notice, NoticeDigest
@@ -25,6 +25,7 @@ from portal.notifications.services import FAMILY_ROLES, notify
 #: Reminders before a deadline: advice (6 weeks) and the family's comments on a draft (15 days).
 ADVICE_NOTICE = timedelta(days=7)
 COMMENTS_NOTICE = timedelta(days=3)
+REPORT_NOTICE = timedelta(days=3)
 
 
 def _advice_window(today: date, days_before: int) -> tuple[date, date]:
@@ -39,7 +40,8 @@ def remind(today: date | None = None) -> int:
 
     - advice due within 7 days: the person asked;
     - advice late: the person asked and the case officer;
-    - 3 days (or fewer) left for the family's comments on the draft plan: the family.
+    - 3 days (or fewer) left for the family's comments on the draft plan: the family;
+    - a review meeting's report due within 3 days and not yet sent: the case officer.
     Closed cases and advice already received are left alone.
     """
     today = today or clock.today()
@@ -96,6 +98,24 @@ def remind(today: date | None = None) -> int:
             only=select(User.id).where(User.role.in_(FAMILY_ROLES)),
             due_on=pathway.draft_comments_due(milestones.draft_sent_on),
             dedupe_key=f"comments_due:{case.id}:{milestones.draft_sent_on.isoformat()}",
+        )
+        considered += 1
+    report_window = pathway.review_report_due(today) - today  # 2 weeks after the meeting
+    for review, case in db.session.execute(
+        select(Review, Case)
+        .join(Case, Case.id == Review.case_id)
+        .where(
+            Review.report_sent_on.is_(None),
+            Case.closed_at.is_(None),
+            Review.meeting_on.between(today - report_window, today + REPORT_NOTICE - report_window),
+        )
+    ).all():
+        notify(
+            Kind.REVIEW_REPORT_DUE,
+            case,
+            only=[case.case_officer_id] if case.case_officer_id else [],
+            due_on=pathway.review_report_due(review.meeting_on),
+            dedupe_key=f"review_report_due:{review.id}",
         )
         considered += 1
     db.session.commit()

@@ -198,9 +198,11 @@ def kinds_for(user: User) -> list[Kind]:
                 Kind.ADVICE_DUE_SOON,
                 Kind.ADVICE_LATE,
                 Kind.PLEDGE_TO_SIGN,
+                Kind.REVIEW_REPORT_DUE,
             )
         ]
-    return [k for k in Kind if k is not Kind.COMMENTS_DUE_SOON]
+    council_only = () if user.role == Role.CASE_OFFICER else (Kind.REVIEW_REPORT_DUE,)
+    return [k for k in Kind if k is not Kind.COMMENTS_DUE_SOON and k not in council_only]
 
 
 def locked_kinds(user: User) -> set[Kind]:

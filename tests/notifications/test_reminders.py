@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from portal import clock
-from portal.cases.models import AdviceKind, AdviceRequest, CaseMilestones, Relationship
+from portal.cases.models import AdviceKind, AdviceRequest, CaseMilestones, Relationship, Review
 from portal.extensions import db
 from portal.notifications import reminders, worker
 from portal.notifications.cli import notifications_cli
@@ -141,3 +141,22 @@ def test_a_daily_summary_gathers_the_days_notices_into_one_email(
     assert summaries[0]["To"] == parent.email
     (digest,) = db.session.query(NoticeDigest).all()
     assert (digest.day, digest.email_status) == (date(2027, 3, 10), EmailStatus.SENT)
+
+
+def test_the_officer_is_reminded_3_days_before_a_review_report_is_due(
+    app, family_case, case_officer, parent
+):
+    """Meeting on 1 March: the report is due 15 March; the officer hears on 12 March, once;
+    a report already sent is not chased; the family is not reminded of the council's work."""
+    family_case.stage = "review"
+    meeting = Review(case=family_case, meeting_on=date(2027, 3, 1))
+    sent = Review(case=family_case, meeting_on=date(2027, 3, 1), report_sent_on=date(2027, 3, 5))
+    db.session.add_all([meeting, sent])
+    db.session.commit()
+    _on(date(2027, 3, 11))
+    assert notices_of(case_officer) == []
+    _on(date(2027, 3, 12))
+    _on(date(2027, 3, 14))
+    (notice,) = notices_of(case_officer)
+    assert (notice.kind, notice.due_on) == (Kind.REVIEW_REPORT_DUE, date(2027, 3, 15))
+    assert notices_of(parent) == []

@@ -150,3 +150,28 @@ def test_a_refused_address_is_marked_failed_not_retried_for_ever(
     result = worker.send_all()
     assert (result.sent, result.failed) == (3, 1)
     assert notices_of(parent)[0].email_status == EmailStatus.FAILED
+
+
+def test_a_server_that_fails_mid_batch_loses_and_repeats_nothing(
+    app, smtp_sink, family_case, senco, parent, young_person, case_officer
+):
+    """The server takes 4 emails, then answers "try later": those 4 are marked sent, the rest
+    wait; when it recovers the rest arrive and no email arrives twice."""
+    for n in range(4):
+        _post(app, senco, family_case, body=f"Update {n}")  # 12 emails
+    inbox = smtp_sink.inbox
+    original = inbox.handle_DATA
+
+    async def flaky(server, session, envelope):
+        if len(inbox.messages) >= 4:
+            return "421 Busy, try again later"
+        return await original(server, session, envelope)
+
+    inbox.handle_DATA = flaky  # type: ignore[method-assign]
+    result = worker.send_all()
+    assert (result.sent, result.retrying) == (4, 8)
+    inbox.handle_DATA = original  # type: ignore[method-assign]
+    clock.freeze(clock.utcnow() + worker.backoff(1) + timedelta(seconds=1))
+    assert worker.send_all().sent == 8
+    assert len(smtp_sink.messages) == 12
+    assert len(set(inbox.message_ids())) == 12
