@@ -10,6 +10,15 @@ duplicate that mail systems recognise as the same message.
 
 Before sending, each notice is checked against the access policy again: someone who lost
 access to the case since is told nothing (the notice is marked skipped).
+
+Why an outbox table and not a job library such as huey: a notice must be committed in the same
+transaction as the change it reports, or not at all. With the database as the queue that is
+free; a separate queue (huey's SQLite file or Redis) would need a second commit that can fail on
+its own, losing or inventing emails. The outbox also needs no other service (SQLite in
+development, PostgreSQL in production, with `SKIP LOCKED` letting several workers share it), and
+its rows are a record of what was sent when. Later background work (plan PDFs, scans of large
+files) can use the same claim, lease and backoff on a table of its own (`Delivery` and
+`_claim` are written for any such table).
 """
 
 from __future__ import annotations
