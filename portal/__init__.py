@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     init_converters(app)
     _register_blueprints(app)
+    _init_wiring(app)
     _init_templates(app)
 
     from portal.errors import init_error_pages
@@ -55,8 +56,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
-    from portal.cases.manage_views import bp as manage_bp
     from portal.cases.views import bp as cases_bp
+    from portal.casework.blueprint import bp as casework_bp
     from portal.content.views import bp as content_bp
     from portal.documents.views import bp as documents_bp
     from portal.notifications.views import bp as notifications_bp
@@ -68,7 +69,7 @@ def _register_blueprints(app: Flask) -> None:
         pages_bp,
         accounts_bp,
         cases_bp,
-        manage_bp,
+        casework_bp,
         documents_bp,
         people_bp,
         content_bp,
@@ -78,6 +79,12 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def _init_wiring(app: Flask) -> None:
+    from portal.wiring import init_wiring
+
+    init_wiring(app)
+
+
 def _init_templates(app: Flask) -> None:
     from portal.templating import init_templating
 
@@ -85,11 +92,9 @@ def _init_templates(app: Flask) -> None:
 
 
 def _init_notifications(app: Flask) -> None:
-    """Notices from recorded events, and the header's unread count."""
-    from portal import audit
-    from portal.notifications import events, views
+    """The header's unread count of notices (the notices themselves come from events: wiring)."""
+    from portal.notifications import views
 
-    audit.observe(events.on_event)
     views.init_app(app)
 
 

@@ -1,7 +1,7 @@
 """Notifications: notices, preferences, daily summaries, messages
 
 Revision ID: 0004_notifications
-Revises: 0001
+Revises: 0002_grant_public_id
 Create Date: 2026-12-04 14:31:30.871034
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_notifications'
-down_revision = '0001'
+down_revision = '0002_grant_public_id'
 branch_labels = None
 depends_on = None
 

@@ -26,6 +26,7 @@ from portal.accounts.models import (
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.refusals import Refused
 
 LOCKOUT_FAILURES = 10
 LOCKOUT_WINDOW = timedelta(minutes=5)
@@ -50,12 +51,11 @@ def find_user_by_email(email: str) -> User | None:
 # --- Signing in -----------------------------------------------------------------------------
 
 
-class SignInRefused(Exception):
-    """Signing in did not work. `message` is safe to show: it never says if the email exists."""
+class SignInRefused(Refused):
+    """Signing in did not work. `reason` is safe to show: it never says if the email exists."""
 
-    def __init__(self, message: str, *, locked: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: str, *, locked: bool = False) -> None:
+        super().__init__(reason)
         self.locked = locked
 
 
@@ -173,12 +173,8 @@ def end_all_sessions(user: User) -> None:
 # --- One-time links ---------------------------------------------------------------------------
 
 
-class LinkProblem(Exception):
-    """A one-time link cannot be used; `message` says why in plain words."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class LinkProblem(Refused):
+    """A one-time link cannot be used; `reason` says why in plain words."""
 
 
 def _issue_token(user: User, purpose: TokenPurpose, created_by: User | None) -> str:
@@ -233,13 +229,6 @@ class Invitation:
     user: User
     link_secret: str
     new_account: bool
-
-
-class InvitationRefused(Exception):
-    def __init__(self, message: str, field: str = "email") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def invite(

@@ -59,7 +59,7 @@ def sign_in():
         try:
             user, token = services.sign_in(form.email.data, form.password.data, request.remote_addr)
         except services.SignInRefused as refused:
-            form.form_errors.append(refused.message)
+            form.form_errors.append(refused.reason)
         else:
             _begin(user, token)
             return redirect(_safe_next(request.args.get("next")) or url_for("cases.home"), 303)
@@ -102,7 +102,7 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str):
     try:
         link = services.check_link(token, purpose)
     except services.LinkProblem as problem:
-        return render_template("accounts/link_problem.html", message=problem.message), 410
+        return render_template("accounts/link_problem.html", message=problem.reason), 410
     form = ChoosePasswordForm(email=link.user.email)
     if form.validate_on_submit():
         try:
@@ -110,7 +110,7 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str):
                 token, purpose, form.password.data
             )
         except services.LinkProblem as problem:
-            return render_template("accounts/link_problem.html", message=problem.message), 410
+            return render_template("accounts/link_problem.html", message=problem.reason), 410
         _begin(user, session_token)
         flash("Your password is set. You are now signed in.", "success")
         return redirect(url_for("cases.home"), 303)

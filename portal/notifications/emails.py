@@ -12,9 +12,9 @@ from email.message import EmailMessage
 from flask import current_app, render_template
 
 from portal import mail
+from portal.dates import format_long_date
 from portal.notifications.kinds import KINDS, LINK_ENDPOINTS, Kind
 from portal.notifications.models import Notice, NoticeDigest
-from portal.pathway import format_long_date
 
 
 def absolute_url(endpoint: str, **values) -> str:

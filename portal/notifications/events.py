@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from portal import access, pathway
 from portal.accounts.models import Role, User
-from portal.cases.models import AdviceRequest, Case, Event
+from portal.audit import Event
+from portal.cases.models import AdviceRequest, Case
 from portal.notifications.kinds import Kind
 from portal.notifications.services import notify
 

@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from portal import access, audit, clock
 from portal.accounts.models import User
-from portal.cases.models import Case, Visibility
+from portal.audit import Visibility
+from portal.cases.models import Case
+from portal.cases.policy import is_team_case_officer
 from portal.extensions import db
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Message, MessageThread
@@ -32,11 +34,10 @@ class MessageRefused(ValueError):
 
 
 def is_council_side(user: User, case: Case) -> bool:
-    return access.is_team_case_officer(user, case)
+    return is_team_case_officer(user, case)
 
 
-@access.rule_for(MessageThread)
-def _thread_rule(user: User, action: str, thread: MessageThread) -> bool:
+def thread_rule(user: User, action: str, thread: MessageThread) -> bool:
     """The person whose thread it is, while they may view the case, and the case's team of
     case officers, may read it and write in it. Nobody else may know it exists."""
     if action != access.Action.VIEW:

@@ -1,9 +1,9 @@
 """Writing notices, reading them for "What's new", and people's email preferences.
 
-`notify` decides the recipients in SQL from the access policy (`access.audience`) and writes
-every notice with one INSERT ... SELECT, whatever the number of people on the case: a notice
-adds one query to the action that causes it. Each row's email status comes from the person's
-preference for that kind, in the same statement.
+`notify` decides the recipients in SQL from the case's access rule (`cases.policy.audience`)
+and writes every notice with one INSERT ... SELECT, whatever the number of people on the case:
+a notice adds one query to the action that causes it. Each row's email status comes from the
+person's preference for that kind, in the same statement.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from sqlalchemy.orm import aliased
 
 from portal import access, audit, clock
 from portal.accounts.models import Role, User
-from portal.cases.models import Case, CaseGrant, Visibility
+from portal.audit import Visibility
+from portal.cases.models import Case, CaseGrant
+from portal.cases.policy import audience
 from portal.extensions import db
 from portal.notifications.kinds import KINDS, Choice, EmailStatus, Kind
 from portal.notifications.models import Notice, NoticePreference
@@ -79,7 +81,7 @@ def notify(
     never widens it. `dedupe_key` makes a reminder once-only per person. One SQL statement, in
     the caller's transaction: the notice is committed with the change, or not at all.
     """
-    recipients = access.audience(case, visibility, action).subquery()
+    recipients = audience(case, visibility, action).subquery()
     pref, status = _email_status(kind)
     rows = (
         select(

@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from portal import access
 from portal.cases.models import Case
-from portal.cases.sections import case_section
 from portal.notifications import messages, services
 from portal.notifications.forms import MarkReadForm, MessageForm, preferences_form
 from portal.notifications.kinds import KINDS, LINK_ENDPOINTS
@@ -130,7 +129,6 @@ def thread_page():
     )
 
 
-@case_section("messages", "notifications/partials/messages_section.html", order=55)
 def messages_section(case, user) -> dict | None:
     """A link to write to the council (or, for the council, to the case's messages). No query."""
     return {"case": case, "council": messages.is_council_side(user, case)}

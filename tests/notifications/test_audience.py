@@ -1,5 +1,5 @@
-"""The SQL that picks who to tell (`access.audience`) agrees with the access policy the pages
-use (`access.can` and `access.may_see_visibility`) for every kind of person and grant."""
+"""The SQL that picks who to tell (`cases.policy.audience`) agrees with the access policy the pages
+use (`access.can` and `cases.policy.may_see_visibility`) for every kind of person and grant."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from flask import g
 
 from portal import access
 from portal.accounts.models import OrganisationKind, Role
-from portal.cases.models import Relationship, Visibility
+from portal.audit import Visibility
+from portal.cases import policy
+from portal.cases.models import Relationship
 from portal.extensions import db
 from tests import factories
 
@@ -45,15 +47,15 @@ def test_audience_is_exactly_who_may_open_it(app, crowd, visibility, action):
     """Everyone the SQL names may open the item; everyone it leaves out either may not, or is a
     team officer other than the case's own (they are not told of every change)."""
     case, people = crowd
-    chosen = set(db.session.scalars(access.audience(case, visibility, action)))
+    chosen = set(db.session.scalars(policy.audience(case, visibility, action)))
     for person in people:
         g.pop("_grants", None)
         may = (
             person.active
             and access.can(person, action, case)
-            and access.may_see_visibility(person, case, visibility)
+            and policy.may_see_visibility(person, case, visibility)
         )
-        unassigned_officer = access.is_team_case_officer(person, case) and person.id != (
+        unassigned_officer = policy.is_team_case_officer(person, case) and person.id != (
             case.case_officer_id
         )
         if person.id in chosen:

@@ -10,18 +10,12 @@ from flask import g
 
 from portal import clock, pathway
 from portal.cases.models import Relationship
+from portal.casework.steps import assessment, plan, review
 from portal.extensions import db
 from portal.notifications.kinds import Choice, EmailStatus, Kind
 from portal.notifications.models import NoticePreference
 from tests import factories
 from tests.notifications.conftest import notices_of, told
-
-try:  # issue 9 moves the council's steps into portal.casework.steps, one module a phase
-    from portal.casework.steps import assessment, plan, review
-except ImportError:  # before it lands they are all in portal.cases.services
-    from portal.cases import services as assessment
-
-    plan = review = assessment
 
 
 def _days_ago(n: int):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask import g
 
 from portal.accounts.models import Role
-from portal.cases.models import Relationship, Visibility
-from portal.cases.updates import post_update
+from portal.audit import Visibility
+from portal.cases.models import Relationship
+from portal.cases.services import post_update
 from portal.documents.models import Restriction
 from portal.extensions import db
 from portal.notifications.kinds import Kind

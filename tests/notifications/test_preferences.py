@@ -3,8 +3,8 @@ off the statutory ones, even with a hand-made POST."""
 
 from __future__ import annotations
 
-from portal.cases.models import Visibility
-from portal.cases.updates import post_update
+from portal.audit import Visibility
+from portal.cases.services import post_update
 from portal.notifications.kinds import Choice, EmailStatus, Kind
 from portal.notifications.services import notify
 from tests.notifications.conftest import notices_of

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import insert
 
 from portal import clock
-from portal.cases.models import Visibility
-from portal.cases.updates import post_update
+from portal.audit import Visibility
+from portal.cases.services import post_update
 from portal.extensions import db
 from portal.notifications.kinds import EmailStatus, Kind
 from portal.notifications.models import Notice

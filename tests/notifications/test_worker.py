@@ -10,8 +10,8 @@ from datetime import timedelta
 from flask import g
 
 from portal import clock
-from portal.cases.models import Visibility
-from portal.cases.updates import post_update
+from portal.audit import Visibility
+from portal.cases.services import post_update
 from portal.extensions import db
 from portal.notifications import worker
 from portal.notifications.kinds import EmailStatus, Kind
