@@ -19,18 +19,11 @@ from portal.extensions import db
 from portal.notifications.kinds import Kind
 from portal.notifications.models import Message, MessageThread
 from portal.notifications.services import notify
+from portal.refusals import NotAllowed, Refused
 
 MAX_MESSAGE_LENGTH = 3000
 #: The newest messages a thread page shows (a thread is a conversation, not an archive).
 SHOWN = 200
-
-
-class MessageRefused(ValueError):
-    """The message cannot be sent; `reason` is a sentence for the person."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def is_council_side(user: User, case: Case) -> bool:
@@ -91,9 +84,9 @@ def record_view(actor: User, case: Case, thread: MessageThread | None = None) ->
 def _clean(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise MessageRefused("Enter your message")
+        raise Refused("Enter your message", "body")
     if len(body) > MAX_MESSAGE_LENGTH:
-        raise MessageRefused(f"Your message must be {MAX_MESSAGE_LENGTH:,} characters or fewer")
+        raise Refused(f"Your message must be {MAX_MESSAGE_LENGTH:,} characters or fewer", "body")
     return body
 
 
@@ -104,7 +97,7 @@ def write_to_council(actor: User, case: Case, body: str) -> Message:
     `message.sent` (audit only, without the words) and tells the case's officer.
     """
     if not access.can(actor, access.Action.VIEW, case) or is_council_side(actor, case):
-        raise PermissionError("Only people on the case write to the council here.")
+        raise NotAllowed("Only people on the case write to the council here.")
     body = _clean(body)
     thread = thread_of(actor, case)
     if thread is None:
@@ -117,7 +110,7 @@ def write_to_council(actor: User, case: Case, body: str) -> Message:
 def reply(actor: User, thread: MessageThread, body: str) -> Message:
     """Write in an existing thread: the council's reply, or the person's next message."""
     if not access.can(actor, access.Action.VIEW, thread):
-        raise PermissionError("This person may not write in this thread.")
+        raise NotAllowed("This person may not write in this thread.")
     return _add(actor, thread, _clean(body))
 
 

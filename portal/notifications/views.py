@@ -11,6 +11,7 @@ from portal.notifications import messages, services
 from portal.notifications.forms import MarkReadForm, MessageForm, preferences_form
 from portal.notifications.kinds import KINDS, LINK_ENDPOINTS
 from portal.notifications.models import MessageThread
+from portal.refusals import Refused, show_on_form
 
 bp = Blueprint("notifications", __name__)
 
@@ -82,8 +83,8 @@ def case_messages():
     if form.validate_on_submit():
         try:
             messages.write_to_council(current_user, case, form.body.data)
-        except messages.MessageRefused as refused:
-            form.body.errors = [refused.reason]
+        except Refused as refused:
+            show_on_form(form, refused)
         else:
             flash("Your message has been sent to the council", "success")
             return redirect(url_for("notifications.case_messages", case_id=case.public_id), 303)
@@ -110,8 +111,8 @@ def thread_page():
     if form.validate_on_submit():
         try:
             messages.reply(current_user, thread, form.body.data)
-        except messages.MessageRefused as refused:
-            form.body.errors = [refused.reason]
+        except Refused as refused:
+            show_on_form(form, refused)
         else:
             flash("Your message has been sent", "success")
             return redirect(url_for("notifications.thread_page", thread_id=thread.public_id), 303)
