@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from sqlalchemy import Date, DateTime, String, and_, exists, literal, select, update
+from sqlalchemy import Date, DateTime, String, and_, cast, exists, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from portal import clock, pathway
 from portal.accounts.models import User
-from portal.cases.models import AdviceRequest, Case, CaseMilestones, Review
+from portal.cases.models import AdviceRequest, Case, CaseMilestones, LawfulDelay, Review
 from portal.extensions import db
 from portal.notifications.kinds import EmailStatus, Kind
 from portal.notifications.models import Notice, NoticeDigest
@@ -39,7 +39,7 @@ def remind(today: date | None = None) -> int:
     """Give the reminders due today; returns how many reminders were considered.
 
     - advice due within 7 days: the person asked;
-    - advice late: the person asked and the case officer;
+    - advice late: the person asked and the case officer (unless a lawful delay is recorded);
     - 3 days (or fewer) left for the family's comments on the draft plan: the family;
     - a review meeting's report due within 3 days and not yet sent: the case officer.
     Closed cases and advice already received are left alone.
@@ -67,8 +67,13 @@ def remind(today: date | None = None) -> int:
             dedupe_key=f"advice_due_soon:{advice.id}",
         )
         considered += 1
+    # Advice whose time limit lawfully does not apply (a recorded lawful delay) is not "late".
+    lawfully_delayed = exists().where(
+        LawfulDelay.case_id == AdviceRequest.case_id,
+        LawfulDelay.deadline_key == literal("advice:") + cast(AdviceRequest.id, String),
+    )
     for advice, case in db.session.execute(
-        outstanding.where(AdviceRequest.sent_on < earliest)
+        outstanding.where(AdviceRequest.sent_on < earliest, ~lawfully_delayed)
     ).all():
         notify(
             Kind.ADVICE_LATE,

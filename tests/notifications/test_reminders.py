@@ -10,7 +10,14 @@ from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
 from portal import clock
-from portal.cases.models import AdviceKind, AdviceRequest, CaseMilestones, Relationship, Review
+from portal.cases.models import (
+    AdviceKind,
+    AdviceRequest,
+    CaseMilestones,
+    LawfulDelay,
+    Relationship,
+    Review,
+)
 from portal.extensions import db
 from portal.notifications import reminders, worker
 from portal.notifications.cli import notifications_cli
@@ -160,3 +167,21 @@ def test_the_officer_is_reminded_3_days_before_a_review_report_is_due(
     (notice,) = notices_of(case_officer)
     assert (notice.kind, notice.due_on) == (Kind.REVIEW_REPORT_DUE, date(2027, 3, 15))
     assert notices_of(parent) == []
+
+
+def test_advice_with_a_lawful_delay_is_not_called_late(app, advice, psychologist, case_officer):
+    """The officer recorded that the 6 weeks lawfully do not apply: no "late" reminder."""
+    db.session.add(
+        LawfulDelay(
+            case_id=advice.case_id,
+            deadline_key=f"advice:{advice.id}",
+            reason="missed_appointment",
+            applies_from=SENT,
+            explanation="The child was unwell on the day of the appointment.",
+            recorded_by_id=case_officer.id,
+        )
+    )
+    db.session.commit()
+    _on(date(2027, 2, 20))
+    assert [n.kind for n in notices_of(psychologist)] == []
+    assert notices_of(case_officer) == []
