@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.documents.views import bp as documents_bp
     from portal.pages import bp as pages_bp
     from portal.people.views import bp as people_bp
+    from portal.plans.views import bp as plans_bp
     from portal.pledge.views import bp as pledge_bp
 
     for blueprint in (
@@ -72,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
         people_bp,
         content_bp,
         pledge_bp,
+        plans_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -24,6 +24,7 @@ from portal.casework.steps import assessment, lawful_delays, plan
 from portal.casework.steps import review as review_steps
 from portal.documents.demo import load_demo_documents
 from portal.extensions import db
+from portal.plans.demo import load_demo_plans
 from portal.pledge.demo import load_demo_signatures
 
 DEMO_ACCOUNTS = [
@@ -547,6 +548,7 @@ def load_demo_data(password: str) -> dict[str, User]:
         assert case.stage == spec.stage, (spec.first_name, case.stage)
     load_demo_signatures(users)
     load_demo_documents(users)
+    load_demo_plans(users)
     return users
 
 

@@ -46,8 +46,13 @@ def init_templating(app: Flask) -> None:
         app.jinja_env.undefined = StrictUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from portal.content.rendering import render_markdown_block
+
     app.jinja_env.filters.update(
-        long_date=long_date, date_and_time=date_and_time, relative=relative_to_today
+        long_date=long_date,
+        date_and_time=date_and_time,
+        relative=relative_to_today,
+        markdown=render_markdown_block,
     )
 
     @app.context_processor

@@ -26,6 +26,9 @@ from portal.documents.policy import document_rule, version_rule
 from portal.documents.views import documents_section
 from portal.people.policy import grant_rule
 from portal.people.views import people_section
+from portal.plans.models import PlanVersion
+from portal.plans.policy import version_rule as plan_version_rule
+from portal.plans.views import plan_section
 from portal.pledge.policy import PledgePromise, pledge_rule
 from portal.pledge.views import pledge_prompt_section, pledge_signers_section
 
@@ -39,6 +42,7 @@ ACCESS_RULES: dict[type, access.Rule] = {
     DocumentVersion: version_rule,
     ContentPage: content_page_rule,
     PledgePromise: pledge_rule,
+    PlanVersion: plan_version_rule,
 }
 
 CASE_SECTIONS = (
@@ -49,6 +53,7 @@ CASE_SECTIONS = (
     sections.CaseSection(
         "stage_text", "content/partials/stage_text_section.html", stage_text_section
     ),
+    sections.CaseSection("plan", "plans/partials/case_section.html", plan_section),
     sections.CaseSection("documents", "documents/partials/case_section.html", documents_section),
     sections.CaseSection("people", "people/partials/case_section.html", people_section),
     sections.CaseSection(
