@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal import access
-from portal.cases import sections
+from portal.cases import sections, step_hooks
 from portal.cases.models import AdviceRequest, Case, CaseGrant, Review, SchoolConsultation
 from portal.cases.policy import case_rule
 from portal.casework.next_steps import next_steps_section
@@ -28,6 +28,7 @@ from portal.people.policy import grant_rule
 from portal.people.views import people_section
 from portal.plans.models import PlanVersion
 from portal.plans.policy import version_rule as plan_version_rule
+from portal.plans.services import freeze_after_draft_sent, freeze_after_plan_issued
 from portal.plans.views import plan_section
 from portal.pledge.policy import PledgePromise, pledge_rule
 from portal.pledge.views import pledge_prompt_section, pledge_signers_section
@@ -62,7 +63,17 @@ CASE_SECTIONS = (
 )
 
 
+#: What other packages do when the council takes a statutory step (`portal.cases.step_hooks`).
+STEP_HOOKS: dict[str, tuple[step_hooks.StepHook, ...]] = {
+    step_hooks.DRAFT_SENT: (freeze_after_draft_sent,),
+    step_hooks.AMENDMENTS_SENT: (freeze_after_draft_sent,),
+    step_hooks.FINAL_ISSUED: (freeze_after_plan_issued,),
+    step_hooks.AMENDED_PLAN_ISSUED: (freeze_after_plan_issued,),
+}
+
+
 def init_wiring(app: Flask) -> None:
-    """Install the access rules and the case page's sections."""
+    """Install the access rules, the case page's sections and the statutory steps' hooks."""
     access.install_rules(app, ACCESS_RULES)
     sections.install_sections(app, CASE_SECTIONS)
+    step_hooks.install_step_hooks(app, STEP_HOOKS)

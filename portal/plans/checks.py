@@ -198,7 +198,13 @@ def check_plan(plan: Any, today: date) -> list[Finding]:
             )
 
     if plan.draft_rules_apply and (version.placement_name or version.placement_type):
-        found.append(Finding(Section.I, "Section I must be blank in a draft plan.", kind="rule"))
+        found.append(
+            Finding(
+                Section.I,
+                "Section I names a school: it must be blank if you send this as a draft.",
+                kind="rule",
+            )
+        )
     for line in plan.advice:
         if line.older_than_a_year(today):
             found.append(

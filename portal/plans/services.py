@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -98,6 +98,7 @@ class PlanContents:
     provision: dict[Section, list[PlanProvision]] = field(default_factory=dict)
     advice: list[AdviceLine] = field(default_factory=list)
     has_issued_before: bool = False
+    has_sent_before: bool = False
 
     def needs_by_area(self) -> list[tuple[AreaOfNeed, list[PlanNeed], list[PlanNeed]]]:
         """Section B by broad area of need: (area, needs, strengths), areas with nothing left
@@ -165,7 +166,23 @@ def contents(version: PlanVersion) -> PlanContents:
         for a in db.session.scalars(advice_query.order_by(AdviceRequest.received_on))
     ]
     result.has_issued_before = _issued_before(version)
+    result.has_sent_before = result.has_issued_before or _sent_before(version)
     return result
+
+
+def _sent_before(version: PlanVersion) -> bool:
+    """Has an earlier version been sent or issued (so this one may head for a final plan)?"""
+    return bool(
+        db.session.scalar(
+            select(func.count())
+            .select_from(PlanVersion)
+            .where(
+                PlanVersion.plan_id == version.plan_id,
+                PlanVersion.number < version.number,
+                PlanVersion.frozen_at.is_not(None),
+            )
+        )
+    )
 
 
 def _issued_before(version: PlanVersion) -> bool:
@@ -378,10 +395,10 @@ def save_placement(
     """Name the school or setting (Section I). Refused while the plan is still a draft: a
     draft plan must leave Section I blank (SEND Regulations 2014, reg 12(1)(i) and 13)."""
     version = _editable(actor, case)
-    if (name or placement_type) and not _issued_before(version):
+    if (name or placement_type) and not _sent_before(version):
         raise Refused(
-            "Leave Section I blank in a draft plan. You name the school or setting when you "
-            "issue the final plan.",
+            "Leave Section I blank in a draft plan. Once the draft is sent, you name the school "
+            "or setting here before you issue the final plan.",
             "placement_name",
         )
     if name and not placement_type:
@@ -536,7 +553,9 @@ def remove_item(actor: Any, case: Case, section: Section, item_id: int) -> None:
 # --- Freezing: sending a draft, issuing a final plan ---------------------------------------------
 
 
-def _freeze(actor: Any, version: PlanVersion, kind: VersionKind) -> PlanVersion:
+def _freeze(
+    actor: Any, version: PlanVersion, kind: VersionKind, day: date | None = None
+) -> PlanVersion:
     earlier = db.session.scalar(
         select(func.count())
         .select_from(PlanVersion)
@@ -548,54 +567,131 @@ def _freeze(actor: Any, version: PlanVersion, kind: VersionKind) -> PlanVersion:
     )
     version.kind = kind
     version.kind_number = (earlier or 0) + 1
-    version.frozen_at = clock.utcnow()
+    now = clock.utcnow()
+    # Dated on the day of the letter (a step may be recorded a few days later).
+    version.frozen_at = datetime.combine(day, now.time()) if day and day < now.date() else now
     version.frozen_by_id = actor.id
     return version
 
 
-def send_draft(actor: Any, case: Case) -> PlanVersion:
-    """Freeze the working copy as the draft (or, once a final plan exists, as proposed
-    amendments) that the family reads and comments on. Refused if Section I is filled in a
-    draft. The family sees it from now on."""
+def _send(actor: Any, case: Case, day: date | None, visibility: Visibility) -> PlanVersion:
     version = _editable(actor, case)
     issued_before = _issued_before(version)
     if not issued_before and (version.placement_name or version.placement_type):
-        raise Refused("Section I names a school or setting. Leave it blank in a draft plan.", None)
-    _freeze(actor, version, VersionKind.PROPOSED if issued_before else VersionKind.DRAFT)
+        raise Refused(
+            "Section I of the plan names a school or setting. Leave it blank in a draft plan: "
+            "change Section I, then send the draft.",
+            None,
+        )
+    _freeze(actor, version, VersionKind.PROPOSED if issued_before else VersionKind.DRAFT, day)
     audit.record(
         "plan.draft_sent",
         actor=actor,
         case=case,
         subject=version,
-        visibility=Visibility.EVERYONE,
+        visibility=visibility,
         summary=f"The council sent {version.label.lower()} of the plan. You can read it here.",
     )
-    db.session.commit()
     return version
 
 
-def issue_final(actor: Any, case: Case, *, placement_name: str, placement_type: str) -> PlanVersion:
-    """Freeze the working copy as the final plan (or the amended plan), naming the school or
-    setting in Section I. Refused without a name and type."""
-    if not placement_name:
-        raise Refused("Enter the name of the school or setting", "placement_name")
-    if placement_type not in {t.value for t in PlacementType}:
-        raise Refused("Select the type of school or setting", "placement_type")
+def _issue(
+    actor: Any,
+    case: Case,
+    day: date | None,
+    visibility: Visibility,
+    placement_name: str | None = None,
+    placement_type: str | None = None,
+) -> PlanVersion:
     version = _editable(actor, case)
-    version.placement_name = placement_name
-    version.placement_type = PlacementType(placement_type)
+    if placement_name is not None:
+        version.placement_name = placement_name or None
+    if placement_type is not None:
+        version.placement_type = (
+            PlacementType(placement_type)
+            if placement_type in {t.value for t in PlacementType}
+            else None
+        )
+    if not version.placement_name:
+        raise Refused(
+            "Name the school or setting in Section I of the plan before you issue it.",
+            "placement_name",
+        )
+    if not version.placement_type:
+        raise Refused(
+            "Select the type of school or setting in Section I of the plan before you issue it.",
+            "placement_type",
+        )
     kind = VersionKind.AMENDED if _issued_before(version) else VersionKind.FINAL
-    _freeze(actor, version, kind)
+    _freeze(actor, version, kind, day)
     audit.record(
         "plan.issued",
         actor=actor,
         case=case,
         subject=version,
-        visibility=Visibility.EVERYONE,
+        visibility=visibility,
         summary=f"The council issued the {version.label.lower()}. You can read it here.",
     )
+    return version
+
+
+def send_draft(actor: Any, case: Case, *, day: date | None = None) -> PlanVersion:
+    """Freeze the working copy as the draft (or, once a final plan exists, as proposed
+    amendments) that the family reads and comments on. Refused if Section I is filled in a
+    draft. The family sees it from now on."""
+    version = _send(actor, case, day, Visibility.EVERYONE)
     db.session.commit()
     return version
+
+
+def issue_final(
+    actor: Any,
+    case: Case,
+    *,
+    placement_name: str | None = None,
+    placement_type: str | None = None,
+    day: date | None = None,
+) -> PlanVersion:
+    """Freeze the working copy as the final plan (or the amended plan). Section I must name
+    the school or setting and its type (given here, or already in the working copy)."""
+    version = _issue(actor, case, day, Visibility.EVERYONE, placement_name, placement_type)
+    db.session.commit()
+    return version
+
+
+# --- The council's statutory steps (`portal.wiring.STEP_HOOKS`) ----------------------------------
+#
+# They run inside the step's own transaction and never commit: a refusal here undoes the step.
+# A case whose plan is not written in the portal (no plan yet) is left alone. The step itself
+# puts the family's entry on the timeline, so the plan's own event is for the council.
+
+
+def _has_unsent_changes(case: Case) -> bool | None:
+    """None: no plan in the portal; else whether the latest version is a working copy."""
+    plan = plan_for(case)
+    if plan is None:
+        return None
+    latest = db.session.scalar(
+        select(PlanVersion)
+        .where(PlanVersion.plan_id == plan.id)
+        .order_by(PlanVersion.number.desc())
+        .limit(1)
+    )
+    return latest is not None and not latest.is_frozen
+
+
+def freeze_after_draft_sent(actor: Any, case: Case, day: date) -> None:
+    """The draft (or proposed amendments) was sent: freeze the working copy the family reads."""
+    if _has_unsent_changes(case):
+        _send(actor, case, day, Visibility.COUNCIL)
+
+
+def freeze_after_plan_issued(actor: Any, case: Case, day: date) -> None:
+    """The final (or amended) plan was issued: freeze it, Section I named. The latest draft
+    becomes the final plan if nothing changed since; refused if Section I is not filled in."""
+    if _has_unsent_changes(case) is None:
+        return
+    _issue(actor, case, day, Visibility.COUNCIL)
 
 
 def record_read(user: Any, version: PlanVersion) -> None:
