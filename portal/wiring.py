@@ -26,6 +26,7 @@ from portal.documents.policy import document_rule, version_rule
 from portal.documents.views import documents_section
 from portal.people.policy import grant_rule
 from portal.people.views import people_section
+from portal.plans.about_me import AboutMeAuthor, about_me_rule
 from portal.plans.models import PlanVersion
 from portal.plans.policy import version_rule as plan_version_rule
 from portal.plans.services import freeze_after_draft_sent, freeze_after_plan_issued
@@ -44,6 +45,7 @@ ACCESS_RULES: dict[type, access.Rule] = {
     ContentPage: content_page_rule,
     PledgePromise: pledge_rule,
     PlanVersion: plan_version_rule,
+    AboutMeAuthor: about_me_rule,
 }
 
 CASE_SECTIONS = (

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import BaseForm
-from portal.plans.models import AreaOfNeed, PlacementType
+from portal.plans.models import ABOUT_ME_PROMPTS, AreaOfNeed, PlacementType
 
 LONG_TEXT = 20_000
 
@@ -29,6 +29,20 @@ class MultiCheckboxField(SelectMultipleField):
     def pre_validate(self, form) -> None:
         # Choices are the items of the working copy; a stale id is ignored by the service.
         pass
+
+
+class AboutMeForm(BaseForm):
+    """The five prompts of "All about me". Every one is optional: write as much or little as
+    you like."""
+
+    liked_for = TextAreaField(ABOUT_ME_PROMPTS[0][1], validators=[Length(max=5000)])
+    matters = TextAreaField(ABOUT_ME_PROMPTS[1][1], validators=[Length(max=5000)])
+    hard = TextAreaField(ABOUT_ME_PROMPTS[2][1], validators=[Length(max=5000)])
+    how_to_help = TextAreaField(ABOUT_ME_PROMPTS[3][1], validators=[Length(max=5000)])
+    hopes = TextAreaField(ABOUT_ME_PROMPTS[4][1], validators=[Length(max=5000)])
+
+    def answers(self) -> dict[str, str]:
+        return {column: getattr(self, column).data or "" for column, _q in ABOUT_ME_PROMPTS}
 
 
 class ConfirmForm(BaseForm):

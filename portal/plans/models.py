@@ -190,6 +190,9 @@ class PlanVersion(db.Model):
     placement_type: Mapped[PlacementType | None] = mapped_column(String(30))
     # The sections that say plainly "none identified" (section values, e.g. ["c", "h1"]).
     none_identified: Mapped[list] = mapped_column(JSON, default=list)
+    # "All about me" in the family's own words, as it stood when this version was frozen:
+    # [{"author": name, "relationship": label, "answers": [[question, answer], ...]}].
+    about_me: Mapped[list] = mapped_column(JSON, default=list)
 
     plan: Mapped[Plan] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -306,3 +309,46 @@ class PlanProvision(db.Model):
         secondary=provision_outcome, order_by=PlanOutcome.id
     )
     needs: Mapped[list[PlanNeed]] = relationship(secondary=provision_need, order_by=PlanNeed.id)
+
+
+#: The prompts of "All about me", in the order they are asked: (column, question).
+ABOUT_ME_PROMPTS = (
+    ("liked_for", "What people like and admire about me"),
+    ("matters", "What is important to me"),
+    ("hard", "What I find hard"),
+    ("how_to_help", "How best to help me"),
+    ("hopes", "My hopes for the future"),
+)
+
+
+class AboutMe(db.Model):
+    """One person's part of Section A ("All about me"), in their own words: the young person or
+    a parent or carer on the case. One per person per case, written at any stage; a copy goes
+    into each plan version when it is frozen (`PlanVersion.about_me`). If the council changes it,
+    `changed_by` says so, and the family sees who made the change."""
+
+    __tablename__ = "about_me"
+    __table_args__ = (UniqueConstraint("case_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    liked_for: Mapped[str] = mapped_column(Text, default="")
+    matters: Mapped[str] = mapped_column(Text, default="")
+    hard: Mapped[str] = mapped_column(Text, default="")
+    how_to_help: Mapped[str] = mapped_column(Text, default="")
+    hopes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id], lazy="joined")
+
+    def answers(self) -> list[tuple[str, str]]:
+        """(question, answer) for each prompt answered."""
+        return [(q, getattr(self, c)) for c, q in ABOUT_ME_PROMPTS if getattr(self, c).strip()]
+
+    @property
+    def changed_by_council(self) -> bool:
+        return self.changed_by_id is not None and self.changed_by_id != self.author_id

@@ -22,6 +22,7 @@ from portal import access, audit, clock
 from portal.audit import Visibility
 from portal.cases.models import AdviceRequest, Case
 from portal.extensions import db
+from portal.plans import about_me
 from portal.plans.models import (
     NEED_SECTIONS,
     PROVISION_SECTIONS,
@@ -99,6 +100,8 @@ class PlanContents:
     advice: list[AdviceLine] = field(default_factory=list)
     has_issued_before: bool = False
     has_sent_before: bool = False
+    # "All about me" in the family's words: as frozen with the version, or as it stands now.
+    about_me: list = field(default_factory=list)
 
     def needs_by_area(self) -> list[tuple[AreaOfNeed, list[PlanNeed], list[PlanNeed]]]:
         """Section B by broad area of need: (area, needs, strengths), areas with nothing left
@@ -167,6 +170,9 @@ def contents(version: PlanVersion) -> PlanContents:
     ]
     result.has_issued_before = _issued_before(version)
     result.has_sent_before = result.has_issued_before or _sent_before(version)
+    result.about_me = (
+        list(version.about_me or []) if version.is_frozen else about_me.snapshot(version.plan.case)
+    )
     return result
 
 
@@ -567,6 +573,7 @@ def _freeze(
     )
     version.kind = kind
     version.kind_number = (earlier or 0) + 1
+    version.about_me = about_me.snapshot(version.plan.case)
     now = clock.utcnow()
     # Dated on the day of the letter (a step may be recorded a few days later).
     version.frozen_at = datetime.combine(day, now.time()) if day and day < now.date() else now

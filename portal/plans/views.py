@@ -14,9 +14,10 @@ from portal import access, clock
 from portal.accounts.models import Role
 from portal.cases.models import Case
 from portal.extensions import db
-from portal.plans import services
+from portal.plans import about_me, services
 from portal.plans.checks import Finding, check_plan, provision_findings
 from portal.plans.forms import (
+    AboutMeForm,
     ConfirmForm,
     NeedForm,
     OutcomeForm,
@@ -95,7 +96,57 @@ def plan_section(case, user) -> dict | None:
         "case": case,
         "latest": versions[0] if versions else None,
         "can_edit": access.can(user, access.Action.MANAGE, case),
+        "may_write_about_me": about_me.may_write(user, case),
+        "for_young_person": user.role == Role.YOUNG_PERSON,
     }
+
+
+# --- "All about me" ------------------------------------------------------------------------------
+
+
+@bp.route("/cases/<public_id:case_id>/all-about-me", methods=["GET", "POST"])
+@access.load(Case, "case_id", access.Action.VIEW)
+def about_me_page():
+    """The young person or a parent writes their part; the case officer reads every part."""
+    case = g.case
+    writer = about_me.may_write(current_user, case)
+    officer = access.can(current_user, access.Action.MANAGE, case)
+    if not writer and not officer:
+        abort(404)
+    own = about_me.own_part(current_user, case) if writer else None
+    form = AboutMeForm(obj=own)
+    if writer and form.validate_on_submit():
+        about_me.save_own_part(current_user, case, form.answers())
+        flash(
+            "Thank you. What you wrote is saved, and the council will put it in the plan", "success"
+        )
+        return redirect(url_for("plans.about_me_page", case_id=case.public_id), 303)
+    return render_template(
+        "plans/about_me.html",
+        case=case,
+        form=form,
+        own=own,
+        writer=writer,
+        officer=officer,
+        parts=[p for p in about_me.parts_for(case) if own is None or p.id != own.id],
+        for_young_person=current_user.role == Role.YOUNG_PERSON,
+    )
+
+
+@bp.route("/cases/<public_id:case_id>/all-about-me/<int:part_id>", methods=["GET", "POST"])
+@access.load(Case, "case_id", access.Action.MANAGE)
+def change_about_me(part_id: int):
+    """The case officer changes a family member's part (the family sees who changed it)."""
+    case = g.case
+    part = about_me.part_by_id(case, part_id)
+    if part is None:
+        abort(404)
+    form = AboutMeForm(obj=part)
+    if form.validate_on_submit():
+        about_me.council_change(current_user, case, part, form.answers())
+        flash(f"{part.author.name}’s part is changed. They can see that you changed it", "success")
+        return redirect(url_for("plans.about_me_page", case_id=case.public_id), 303)
+    return render_template("plans/change_about_me.html", case=case, part=part, form=form)
 
 
 # --- The case officer's editor --------------------------------------------------------------------
