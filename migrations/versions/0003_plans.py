@@ -1,8 +1,8 @@
-"""EHC plans: versions, needs, outcomes, provision, All about me
+"""EHC plans: versions, needs, outcomes, provision, All about me, comments
 
 Revision ID: 0003_plans
 Revises: 0002_grant_public_id
-Create Date: 2026-12-04 15:23:37.133716
+Create Date: 2026-12-04 15:30:44.595030
 
 """
 from alembic import op
@@ -82,6 +82,23 @@ def upgrade():
     with op.batch_alter_table('plan_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plan_version_plan_id'), ['plan_id'], unique=False)
 
+    op.create_table('plan_feedback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('wants_meeting', sa.Boolean(), nullable=False),
+    sa.Column('school_preference', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_plan_feedback_author_id_user')),
+    sa.ForeignKeyConstraint(['version_id'], ['plan_version.id'], name=op.f('fk_plan_feedback_version_id_plan_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_feedback')),
+    sa.UniqueConstraint('version_id', 'author_id', name=op.f('uq_plan_feedback_version_id'))
+    )
+    with op.batch_alter_table('plan_feedback', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_feedback_version_id'), ['version_id'], unique=False)
+
     op.create_table('plan_need',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -126,6 +143,24 @@ def upgrade():
     with op.batch_alter_table('plan_provision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plan_provision_version_id'), ['version_id'], unique=False)
 
+    op.create_table('plan_comment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('feedback_id', sa.Integer(), nullable=False),
+    sa.Column('section', sa.String(length=4), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('response', sa.String(length=20), nullable=True),
+    sa.Column('response_text', sa.Text(), nullable=False),
+    sa.Column('responded_by_id', sa.Integer(), nullable=True),
+    sa.Column('responded_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['feedback_id'], ['plan_feedback.id'], name=op.f('fk_plan_comment_feedback_id_plan_feedback')),
+    sa.ForeignKeyConstraint(['responded_by_id'], ['user.id'], name=op.f('fk_plan_comment_responded_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_comment')),
+    sa.UniqueConstraint('feedback_id', 'section', name=op.f('uq_plan_comment_feedback_id'))
+    )
+    with op.batch_alter_table('plan_comment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_comment_feedback_id'), ['feedback_id'], unique=False)
+
     op.create_table('plan_outcome_need',
     sa.Column('outcome_id', sa.Integer(), nullable=False),
     sa.Column('need_id', sa.Integer(), nullable=False),
@@ -155,6 +190,10 @@ def downgrade():
     op.drop_table('plan_provision_outcome')
     op.drop_table('plan_provision_need')
     op.drop_table('plan_outcome_need')
+    with op.batch_alter_table('plan_comment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_comment_feedback_id'))
+
+    op.drop_table('plan_comment')
     with op.batch_alter_table('plan_provision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plan_provision_version_id'))
 
@@ -167,6 +206,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_plan_need_version_id'))
 
     op.drop_table('plan_need')
+    with op.batch_alter_table('plan_feedback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_plan_feedback_version_id'))
+
+    op.drop_table('plan_feedback')
     with op.batch_alter_table('plan_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plan_version_plan_id'))
 

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import BaseForm
-from portal.plans.models import ABOUT_ME_PROMPTS, AreaOfNeed, PlacementType
+from portal.plans.models import ABOUT_ME_PROMPTS, AreaOfNeed, PlacementType, Response, Section
 
 LONG_TEXT = 20_000
 
@@ -43,6 +43,45 @@ class AboutMeForm(BaseForm):
 
     def answers(self) -> dict[str, str]:
         return {column: getattr(self, column).data or "" for column, _q in ABOUT_ME_PROMPTS}
+
+
+class CommentsForm(BaseForm):
+    """The family's comments on a sent draft: one box per section, a meeting, a school."""
+
+    wants_meeting = BooleanField("I would like a meeting with the council about the draft")
+    school_preference = StringField(
+        "The school or college you would like named in the plan (if any)",
+        validators=[Length(max=200)],
+    )
+
+    def comments(self) -> dict[Section, str]:
+        return {s: getattr(self, f"section_{s.value}").data or "" for s in Section}
+
+
+for _section in Section:
+    setattr(
+        CommentsForm,
+        f"section_{_section.value}",
+        TextAreaField(
+            f"Section {_section.letter}: {_section.family_title}",
+            validators=[Length(max=10_000)],
+        ),
+    )
+
+
+class ResponseForm(BaseForm):
+    """The council's answer to one comment."""
+
+    response = RadioField(
+        "What did you do?",
+        choices=[SelectChoice(r.value, r.label) for r in Response],
+        validators=[DataRequired("Select whether you changed the plan")],
+    )
+    response_text = TextAreaField(
+        "What changed, or why the plan was not changed",
+        validators=[Length(max=5000)],
+        description="The family reads this in plain words.",
+    )
 
 
 class ConfirmForm(BaseForm):

@@ -352,3 +352,67 @@ class AboutMe(db.Model):
     @property
     def changed_by_council(self) -> bool:
         return self.changed_by_id is not None and self.changed_by_id != self.author_id
+
+
+class FeedbackRound(db.Model):
+    """One family member's response to a sent draft (or proposed amendments): comments on
+    sections, a request for a meeting, the school or college they want. Saved as they go;
+    submitted once (`submitted_at`), which records the date the comments arrived."""
+
+    __tablename__ = "plan_feedback"
+    __table_args__ = (UniqueConstraint("version_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    wants_meeting: Mapped[bool] = mapped_column(default=False)
+    school_preference: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+    author: Mapped[User] = relationship(lazy="joined")
+    comments: Mapped[list[PlanComment]] = relationship(
+        back_populates="feedback", order_by="PlanComment.position"
+    )
+
+
+class Response(StrEnum):
+    """The council's answer to a comment: "you said, we did"."""
+
+    CHANGED = "changed"
+    NOT_CHANGED = "not_changed"
+
+    @property
+    def label(self) -> str:
+        return {"changed": "We changed the plan", "not_changed": "We did not change the plan"}[
+            self.value
+        ]
+
+
+class PlanComment(db.Model):
+    """A family member's comment on one section of a sent version, and the council's answer."""
+
+    __tablename__ = "plan_comment"
+    __table_args__ = (UniqueConstraint("feedback_id", "section"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("plan_feedback.id"), index=True)
+    section: Mapped[Section] = mapped_column(String(4))
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(Text)
+    response: Mapped[Response | None] = mapped_column(String(20))
+    response_text: Mapped[str] = mapped_column(Text, default="")
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    responded_at: Mapped[datetime | None]
+
+    feedback: Mapped[FeedbackRound] = relationship(back_populates="comments")
+    responded_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def section_enum(self) -> Section:
+        return Section(self.section)
+
+    @property
+    def response_label(self) -> str:
+        return Response(self.response).label if self.response else ""

@@ -14,15 +14,17 @@ from portal import access, clock
 from portal.accounts.models import Role
 from portal.cases.models import Case
 from portal.extensions import db
-from portal.plans import about_me, services
+from portal.plans import about_me, comments, compare, services
 from portal.plans.checks import Finding, check_plan, provision_findings
 from portal.plans.forms import (
     AboutMeForm,
+    CommentsForm,
     ConfirmForm,
     NeedForm,
     OutcomeForm,
     PlacementForm,
     ProvisionForm,
+    ResponseForm,
     SectionTextForm,
 )
 from portal.plans.models import (
@@ -65,6 +67,7 @@ def _render_version(case: Case, version: PlanVersion | None, versions: list[Plan
         sections=list(Section),
         for_young_person=current_user.role == Role.YOUNG_PERSON,
         can_edit=access.can(current_user, access.Action.MANAGE, case),
+        family=about_me.may_write(current_user, case),
     )
     if version is not None:
         services.record_read(current_user, version)
@@ -85,6 +88,144 @@ def plan_version():
     """One version of the plan (an earlier draft, the final plan...)."""
     case = g.version.plan.case
     return _render_version(case, g.version, services.readable_versions(current_user, case))
+
+
+@bp.get("/plans/<public_id:version_id>/compare")
+@access.load(PlanVersion, "version_id", READ, g_name="version")
+def compare_versions():
+    """Two versions side by side, section by section: what changed, by whom, when. The other
+    version is chosen with `?with=` (a GET form: nothing changes)."""
+    version = g.version
+    case = version.plan.case
+    readable = services.readable_versions(current_user, case)
+    others = [v for v in readable if v.id != version.id]
+    other = next((v for v in others if v.public_id == request.args.get("with")), None)
+    if other is None and others:
+        # By default, the version before this one (or the newest other one).
+        other = next((v for v in others if v.number < version.number), others[0])
+    changes = None
+    if other is not None:
+        old, new = sorted((other, version), key=lambda v: v.number)
+        changes = compare.compare(services.contents(old), services.contents(new))
+    else:
+        old = new = version
+    page = render_template(
+        "plans/compare.html",
+        case=case,
+        version=version,
+        others=others,
+        old=old,
+        new=new,
+        changes=changes,
+    )
+    services.record_read(current_user, version)
+    return page
+
+
+# --- The draft and its 15 days ----------------------------------------------------------------
+
+
+@bp.route("/plans/<public_id:version_id>/comments", methods=["GET", "POST"])
+@access.load(PlanVersion, "version_id", READ, g_name="version")
+def plan_comments():
+    """The family's comments on a sent draft, section by section (saved as they go), and the
+    council's answers ("you said, we did"). The case officer reads every submitted comment."""
+    version = g.version
+    case = version.plan.case
+    officer = access.can(current_user, access.Action.MANAGE, case)
+    family = about_me.may_write(current_user, case)
+    if not (officer or family) or version.kind not in ("draft", "proposed"):
+        abort(404)
+    feedback = comments.feedback_of(current_user, version) if family else None
+    may_comment = family and comments.open_for_comments(version)
+    form = CommentsForm()
+    if request.method == "GET" and feedback is not None:
+        form.wants_meeting.data = feedback.wants_meeting
+        form.school_preference.data = feedback.school_preference
+        for comment in feedback.comments:
+            getattr(form, f"section_{comment.section}").data = comment.text
+    if may_comment and form.validate_on_submit():
+        try:
+            comments.save_feedback(
+                current_user,
+                version,
+                comments=form.comments(),
+                wants_meeting=bool(form.wants_meeting.data),
+                school_preference=form.school_preference.data or "",
+            )
+        except Refused as refused:
+            show_on_form(form, refused)
+        else:
+            flash("Your comments are saved. Send them to the council when you are ready", "success")
+            return redirect(url_for("plans.plan_comments", version_id=version.public_id), 303)
+    return render_template(
+        "plans/comments.html",
+        case=case,
+        version=version,
+        form=form,
+        feedback=feedback,
+        may_comment=may_comment and (feedback is None or feedback.submitted_at is None),
+        officer=officer,
+        submitted=comments.submitted_feedback(version) if officer else [],
+        last_day=comments.last_day(version),
+    )
+
+
+@bp.route("/plans/<public_id:version_id>/comments/send", methods=["GET", "POST"])
+@access.load(PlanVersion, "version_id", READ, g_name="version")
+def send_comments():
+    """Check and send the saved comments to the council: a confirmation page, then the act."""
+    version = g.version
+    if not comments.may_comment(current_user, version):
+        abort(404)
+    feedback = comments.feedback_of(current_user, version)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            comments.submit_feedback(current_user, version)
+        except Refused as refused:
+            show_on_form(form, refused)
+        else:
+            flash("Your comments are sent to the council. They will answer each one", "success")
+            return redirect(url_for("plans.plan_comments", version_id=version.public_id), 303)
+    return render_template(
+        "plans/send_comments.html",
+        case=version.plan.case,
+        version=version,
+        feedback=feedback,
+        form=form,
+        last_day=comments.last_day(version),
+    )
+
+
+@bp.route("/plans/<public_id:version_id>/comments/<int:comment_id>", methods=["GET", "POST"])
+@access.load(PlanVersion, "version_id", READ, g_name="version")
+def answer_comment(comment_id: int):
+    """The case officer answers one comment: changed, or not changed with a reason."""
+    version = g.version
+    if not access.can(current_user, access.Action.MANAGE, version.plan.case):
+        abort(404)
+    comment = comments.comment_by_id(version, comment_id)
+    if comment is None:
+        abort(404)
+    form = ResponseForm(obj=comment)
+    if form.validate_on_submit():
+        try:
+            comments.respond(
+                current_user, version, comment, form.response.data, form.response_text.data or ""
+            )
+        except Refused as refused:
+            show_on_form(form, refused)
+        else:
+            flash("Your answer is saved. The family can read it", "success")
+            return redirect(url_for("plans.plan_comments", version_id=version.public_id), 303)
+    return render_template(
+        "plans/answer_comment.html",
+        case=version.plan.case,
+        version=version,
+        comment=comment,
+        form=form,
+    )
 
 
 def plan_section(case, user) -> dict | None:
