@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -48,6 +49,10 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
+        if request_ctx.url_adapter is None:
+            # The request named a host not in TRUSTED_HOSTS: no page (and no link) can be built
+            # for it, so answer in plain words.
+            return Response(TITLES.get(status, TITLES[400]), status, mimetype="text/plain")
         context = {}
         if status == 413:
             context["max_mb"] = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)

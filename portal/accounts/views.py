@@ -22,7 +22,7 @@ from portal.accounts import services
 from portal.accounts.forms import ChoosePasswordForm, ForgotPasswordForm, InviteForm, SignInForm
 from portal.accounts.models import Organisation, OrganisationKind, Role, TokenPurpose, User
 from portal.extensions import db, limiter
-from portal.mail import send_email
+from portal.mail import portal_link, send_email
 
 bp = Blueprint("accounts", __name__)
 
@@ -85,7 +85,7 @@ def forgot_password():
         started = services.start_password_reset(form.email.data)
         if started:
             user, secret = started
-            link = url_for("accounts.reset_password", token=secret, _external=True)
+            link = portal_link("accounts.reset_password", token=secret)
             send_email(
                 user.email,
                 f"Reset your password for the {current_app.config['SERVICE_NAME']}",
@@ -152,9 +152,7 @@ def invite():
         )
         db.session.commit()
         if invitation.new_account:
-            link = url_for(
-                "accounts.accept_invitation", token=invitation.link_secret, _external=True
-            )
+            link = portal_link("accounts.accept_invitation", token=invitation.link_secret)
             send_email(
                 invitation.user.email,
                 f"You are invited to the {current_app.config['SERVICE_NAME']}",

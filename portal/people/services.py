@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from portal import access, audit, clock
@@ -17,7 +17,7 @@ from portal.accounts import services as account_services
 from portal.accounts.models import Organisation, Role, User
 from portal.cases.models import Case, CaseGrant, Relationship, Visibility
 from portal.extensions import db
-from portal.mail import send_email
+from portal.mail import portal_link, send_email
 
 #: The relationships a case officer can choose. Council staff get access through their team.
 RELATIONSHIPS = [r for r in Relationship if r is not Relationship.COUNCIL]
@@ -228,7 +228,7 @@ def add_person(
 
 def _send_invitation(actor: User, user: User, link_secret: str) -> None:
     config = current_app.config
-    link = url_for("accounts.accept_invitation", token=link_secret, _external=True)
+    link = portal_link("accounts.accept_invitation", token=link_secret)
     send_email(
         user.email,
         f"You are invited to the {config['SERVICE_NAME']}",

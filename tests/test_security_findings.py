@@ -1,0 +1,150 @@
+"""Regression tests for the adversarial review's findings (issue 10), one or more per finding,
+each named after it. Each shows the attack from the review no longer works."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from portal.accounts import services as account_services
+from portal.config import ConfigError
+from portal.extensions import db
+
+# --- 1. Account takeover through the Host header -------------------------------------------
+
+
+def _production_env(monkeypatch, app_config, **extra: str) -> None:
+    """A production environment with every protection in place (each test removes one)."""
+    settings = {
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": "p" * 40,
+        "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
+        "PORTAL_URL": "https://ehc.example.gov.uk",
+        "MAIL_SERVER": "127.0.0.1",
+        "CLAMD_SOCKET": "/run/clamav/clamd.ctl",
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    }
+    settings.update(extra)
+    for name, value in settings.items():
+        if value:
+            monkeypatch.setenv(name, value)
+        else:
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("purpose", ["reset", "invitation"])
+def test_host_header_account_takeover_links_use_the_configured_portal_url(
+    make_app, case_officer, parent, purpose
+):
+    """A reset or invitation asked for with `Host: evil.example` still emails a link to the
+    portal's configured address, so the one-time secret never goes to the attacker's host."""
+    # As in production: no SERVER_NAME, so only PORTAL_URL can say where the portal is.
+    app = make_app(
+        SERVER_NAME=None, PORTAL_URL="https://ehc.example.gov.uk", WTF_CSRF_ENABLED=False
+    )
+    outbox = app.extensions.setdefault("outbox", [])
+    app.config["MAIL_BACKEND"] = "memory"
+    client = app.test_client()
+    if purpose == "reset":
+        form = {"email": parent.email}
+        path = "/forgot-password"
+    else:
+        session_token = account_services._start_session(case_officer)
+        db.session.commit()
+        cookie = app.session_interface.get_signing_serializer(app).dumps(  # type: ignore[attr-defined]
+            {"_user_id": session_token}
+        )
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie, domain="evil.example")
+        form = {"name": "New", "email": "new@example.org", "role": "parent", "organisation": "0"}
+        path = "/invite"
+    response = client.post(path, data=form, base_url="http://evil.example")
+    assert response.status_code in (200, 303), response.get_data(as_text=True)[:300]
+    body = outbox[-1].get_content()
+    assert "evil.example" not in body
+    assert "https://ehc.example.gov.uk/" in body
+
+
+def test_host_header_account_takeover_production_answers_only_its_own_host(monkeypatch, app_config):
+    """In production a request naming another host is refused before any page runs."""
+    _production_env(monkeypatch, app_config)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": app_config["SQLALCHEMY_DATABASE_URI"]})
+    client = app.test_client()
+    assert client.get("/", base_url="https://evil.example").status_code == 400
+    assert client.get("/", base_url="https://ehc.example.gov.uk").status_code == 200
+
+
+def test_host_header_account_takeover_production_needs_a_portal_url(monkeypatch, app_config):
+    """Production does not start without the address links are built from."""
+    _production_env(monkeypatch, app_config, PORTAL_URL="")
+    with pytest.raises(ConfigError, match="PORTAL_URL"):
+        create_app()
+
+
+# --- 6. Production fails open ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("missing", "waiver"),
+    [
+        ("MAIL_SERVER", "ALLOW_EMAIL_TO_LOG"),
+        ("CLAMD_SOCKET", "ALLOW_UNSCANNED_UPLOADS"),
+        ("RATELIMIT_STORAGE_URI", "ALLOW_MEMORY_RATE_LIMITS"),
+    ],
+)
+def test_production_fails_open_refuses_to_start_without_protection(
+    monkeypatch, app_config, missing, waiver
+):
+    """Without a mail server, a virus scanner or a shared rate-limit store, production refuses
+    to start, naming the setting and the explicit waiver."""
+    _production_env(monkeypatch, app_config, **{missing: ""})
+    with pytest.raises(ConfigError, match=f"{missing}.*{waiver}"):
+        create_app()
+
+
+def test_production_fails_open_waiver_is_shown_to_staff_not_families(
+    monkeypatch, app_config, app, new_client, case_officer, parent
+):
+    """An operator may waive a protection on purpose; staff then see it on every page, families
+    do not."""
+    _production_env(monkeypatch, app_config, CLAMD_SOCKET="", ALLOW_UNSCANNED_UPLOADS="true")
+    production = create_app({"SQLALCHEMY_DATABASE_URI": app_config["SQLALCHEMY_DATABASE_URI"]})
+    assert production.config["WAIVED_PROTECTIONS"] == ["ALLOW_UNSCANNED_UPLOADS"]
+    app.config["WAIVED_PROTECTIONS"] = ["ALLOW_UNSCANNED_UPLOADS"]
+    shown_to = {}
+    for user in (case_officer, parent):
+        helper = new_client()
+        helper.sign_in_as(user)
+        shown_to[user.role] = "not checked for viruses" in helper.get("cases.home").text("body")
+    assert shown_to == {"case_officer": True, "parent": False}
+
+
+def test_production_fails_open_proxy_fix_from_a_setting(make_app):
+    """Behind a proxy, the client's own address (not the proxy's) is what the portal sees,
+    and only when a setting says how many proxies to believe."""
+    from flask import request
+
+    seen = []
+    for trusting, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        app = make_app(PROXY_FIX={"x_for": trusting, "x_proto": 0, "x_host": 0, "x_prefix": 0})
+
+        @app.get("/_whoami")
+        def whoami():
+            return request.remote_addr or ""
+
+        response = app.test_client().get(
+            "/_whoami",
+            headers={"X-Forwarded-For": "203.0.113.7"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        seen.append((response.get_data(as_text=True), expected))
+    assert all(got == expected for got, expected in seen)
+
+
+def test_production_fails_open_long_sign_in_email_is_refused_politely(client_request):
+    """An email address over 320 characters is a normal "wrong details" answer, not a crash."""
+    page = client_request.post(
+        "accounts.sign_in",
+        {"email": "a" * 400 + "@example.org", "password": "whatever you like"},
+        expected_status=200,
+    )
+    assert "Enter a correct email address and password" in page.text("main")
