@@ -148,3 +148,65 @@ def test_production_fails_open_long_sign_in_email_is_refused_politely(client_req
         expected_status=200,
     )
     assert "Enter a correct email address and password" in page.text("main")
+
+
+# --- 2. One update can make a case page unusable ---------------------------------------------
+
+
+def test_markdown_quadratic_blow_up_case_page_renders_no_markdown(
+    client_request, senco, family_case, monkeypatch
+):
+    """Hostile updates are rendered once, when posted; viewing the case page afterwards runs no
+    Markdown at all, so no number of updates can make the page slow to render."""
+    from portal.cases.updates import post_update
+
+    for _ in range(3):
+        post_update(senco, family_case, "[" * 2000)
+
+    def no_markdown(*args, **kwargs):
+        raise AssertionError("the case page rendered Markdown")
+
+    monkeypatch.setattr("markdown.Markdown.convert", no_markdown)
+    client_request.sign_in_as(senco)
+    page = client_request.get("cases.case_page", case_id=family_case.public_id)
+    assert "[" * 2000 in page.text("#case-history")
+
+
+@pytest.mark.parametrize("hostile", ["[" * 2000, "[a" * 1000, "[](" * 660, "![" * 1000])
+def test_markdown_quadratic_blow_up_unclosed_brackets_are_shown_as_written(hostile):
+    """Unclosed brackets (what made Python-Markdown quadratic) are escaped before rendering, so
+    they come out as the same characters, with no link, image or lost text."""
+    from bs4 import BeautifulSoup
+
+    from portal.content.rendering import _defuse_brackets, render_markdown
+
+    assert "\\" in _defuse_brackets(hostile)  # each unclosed opener is escaped
+    soup = BeautifulSoup(render_markdown(hostile), "html.parser")
+    assert soup.get_text() == hostile
+    assert soup.find("a") is None
+
+
+def test_markdown_quadratic_blow_up_links_still_work():
+    """Ordinary links, nested brackets and brackets in URLs are untouched by the defusing."""
+    from portal.content.rendering import _defuse_brackets
+
+    text = "See [the [full] guide](https://example.org/a_(b)) and [help](/help)."
+    assert _defuse_brackets(text) == text
+
+
+# --- 4. User-written Markdown can make other people's browsers act ---------------------------
+
+
+def test_own_origin_image_in_update_makes_no_request(client_request, senco, family_case):
+    """An update with `![](/cases/<id>/documents/download-all)` shows no image, so the officer's
+    browser fetches nothing (and no download is recorded in their name)."""
+    from portal.cases.updates import post_update
+
+    target = f"/cases/{family_case.public_id}/documents/download-all"
+    post_update(senco, family_case, f"Look ![the file]({target}) here")
+    client_request.sign_in_as(senco)
+    page = client_request.get("cases.case_page", case_id=family_case.public_id)
+    history = page.html.select_one("#case-history")
+    assert history.select("img, [src]") == []
+    assert target not in str(page.html.select_one("#case-history"))
+    assert "Look the file here" in page.text("#case-history")

@@ -1,9 +1,9 @@
 """Short updates on a case, posted by the school, professionals or the case officer.
 
 An update is Markdown written by a person, so it is only ever shown through the one sanitising
-renderer (`portal.content.rendering.render_markdown_block`). Each update is for everyone on the
-case or for professionals only; "professionals only" never reaches a family, because the timeline
-only shows what `access.visibilities_for` allows (see `portal/cases/timeline.py`).
+renderer (`portal.content.rendering.render_markdown`), run once when it is posted. Each update is
+for everyone on the case or for professionals only; "professionals only" never reaches a family,
+because the timeline only shows what `access.visibilities_for` allows (see `portal/cases/timeline.py`).
 
 The model, its form and its one write operation live together here: they are small, and the
 shared `models.py` and `services.py` belong to the case-actions work.
@@ -23,6 +23,7 @@ from portal import access, audit
 from portal.accounts.models import Role, User
 from portal.cases.models import Case, Visibility
 from portal.clock import utcnow
+from portal.content.rendering import render_markdown
 from portal.extensions import db
 from portal.forms import BaseForm
 
@@ -43,6 +44,9 @@ class Update(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    #: `body` through the one Markdown renderer, made once when the update is posted: a case page
+    #: never renders Markdown, however many (or however hostile) its updates are.
+    body_html: Mapped[str] = mapped_column(Text)
     visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.EVERYONE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -119,7 +123,13 @@ def post_update(
     if len(body) > MAX_UPDATE_LENGTH:
         raise UpdateRefused(f"Your update must be {MAX_UPDATE_LENGTH:,} characters or fewer")
 
-    update = Update(case=case, author=actor, body=body, visibility=visibility)
+    update = Update(
+        case=case,
+        author=actor,
+        body=body,
+        body_html=str(render_markdown(body)),
+        visibility=visibility,
+    )
     db.session.add(update)
     db.session.flush()  # the event names the update by its id
     audit.record(
