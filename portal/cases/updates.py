@@ -3,7 +3,8 @@
 An update is Markdown written by a person, so it is only ever shown through the one sanitising
 renderer (`portal.content.rendering.render_markdown`), run once when it is posted. Each update is
 for everyone on the case or for professionals only; "professionals only" never reaches a family,
-because the timeline only shows what `access.visibilities_for` allows (see `portal/cases/timeline.py`).
+because the timeline only shows what `access.visibilities_for` allows (see
+`portal/cases/timeline.py`).
 
 The model, its form and its one write operation live together here: they are small, and the
 shared `models.py` and `services.py` belong to the case-actions work.
