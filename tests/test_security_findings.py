@@ -10,6 +10,21 @@ from portal.accounts import services as account_services
 from portal.config import ConfigError
 from portal.extensions import db
 
+
+def _signed_in_client(app, user):
+    """A browser of `app` (another app on the test database) signed in as `user`."""
+    session_token = account_services._start_session(user)
+    db.session.commit()
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    client = app.test_client()
+    client.set_cookie(
+        app.config["SESSION_COOKIE_NAME"],
+        serializer.dumps({"_user_id": session_token}),
+        domain=app.config.get("SERVER_NAME") or "localhost",
+    )
+    return client
+
+
 # --- 1. Account takeover through the Host header -------------------------------------------
 
 
@@ -210,3 +225,77 @@ def test_own_origin_image_in_update_makes_no_request(client_request, senco, fami
     assert history.select("img, [src]") == []
     assert target not in str(page.html.select_one("#case-history"))
     assert "Look the file here" in page.text("#case-history")
+
+
+# --- 3. Small zips that cost seconds of CPU; no upload rate limit -----------------------------
+
+
+def _bomb_docx(parts: int) -> bytes:
+    """A Word document whose extra parts are each just under the 1 MB where the per-part ratio
+    check starts, each packing about 1,000 to 1 (the review's bomb had 200 of them)."""
+    from tests.documents import samples
+
+    part = b" " * (1024 * 1024 - 4096)
+    return samples.docx([(f"word/media/part{n}.xml", part) for n in range(parts)])
+
+
+def test_zip_bombs_inside_office_files_are_refused_before_unpacking(tmp_path, monkeypatch):
+    """A small Word file that unpacks to many times its size over many small parts is refused
+    from its directory alone: none of its parts is unpacked."""
+    import zipfile
+
+    from portal.documents.filetypes import RejectedFile, check_upload
+
+    path = tmp_path / "advice.docx"
+    path.write_bytes(_bomb_docx(40))
+    assert path.stat().st_size < 100 * 1024
+    opened = []
+    real_open = zipfile.ZipFile.open
+
+    def spy(self, name, *args, **kwargs):
+        opened.append(getattr(name, "filename", name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spy)
+    with pytest.raises(RejectedFile, match="zip bomb"):
+        check_upload(path, "advice.docx")
+    assert not [name for name in opened if name.startswith("word/media/")]
+
+
+def test_zip_bombs_inside_office_files_ordinary_documents_still_pass(tmp_path):
+    """A real-sized document whose parts unpack to a few times its size is still accepted."""
+    import os
+
+    from portal.documents.filetypes import check_upload
+    from tests.documents import samples
+
+    path = tmp_path / "advice.docx"
+    body = samples.docx_body("Advice " * 50_000)  # 350 KB of text: packs well, unpacks small
+    photo = samples.jpeg() + os.urandom(1024 * 1024)
+    path.write_bytes(samples.docx([("word/media/image1.jpeg", photo)], body=body))
+    assert check_upload(path, "advice.docx").kind == "docx"
+
+
+def test_upload_rate_limit_stops_one_person_uploading_without_pause(make_app, senco, family_case):
+    """After 10 uploads in a minute, a person's next upload is answered 429, wherever from."""
+    import io
+
+    from tests.documents import samples
+
+    limited = make_app(RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=False)
+    client = _signed_in_client(limited, senco)
+    statuses = []
+    for attempt in range(11):
+        response = client.post(
+            f"/cases/{family_case.public_id}/documents/add",
+            data={
+                "title": f"Advice {attempt}",
+                "category": "advice_educational",
+                "restriction": "everyone",
+                "files": [(io.BytesIO(samples.pdf()), "advice.pdf")],
+            },
+            environ_base={"REMOTE_ADDR": f"203.0.113.{attempt}"},
+        )
+        statuses.append(response.status_code)
+    assert statuses[:10] == [303] * 10, (statuses, response.headers.get("Location"))
+    assert statuses[10] == 429

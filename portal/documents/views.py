@@ -33,6 +33,7 @@ from portal.documents.policy import DocumentAction
 from portal.documents.scanning import ScannerUnavailable
 from portal.documents.storage import format_size
 from portal.errors import TITLES
+from portal.extensions import limiter
 from portal.rendering import render_page, wants_fragment
 
 bp = Blueprint("documents", __name__)
@@ -137,7 +138,22 @@ def documents_section(case: Case, user) -> dict | None:
 # --- Adding ------------------------------------------------------------------------------------
 
 
+def _uploader() -> str:
+    """Uploads are limited per person (wherever they upload from), else per address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{request.remote_addr}"
+
+
+# Every upload costs a scan and a check of its contents: one person may not make the server do
+# that without pause. Shared by both upload pages; a page of several files is one upload.
+upload_limit = limiter.shared_limit(
+    "10 per minute; 60 per hour", scope="uploads", key_func=_uploader, methods=["POST"]
+)
+
+
 @bp.route("/cases/<public_id:case_id>/documents/add", methods=["GET", "POST"])
+@upload_limit
 @access.load(Case, "case_id", access.Action.ADD_DOCUMENTS)
 def upload_documents():
     """Upload one or several files (one document each). With htmx, answers the documents area
@@ -220,6 +236,7 @@ def upload_too_big(error):
 
 
 @bp.route("/documents/<public_id:document_id>/new-version", methods=["GET", "POST"])
+@upload_limit
 @access.load(Document, "document_id", DocumentAction.ADD_VERSION)
 def new_version():
     """Add a new version of a document; the old versions are kept."""
