@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
@@ -24,6 +26,34 @@ TITLES = {
 SECRET_FIELDS = {"password", "new_password", "confirm_password", "csrf_token"}
 
 
+def _origin(url: str | None) -> tuple[str, str] | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return (parts.scheme.lower(), parts.netloc.lower())
+
+
+def _sent_from_our_pages() -> bool:
+    """True unless the browser said the form was sent from another site.
+
+    Browsers send `Origin` with every POST (and `Referer` unless told not to); a request that
+    names neither is treated as our own, as no browser sends a cross-site form without them.
+    """
+    ours = _origin(request.host_url)
+    claimed = request.headers.get("Origin") or request.referrer
+    if not claimed or claimed == "null":
+        return claimed is None
+    return _origin(claimed) == ours
+
+
+def _own_path(url: str | None) -> str | None:
+    """The path of a link on our own site, never a link to another one."""
+    if not url or _origin(url) != _origin(request.host_url):
+        return None
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def _render(status: int, **context):
     template = "errors/fragment.html" if wants_fragment() else "errors/error.html"
     return (
@@ -38,13 +68,17 @@ def init_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
         # Show what they typed so nothing is lost; never re-submit it for them (that would turn
-        # a forged request into a real one).
+        # a forged request into a real one). But only when the form came from our own pages: a
+        # forged POST from another site must not put its words on our page, nor a "Go back"
+        # link to itself.
+        if not _sent_from_our_pages():
+            return _render(400, csrf=True, typed=[], back_url=None)
         typed = [
             (key, value)
             for key, value in request.form.items(multi=True)
             if key not in SECRET_FIELDS and value.strip()
         ]
-        return _render(400, csrf=True, typed=typed, back_url=request.referrer)
+        return _render(400, csrf=True, typed=typed, back_url=_own_path(request.referrer))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -3,12 +3,15 @@ each named after it. Each shows the attack from the review no longer works."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal import create_app
 from portal.accounts import services as account_services
 from portal.config import ConfigError
 from portal.extensions import db
+from tests import factories
 
 
 def _signed_in_client(app, user):
@@ -299,3 +302,139 @@ def test_upload_rate_limit_stops_one_person_uploading_without_pause(make_app, se
         statuses.append(response.status_code)
     assert statuses[:10] == [303] * 10, (statuses, response.headers.get("Location"))
     assert statuses[10] == 429
+
+
+# --- 8. Accounts can be found by timing; lockouts keep staff out, unseen ----------------------
+
+
+def test_accounts_found_by_timing_unknown_email_costs_one_argon2_check(app, parent, monkeypatch):
+    """An unknown email runs the same Argon2 check as a known one with a wrong password (counted,
+    not timed), so the time taken does not say which accounts exist."""
+    from argon2 import PasswordHasher
+
+    from portal.accounts.services import SignInRefused, sign_in
+
+    checks = []
+    real_verify = PasswordHasher.verify
+
+    def counting(self, hash, password):
+        checks.append(hash)
+        return real_verify(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    for email in (parent.email, "nobody.here@example.org"):
+        with pytest.raises(SignInRefused):
+            sign_in(email, "not the password at all", "198.51.100.1")
+    assert len(checks) == 2
+
+
+def test_accounts_found_by_timing_lockout_from_elsewhere_does_not_lock_the_owner_out(
+    client_request, new_client, parent, outbox
+):
+    """Ten wrong passwords from an attacker's address pause sign-in from there only: the parent
+    still signs in from their own address, and is told by email about the attempts."""
+    from portal.accounts.services import SignInRefused, sign_in
+
+    for _ in range(10):
+        with pytest.raises(SignInRefused):
+            sign_in(parent.email, "guess guess guess", "203.0.113.66")
+    with pytest.raises(SignInRefused) as refused:
+        sign_in(parent.email, factories.PASSWORD, "203.0.113.66")
+    assert refused.value.locked
+    user, _token = sign_in(parent.email, factories.PASSWORD, "198.51.100.20")
+    assert user.id == parent.id
+    (notice,) = [m for m in outbox if m["To"] == parent.email]
+    assert "203.0.113.66" in notice.get_content()
+
+
+# --- 9. One-time links ------------------------------------------------------------------------
+
+
+def _reset_link(client_request, user, outbox) -> str | None:
+    before = len(outbox)
+    client_request.post("accounts.forgot_password", {"email": user.email}, expected_status=200)
+    if len(outbox) == before:
+        return None
+    return re.search(r"/reset-password/[A-Za-z0-9_-]+", outbox[-1].get_content()).group(0)
+
+
+def test_one_time_links_older_reset_link_dies_with_a_newer_one(
+    client_request, new_client, parent, outbox
+):
+    """After a reset with the newest link, an older reset link no longer works."""
+    older = _reset_link(client_request, parent, outbox)
+    newer = _reset_link(client_request, parent, outbox)
+    helper = new_client()
+    new_password = "a brand new passphrase"
+    helper.client.get(newer)
+    response = helper.client.post(
+        newer,
+        data={
+            "password": new_password,
+            "confirm_password": new_password,
+            "csrf_token": helper.csrf_token(),
+        },
+    )
+    assert response.status_code == 303
+    assert new_client().client.get(older).status_code == 410
+
+
+def test_one_time_links_reset_requests_are_limited(client_request, parent, outbox):
+    """A fourth reset request within the hour sends nothing (and the page looks the same)."""
+    links = [_reset_link(client_request, parent, outbox) for _ in range(4)]
+    assert [link is not None for link in links] == [True, True, True, False]
+
+
+def test_one_time_links_old_invitation_does_not_switch_an_account_back_on(
+    client_request, new_client, case_officer, outbox
+):
+    """An invitation link for an account that was since switched off does not work."""
+    client_request.sign_in_as(case_officer)
+    client_request.post(
+        "accounts.invite",
+        {"name": "Pat", "email": "pat@example.org", "role": "parent", "organisation": "0"},
+        expected_redirect="/invite",
+    )
+    link = re.search(r"/accept-invitation/[A-Za-z0-9_-]+", outbox[-1].get_content()).group(0)
+    from portal.accounts.models import User
+
+    user = db.session.query(User).filter_by(email="pat@example.org").one()
+    user.active = False
+    db.session.commit()
+    page = new_client().client.get(link)
+    assert page.status_code == 410
+    assert "switched off" in page.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.active is False
+
+
+# --- 10. The CSRF error page and a forged POST -----------------------------------------------
+
+
+def test_csrf_error_page_shows_nothing_from_another_site(client_request, parent):
+    """A forged POST from another site gets the plain refusal: none of its words, and no link
+    back to the attacker's page."""
+    client_request.sign_in_as(parent)
+    response = client_request.client.post(
+        "/sign-out",
+        data={"message": "Your account is closed. Call 0900 123 456 now."},
+        headers={"Origin": "https://evil.example", "Referer": "https://evil.example/trap"},
+    )
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "0900 123 456" not in text
+    assert "evil.example" not in text
+
+
+def test_csrf_error_page_still_keeps_what_a_person_typed_on_our_own_page(client_request, parent):
+    """From our own page (an expired form), what the person typed is still shown, with a way
+    back to our page."""
+    client_request.sign_in_as(parent)
+    response = client_request.client.post(
+        "/sign-out",
+        data={"message": "My words are kept"},
+        headers={"Origin": "http://portal.test", "Referer": "http://portal.test/home"},
+    )
+    text = response.get_data(as_text=True)
+    assert "My words are kept" in text
+    assert 'href="/home"' in text
