@@ -438,3 +438,73 @@ def test_csrf_error_page_still_keeps_what_a_person_typed_on_our_own_page(client_
     text = response.get_data(as_text=True)
     assert "My words are kept" in text
     assert 'href="/home"' in text
+
+
+# --- 5. An administrator can give themselves case access -------------------------------------
+
+
+def test_admin_cannot_give_themselves_case_access_alone(
+    client_request, new_client, admin, council, outbox
+):
+    """An administrator who invites a case officer at an address they control gets a link that
+    does not work, cannot approve it themselves, and every other administrator is told. Only a
+    second administrator's approval makes the link work."""
+    from portal.accounts.models import User
+
+    second_admin = factories.make_user(factories.Role.ADMIN, organisation=council, name="Bo")
+    client_request.sign_in_as(admin)
+    client_request.post(
+        "accounts.invite",
+        {
+            "name": "Me Again",
+            "email": "my.other.address@example.org",
+            "role": "case_officer",
+            "organisation": str(council.id),
+        },
+        expected_redirect="/invite",
+    )
+    invitation = next(m for m in outbox if m["To"] == "my.other.address@example.org")
+    link = re.search(r"/accept-invitation/[A-Za-z0-9_-]+", invitation.get_content()).group(0)
+    assert [m["To"] for m in outbox if "Approve" in m["Subject"]] == [second_admin.email]
+
+    attacker = new_client()
+    page = attacker.client.get(link)
+    assert page.status_code == 410
+    assert "second administrator" in page.get_data(as_text=True)
+
+    # The inviting administrator sees no button, and a hand-made POST changes nothing.
+    page = client_request.get("accounts.people")
+    assert page.html.select("form[action*='/approve']") == []
+    from portal.accounts.models import AccountToken
+
+    token = db.session.query(AccountToken).filter_by(approval_required=True).one()
+    client_request.post(
+        "accounts.approve_invitation",
+        url_values={"token_id": token.id},
+        expected_redirect="/people",
+    )
+    assert attacker.client.get(link).status_code == 410
+
+    approver = new_client()
+    approver.sign_in_as(second_admin)
+    page = approver.get("accounts.people")
+    assert "Me Again" in page.text("#main-content")
+    approver.post(
+        "accounts.approve_invitation",
+        url_values={"token_id": token.id},
+        expected_redirect="/people",
+    )
+    assert attacker.client.get(link).status_code == 200
+    invited = db.session.query(User).filter_by(email="my.other.address@example.org").one()
+    assert invited.role == "case_officer"
+
+
+def test_admin_inviting_a_family_member_needs_no_approval(client_request, admin, outbox):
+    """Roles that only see what a case officer shares with them need no second administrator."""
+    client_request.sign_in_as(admin)
+    client_request.post(
+        "accounts.invite",
+        {"name": "Pat", "email": "pat@example.org", "role": "parent", "organisation": "0"},
+        expected_redirect="/invite",
+    )
+    assert [m["To"] for m in outbox] == ["pat@example.org"]

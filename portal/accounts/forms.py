@@ -108,3 +108,7 @@ class InviteForm(BaseForm):
             raise ValidationError("Choose the organisation the person works for")
         if role and role.is_family and field.data:
             raise ValidationError("Family members do not belong to an organisation: choose None")
+
+
+class ApproveInvitationForm(BaseForm):
+    """A button: approve one invitation (the form carries only the CSRF token)."""

@@ -273,11 +273,16 @@ def use_link_to_set_password(secret: str, purpose: TokenPurpose, password: str) 
     return user, session_token
 
 
+#: Roles that reach cases or accounts: an invitation to one needs a second administrator.
+ROLES_NEEDING_APPROVAL = frozenset({Role.CASE_OFFICER, Role.ADMIN})
+
+
 @dataclass
 class Invitation:
     user: User
     link_secret: str
     new_account: bool
+    needs_approval: bool = False
 
 
 class InvitationRefused(Exception):
@@ -317,8 +322,67 @@ def invite(
         db.session.add(user)
         db.session.flush()
     secret = _issue_token(user, TokenPurpose.INVITATION, actor)
-    audit.record("invitation.sent", actor=actor, subject=user, summary=user.email, role=role)
-    return Invitation(user, secret, new_account=True)
+    needs_approval = Role(user.role) in ROLES_NEEDING_APPROVAL
+    if needs_approval:
+        token = db.session.scalar(
+            select(AccountToken).where(AccountToken.token_hash == _hash_secret(secret))
+        )
+        if token is not None:
+            token.approval_required = True
+    audit.record(
+        "invitation.sent",
+        actor=actor,
+        subject=user,
+        summary=user.email,
+        role=role,
+        needs_approval=needs_approval,
+    )
+    return Invitation(user, secret, new_account=True, needs_approval=needs_approval)
+
+
+def pending_approvals() -> list[AccountToken]:
+    """Invitations waiting for a second administrator, oldest first (a short list)."""
+    return list(
+        db.session.scalars(
+            select(AccountToken)
+            .where(
+                AccountToken.purpose == TokenPurpose.INVITATION,
+                AccountToken.approval_required.is_(True),
+                AccountToken.approved_at.is_(None),
+                AccountToken.used_at.is_(None),
+                AccountToken.expires_at > utcnow(),
+            )
+            .order_by(AccountToken.created_at)
+            .limit(100)
+        )
+    )
+
+
+class ApprovalRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def approve_invitation(actor: User, token: AccountToken) -> None:
+    """Approve an invitation to a role that can reach cases (council officer, administrator).
+
+    Who may: an administrator other than the one who sent the invitation, so no administrator
+    can give themselves case access alone. Records `invitation.approved`; the invited person's
+    link (already sent) works from now on.
+    """
+    if Role(actor.role) is not Role.ADMIN:
+        raise PermissionError("Only an administrator may approve an invitation.")
+    if token.created_by_id == actor.id:
+        raise ApprovalRefused("You sent this invitation, so another administrator must approve it.")
+    if not token.approval_required or token.approved_at is not None or token.used_at:
+        raise ApprovalRefused("This invitation does not need approving any more.")
+    if token.expires_at < utcnow():
+        raise ApprovalRefused("This invitation has expired. Send a new one.")
+    token.approved_at = utcnow()
+    token.approved_by_id = actor.id
+    audit.record("invitation.approved", actor=actor, subject=token.user, summary=token.user.email)
+    db.session.commit()
 
 
 #: At most this many reset links an hour for one account; more asks are silently ignored.
