@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     init_converters(app)
     _register_blueprints(app)
+    _init_wiring(app)
     _init_templates(app)
 
     from portal.errors import init_error_pages
@@ -68,8 +69,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
-    from portal.cases.manage_views import bp as manage_bp
     from portal.cases.views import bp as cases_bp
+    from portal.casework.blueprint import bp as casework_bp
     from portal.content.views import bp as content_bp
     from portal.documents.views import bp as documents_bp
     from portal.pages import bp as pages_bp
@@ -80,13 +81,19 @@ def _register_blueprints(app: Flask) -> None:
         pages_bp,
         accounts_bp,
         cases_bp,
-        manage_bp,
+        casework_bp,
         documents_bp,
         people_bp,
         content_bp,
         pledge_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def _init_wiring(app: Flask) -> None:
+    from portal.wiring import init_wiring
+
+    init_wiring(app)
 
 
 def _init_templates(app: Flask) -> None:

@@ -9,23 +9,22 @@ the URL map to prove none is missing:
 - `load(Model, url_arg, action)`: loads the object named in the URL, checks `can(user, action,
   obj)`, answers 404 if the person may not know it exists, and puts it on `g`.
 
-Rules for each kind of object are registered with `rule_for(Model)`; feature packages register
-their own (documents, content) but the decision is always made through `can()`.
+Each package writes the rule for its own kinds of object (the case rule is in
+`portal.cases.policy`, the document rules in `portal.documents.policy`...); `portal.wiring` lists
+them all in one place and `create_app` installs them. The decision is always made through `can()`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from functools import wraps
 from typing import Any
 
-from flask import abort, g
+from flask import Flask, abort, current_app, g
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
-from portal.accounts.models import Role, User
-from portal.cases.models import Case, CaseGrant, Visibility
 from portal.extensions import db
 from portal.rendering import redirect_to_sign_in
 
@@ -38,110 +37,28 @@ class Action(StrEnum):
     MANAGE = "manage"  # run the case: stages, people, decisions (the council's case officers)
 
 
-Rule = Callable[[User, str, Any], bool]
-_rules: dict[type, Rule] = {}
+Rule = Callable[[Any, str, Any], bool]
+_EXTENSION = "portal.access_rules"
 
 
-def rule_for(model: type) -> Callable[[Rule], Rule]:
-    """Register the policy function for one kind of object."""
-
-    def register(rule: Rule) -> Rule:
-        _rules[model] = rule
-        return rule
-
-    return register
+def install_rules(app: Flask, rules: Mapping[type, Rule]) -> None:
+    """Give the app its rule for each kind of object (`portal.wiring.ACCESS_RULES`)."""
+    app.extensions[_EXTENSION] = dict(rules)
 
 
 def can(user: Any, action: str, obj: Any) -> bool:
     """May `user` do `action` to `obj`? False for anonymous users and unknown kinds of object."""
     if user is None or not user.is_authenticated:
         return False
-    rule = _rules.get(type(obj))
+    rule = current_app.extensions[_EXTENSION].get(type(obj))
     return bool(rule and rule(user, action, obj))
-
-
-# --- Cases ------------------------------------------------------------------------------------
-
-
-def active_grant(user: User, case: Case) -> CaseGrant | None:
-    """The person's live grant on a case, looked up once per request."""
-    cache = g.setdefault("_grants", {})
-    key = (user.id, case.id)
-    if key not in cache:
-        cache[key] = db.session.scalar(
-            select(CaseGrant).where(
-                CaseGrant.case_id == case.id,
-                CaseGrant.user_id == user.id,
-                CaseGrant.revoked_at.is_(None),
-            )
-        )
-    return cache[key]
-
-
-def is_team_case_officer(user: User, case: Case) -> bool:
-    return user.role == Role.CASE_OFFICER and case.team_id == user.organisation_id
-
-
-@rule_for(Case)
-def _case_rule(user: User, action: str, case: Case) -> bool:
-    """Case officers may do everything on their team's cases; everyone else needs a live grant,
-    and the grant's ticks decide documents and updates. Admins get no access without a grant."""
-    if is_team_case_officer(user, case):
-        return True
-    if action == Action.MANAGE:
-        return False
-    grant = active_grant(user, case)
-    if grant is None:
-        return False
-    return {
-        Action.VIEW: True,
-        Action.VIEW_DOCUMENTS: grant.can_view_documents,
-        Action.ADD_DOCUMENTS: grant.can_add_documents,
-        Action.POST_UPDATES: grant.can_post_updates,
-    }.get(action, False)
-
-
-def may_see_visibility(user: User, case: Case, visibility: str) -> bool:
-    """May a person who can view the case see an item with this visibility?
-
-    A restriction only narrows what a grant allows: it never lets anyone in.
-    """
-    if not can(user, Action.VIEW, case):
-        return False
-    if visibility == Visibility.EVERYONE:
-        return True
-    if visibility == Visibility.PROFESSIONALS:
-        return Role(user.role).is_professional
-    if visibility == Visibility.COUNCIL:
-        return is_team_case_officer(user, case)
-    return False
-
-
-def visibilities_for(user: User, case: Case) -> list[str]:
-    """The visibilities a person may see on a case (for filtering lists in one query)."""
-    return [v.value for v in Visibility if may_see_visibility(user, case, v)]
-
-
-def visible_cases(user: User) -> Select:
-    """A query for every case the person may view: their team's cases for case officers, the
-    cases they hold a live grant on for everyone else."""
-    query = select(Case)
-    if user.role == Role.CASE_OFFICER:
-        return query.where(Case.team_id == user.organisation_id)
-    return query.where(
-        Case.id.in_(
-            select(CaseGrant.case_id).where(
-                CaseGrant.user_id == user.id, CaseGrant.revoked_at.is_(None)
-            )
-        )
-    )
 
 
 # --- Decorators that declare each view's rule --------------------------------------------------
 
 
 def _declare(view: Callable, rule: str) -> Callable:
-    view.access_rule = rule  # read by the URL-map test
+    view.access_rule = rule  # type: ignore[attr-defined]  # read by the URL-map test
     return view
 
 
@@ -162,7 +79,7 @@ def signed_in(view: Callable) -> Callable:
     return _declare(wrapper, "signed_in")
 
 
-def role_required(*roles: Role) -> Callable[[Callable], Callable]:
+def role_required(*roles: str) -> Callable[[Callable], Callable]:
     """Only signed-in people with one of these roles; others get 403."""
 
     def decorator(view: Callable) -> Callable:
@@ -180,17 +97,22 @@ def role_required(*roles: Role) -> Callable[[Callable], Callable]:
 
 
 def load(
-    model: type,
+    model: type[Any],
     url_arg: str,
     action: str,
     *,
     column: str = "public_id",
     g_name: str | None = None,
+    part_of: str | None = None,
 ) -> Callable[[Callable], Callable]:
     """Load `model` by the URL variable `url_arg`, check `action` on it, put it on `g`.
 
     Answers 404 both when it does not exist and when the person may not see it, so ids cannot be
     probed. The URL variable is removed from the view's arguments: views read `g.<name>`.
+
+    `part_of` names an object an outer `load` already put on `g` (for example "case"): the object
+    loaded here must belong to it (its `<part_of>_id` is that object's id), or the answer is 404.
+    So `/cases/A/advice/B` can never act on advice B of another case C, whatever the view does.
     """
     name = g_name or model.__tablename__
 
@@ -202,6 +124,8 @@ def load(
             value = kwargs.pop(url_arg)
             obj = db.session.scalar(select(model).where(getattr(model, column) == value))
             if obj is None or not can(current_user, action, obj):
+                abort(404)
+            if part_of is not None and getattr(obj, f"{part_of}_id") != getattr(g, part_of).id:
                 abort(404)
             setattr(g, name, obj)
             return view(*args, **kwargs)

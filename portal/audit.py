@@ -1,30 +1,71 @@
-"""The one way to write to the audit trail and case timeline.
+"""The event record, and the one way to write to the audit trail and case timeline.
 
-Services call `record(...)` inside their own transaction, so the event is committed with the change
-it describes, or not at all.
+`Event` is both the case timeline and the audit trail; `Visibility` says who may see an event (or
+an update, or a document) on a case. Services call `record(...)` inside their own transaction, so
+the event is committed with the change it describes, or not at all.
+
+This module is shared ground: every package writes events, so it imports none of them (the
+foreign keys name tables by string).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from flask import has_request_context, request
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.cases.models import Case, Event, Visibility
+from portal.clock import utcnow
 from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+
+
+class Visibility(StrEnum):
+    """Who may see an event or update on the case timeline."""
+
+    EVERYONE = "everyone"  # everyone on the case, the family included
+    PROFESSIONALS = "professionals"  # schools, professionals and the council
+    COUNCIL = "council"  # council staff only
+    AUDIT = "audit"  # the audit trail only, never on a timeline
+
+
+class Event(db.Model):
+    """Something that happened: the case timeline and the audit trail in one record."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[int | None]
+    visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.AUDIT)
+    summary: Mapped[str | None] = mapped_column(String(500))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
 
 
 def record(
     action: str,
     *,
     actor: Any = None,
-    case: Case | None = None,
+    case: Any = None,
     subject: Any = None,
     visibility: Visibility = Visibility.AUDIT,
     summary: str | None = None,
     **detail: Any,
 ) -> Event:
-    """Add an event (who, what, when, to which object) to the current transaction."""
+    """Add an event (who, what, when, to which object) to the current transaction.
+
+    `case` is the case it happened on (any object with an `id`), or None for events outside a case.
+    """
     actor_id = getattr(actor, "id", None) if actor is not None and actor.is_authenticated else None
     event = Event(
         action=action,

@@ -18,8 +18,10 @@ from sqlalchemy import func, select, update
 from portal import clock
 from portal.accounts.models import Organisation, OrganisationKind, Role, User
 from portal.accounts.passwords import hash_password, password_problem
-from portal.cases import services
-from portal.cases.models import Case, CaseGrant, Child, Event, Relationship
+from portal.audit import Event
+from portal.cases.models import Case, CaseGrant, Child, Relationship
+from portal.casework.steps import assessment, lawful_delays, plan
+from portal.casework.steps import review as review_steps
 from portal.documents.demo import load_demo_documents
 from portal.extensions import db
 from portal.pledge.demo import load_demo_signatures
@@ -198,10 +200,11 @@ class _Story:
         story(self)
 
     def _on(self, day: date, act: Callable, *args, **kwargs):
-        """Run one service, then date the events it wrote on ``day`` (not the moment of loading)."""
+        """Run one step, then date the events it wrote on ``day`` (not the moment of loading);
+        returns the row the step made or changed."""
         assert day <= self.today, f"demo story for {self.case.child.first_name} is in the future"
         last_id = db.session.scalar(select(func.max(Event.id))) or 0
-        result = act(self.officer, *args, **kwargs)
+        result = act(self.officer, *args, **kwargs).subject
         db.session.execute(
             update(Event)
             .where(Event.id > last_id, Event.case_id == self.case.id)
@@ -211,13 +214,13 @@ class _Story:
         return result
 
     def decide(self, day: date, outcome: str = "yes") -> None:
-        self._on(day, services.decide_assessment, self.case, outcome=outcome, letter_on=day)
+        self._on(day, assessment.decide_assessment, self.case, outcome=outcome, letter_on=day)
 
     def advice(self, day: date, *, kind: str, who: str, received: date | None = None):
         adviser = self.users.get(who)
         request = self._on(
             day,
-            services.send_advice_request,
+            assessment.send_advice_request,
             self.case,
             kind=kind,
             adviser=adviser,
@@ -225,22 +228,22 @@ class _Story:
             sent_on=day,
         )
         if received is not None:
-            self._on(received, services.record_advice_received, request, received_on=received)
+            self._on(received, assessment.record_advice_received, request, received_on=received)
         return request
 
     def finish(self, day: date) -> None:
-        self._on(day, services.finish_assessment, self.case, finished_on=day)
+        self._on(day, assessment.finish_assessment, self.case, finished_on=day)
 
     def not_issuing(self, day: date) -> None:
-        self._on(day, services.notify_not_issuing, self.case, letter_on=day)
+        self._on(day, plan.notify_not_issuing, self.case, letter_on=day)
 
     def draft(self, day: date) -> None:
-        self._on(day, services.send_draft, self.case, sent_on=day)
+        self._on(day, plan.send_draft, self.case, sent_on=day)
 
     def comments(self, day: date, school: str | None = None) -> None:
         self._on(
             day,
-            services.record_family_comments,
+            plan.record_family_comments,
             self.case,
             received_on=day,
             school_preference=school,
@@ -249,17 +252,17 @@ class _Story:
     def consult(self, day: date, school_key: str, replied: date | None = None) -> None:
         consultation = self._on(
             day,
-            services.consult_school,
+            plan.consult_school,
             self.case,
             school=self.organisations[school_key],
             school_name=None,
             consulted_on=day,
         )
         if replied is not None:
-            self._on(replied, services.record_school_reply, consultation, replied_on=replied)
+            self._on(replied, plan.record_school_reply, consultation, replied_on=replied)
 
     def final(self, day: date) -> None:
-        self._on(day, services.issue_final_plan, self.case, issued_on=day)
+        self._on(day, plan.issue_final_plan, self.case, issued_on=day)
 
     def review(
         self,
@@ -271,15 +274,15 @@ class _Story:
         decision: str | None = None,
         decided: date | None = None,
     ):
-        review = self._on(arranged, services.schedule_review, self.case, meeting_on=meeting)
+        review = self._on(arranged, review_steps.schedule_review, self.case, meeting_on=meeting)
         if invited:
-            self._on(invited, services.record_review_invitations, review, sent_on=invited)
+            self._on(invited, review_steps.record_review_invitations, review, sent_on=invited)
         if report:
-            self._on(report, services.record_review_report, review, sent_on=report)
+            self._on(report, review_steps.record_review_report, review, sent_on=report)
         if decision and decided:
             self._on(
                 decided,
-                services.record_review_decision,
+                review_steps.record_review_decision,
                 review,
                 decision=decision,
                 decided_on=decided,
@@ -287,15 +290,15 @@ class _Story:
         return review
 
     def transfer(self, day: date, year: int, kind: str) -> None:
-        self._on(day, services.set_phase_transfer, self.case, year=year, kind=kind)
+        self._on(day, review_steps.set_phase_transfer, self.case, year=year, kind=kind)
 
     def cease(self, day: date) -> None:
-        self._on(day, services.cease_plan, self.case, letter_on=day)
+        self._on(day, review_steps.cease_plan, self.case, letter_on=day)
 
-    def exception(self, day: date, key: str, reason: str, why: str) -> None:
+    def delay(self, day: date, key: str, reason: str, why: str) -> None:
         self._on(
             day,
-            services.record_exception,
+            lawful_delays.record_lawful_delay,
             self.case,
             deadline_key=key,
             reason=reason,
@@ -361,7 +364,7 @@ def _noah(s: _Story) -> None:
     s.advice(s.week(5), kind="educational", who="senco@example.org", received=s.week(9))
     s.advice(s.week(5, 1), kind="psychological", who="psychologist@example.org")
     health = s.advice(s.week(5, 1), kind="health", who="Northfield Children’s Health Service")
-    s.exception(
+    s.delay(
         s.week(9),
         f"advice:{health.id}",
         "missed_appointment",

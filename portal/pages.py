@@ -11,27 +11,9 @@ from flask_login import current_user
 
 from portal import access
 from portal.cases.tracker import general_pathway
-from portal.content.pages import published_page, published_pages
+from portal.content.pages import HELP_PAGES, published_page, published_pages
 
 bp = Blueprint("pages", __name__)
-
-HELP_PAGES = ["what-the-words-mean", "if-you-disagree", "who-can-see-my-information"]
-# Content pages with a public address of their own (help pages are under /help/<slug>).
-PUBLIC_PAGE_ENDPOINTS = {
-    "pledge": "pages.pledge",
-    "pathway": "pages.pathway",
-    "accessibility-statement": "pages.accessibility",
-    "privacy-notice": "pages.privacy",
-}
-
-
-def public_url(slug: str) -> str | None:
-    """Where the public reads a content page, or None (pathway stage texts show on case pages)."""
-    if slug in PUBLIC_PAGE_ENDPOINTS:
-        return url_for(PUBLIC_PAGE_ENDPOINTS[slug])
-    if slug in HELP_PAGES:
-        return url_for("pages.help_page", slug=slug)
-    return None
 
 
 @bp.get("/")

@@ -36,6 +36,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from portal.dates import day_count, days_until, relative_phrase
+from portal.refusals import Refused
+
 # --------------------------------------------------------------------------------------------------
 # Stages and audiences
 # --------------------------------------------------------------------------------------------------
@@ -223,12 +226,8 @@ def pathway_steps(
 # --------------------------------------------------------------------------------------------------
 
 
-class IllegalMove(ValueError):
+class IllegalMove(Refused):
     """A move between stages the process does not allow; ``reason`` is a sentence for a person."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 # Order matters: allowed_moves() returns targets in this order (the usual next step first).
@@ -500,7 +499,7 @@ def deadline_label(kind: DeadlineKind | str, who: str = "") -> str:
     return _DEADLINE_LABELS[DeadlineKind(kind)].format(who=who or "someone asked")
 
 
-class ExceptionReason(StrEnum):
+class DelayReason(StrEnum):
     """The lawful reasons a time limit need not be met. Staff shortages are deliberately absent."""
 
     SETTING_CLOSURE = "setting_closure"
@@ -509,34 +508,24 @@ class ExceptionReason(StrEnum):
     MISSED_APPOINTMENT = "missed_appointment"
 
 
-_EXCEPTION_LABELS: dict[ExceptionReason, str] = {
-    ExceptionReason.SETTING_CLOSURE: (
+_DELAY_LABELS: dict[DelayReason, str] = {
+    DelayReason.SETTING_CLOSURE: (
         "The school or setting was closed for 4 weeks or more when it was asked"
     ),
-    ExceptionReason.PERSONAL_CIRCUMSTANCES: (
+    DelayReason.PERSONAL_CIRCUMSTANCES: (
         "Exceptional personal circumstances of the child or family"
     ),
-    ExceptionReason.AWAY_FROM_AREA: (
-        "The child or family was away from the area for 4 weeks or more"
-    ),
-    ExceptionReason.MISSED_APPOINTMENT: "The child missed an appointment",
+    DelayReason.AWAY_FROM_AREA: ("The child or family was away from the area for 4 weeks or more"),
+    DelayReason.MISSED_APPOINTMENT: "The child missed an appointment",
 }
 
 
-def exception_label(reason: ExceptionReason | str) -> str:
-    """Plain words for a lawful exception."""
-    return _EXCEPTION_LABELS[ExceptionReason(reason)]
+def delay_label(reason: DelayReason | str) -> str:
+    """Plain words for a lawful reason for a delay."""
+    return _DELAY_LABELS[DelayReason(reason)]
 
 
-class ExceptionRefused(ValueError):
-    """An exception that cannot apply to this deadline; ``reason`` is a sentence for a person."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def exception_reasons_for(kind: DeadlineKind | str) -> tuple[ExceptionReason, ...]:
+def delay_reasons_for(kind: DeadlineKind | str) -> tuple[DelayReason, ...]:
     """The lawful reasons a case officer may choose for this kind of deadline (for form choices).
 
     A missed appointment only excuses advice; the family's own windows take no exception.
@@ -546,34 +535,34 @@ def exception_reasons_for(kind: DeadlineKind | str) -> tuple[ExceptionReason, ..
         return ()
     return tuple(
         r
-        for r in ExceptionReason
-        if r is not ExceptionReason.MISSED_APPOINTMENT or kind is DeadlineKind.ADVICE
+        for r in DelayReason
+        if r is not DelayReason.MISSED_APPOINTMENT or kind is DeadlineKind.ADVICE
     )
 
 
-def check_exception(kind: DeadlineKind | str, reason: ExceptionReason | str) -> ExceptionReason:
-    """Return ``reason`` as an :class:`ExceptionReason` if it may excuse this kind of deadline.
+def check_delay_reason(kind: DeadlineKind | str, reason: DelayReason | str) -> DelayReason:
+    """Return ``reason`` as a :class:`DelayReason` if it may excuse this kind of deadline.
 
-    Raises :class:`ExceptionRefused` with a readable message otherwise: an unknown reason (staff
-    shortages are not a lawful reason), a missed appointment for anything but advice, or any reason
-    for a time window that belongs to the family.
+    Raises :class:`~portal.refusals.Refused` with a readable message otherwise: an unknown reason
+    (staff shortages are not a lawful reason), a missed appointment for anything but advice, or
+    any reason for a time window that belongs to the family.
     """
     kind = DeadlineKind(kind)
     try:
-        reason = ExceptionReason(reason)
+        reason = DelayReason(reason)
     except ValueError:
-        raise ExceptionRefused(
+        raise Refused(
             "That is not a lawful reason to miss a time limit. The lawful reasons are: "
-            + "; ".join(label.lower() for label in _EXCEPTION_LABELS.values())
+            + "; ".join(label.lower() for label in _DELAY_LABELS.values())
             + ". Staff shortages are not a lawful reason."
         ) from None
     if kind in FAMILY_WINDOWS:
-        raise ExceptionRefused(
+        raise Refused(
             f"'{deadline_label(kind)}' is the family's own time limit. "
             "The council's exceptions do not apply to it."
         )
-    if reason is ExceptionReason.MISSED_APPOINTMENT and kind is not DeadlineKind.ADVICE:
-        raise ExceptionRefused(
+    if reason is DelayReason.MISSED_APPOINTMENT and kind is not DeadlineKind.ADVICE:
+        raise Refused(
             "A missed appointment only excuses late advice. "
             f"It cannot excuse '{deadline_label(kind, 'the school')}'."
         )
@@ -588,7 +577,7 @@ class Status(StrEnum):
     LATE = "late"  # past the due date, not met, no exception
     MET_ON_TIME = "met_on_time"
     MET_LATE = "met_late"
-    EXCEPTION_APPLIES = "exception_applies"  # not met, or met late, and a lawful exception applies
+    DELAY_ALLOWED = "exception_applies"  # not met, or met late, and a lawful exception applies
     PASSED = "passed"  # a family window that ended without the family using it: nobody is late
 
 
@@ -598,7 +587,7 @@ _STATUS_LABELS: dict[Status, str] = {
     Status.LATE: "Late",
     Status.MET_ON_TIME: "Done on time",
     Status.MET_LATE: "Done late",
-    Status.EXCEPTION_APPLIES: "Delayed for an allowed reason",
+    Status.DELAY_ALLOWED: "Delayed for an allowed reason",
     Status.PASSED: "Time has ended",
 }
 
@@ -621,17 +610,12 @@ class Deadline:
     label: str
     due: date
     met_on: date | None = None
-    exception: ExceptionReason | None = None
+    delay: DelayReason | None = None
 
     @property
     def is_family_window(self) -> bool:
         """True for the family's own time windows (comments, appeal)."""
         return self.kind in FAMILY_WINDOWS
-
-
-def days_until(due: date, today: date) -> int:
-    """Days from ``today`` to ``due``: 0 on the day, negative once it has passed."""
-    return (due - today).days
 
 
 def deadline_status(deadline: Deadline, today: date) -> Status:
@@ -643,34 +627,17 @@ def deadline_status(deadline: Deadline, today: date) -> Status:
     date (or "passed" for a family window); else due soon within 7 days including today; else due.
     """
     # The council's exceptions never apply to the family's own windows.
-    excused = deadline.exception is not None and not deadline.is_family_window
+    excused = deadline.delay is not None and not deadline.is_family_window
     if deadline.met_on is not None:
         if deadline.met_on <= deadline.due:
             return Status.MET_ON_TIME
-        return Status.EXCEPTION_APPLIES if excused else Status.MET_LATE
+        return Status.DELAY_ALLOWED if excused else Status.MET_LATE
     if excused:
-        return Status.EXCEPTION_APPLIES
+        return Status.DELAY_ALLOWED
     days = days_until(deadline.due, today)
     if days < 0:
         return Status.PASSED if deadline.is_family_window else Status.LATE
     return Status.DUE_SOON if days <= DUE_SOON_DAYS else Status.DUE
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
-def relative_phrase(due: date, today: date) -> str:
-    """Where ``due`` is from ``today`` in plain words: "today", "tomorrow", "in 5 days",
-    "1 day late", "3 days late"."""
-    days = days_until(due, today)
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days > 1:
-        return f"in {days} days"
-    return f"{_days(-days)} late"
 
 
 def deadline_phrase(deadline: Deadline, today: date) -> str:
@@ -684,37 +651,12 @@ def deadline_phrase(deadline: Deadline, today: date) -> str:
         return "done on time"
     if status is Status.MET_LATE:
         assert deadline.met_on is not None  # guaranteed by the status
-        return f"done {_days((deadline.met_on - deadline.due).days)} late"
-    if status is Status.EXCEPTION_APPLIES:
+        return f"done {day_count((deadline.met_on - deadline.due).days)} late"
+    if status is Status.DELAY_ALLOWED:
         return "delayed for an allowed reason"
     if status is Status.PASSED:
-        return f"ended {_days(-days_until(deadline.due, today))} ago"
+        return f"ended {day_count(-days_until(deadline.due, today))} ago"
     return relative_phrase(deadline.due, today)
-
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def format_long_date(d: date) -> str:
-    """A date as "Friday 12 March 2027": weekday, day without a leading zero, full month, year.
-
-    Built from fixed English names, not strftime, so it never depends on the server's locale.
-    """
-    return f"{_WEEKDAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -730,7 +672,7 @@ class AdviceRequest:
     from_whom: str  # plain words for the label, e.g. "the school" or "a health visitor"
     sent_on: date
     received_on: date | None = None
-    exception: ExceptionReason | None = None
+    delay: DelayReason | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -777,15 +719,13 @@ class CaseFacts:
     phase_transfer_named_on: date | None = None  # amended plan naming the new school issued
     ceased_on: date | None = None  # the letter saying the plan will end
     mediation_certificate_on: date | None = None
-    exceptions: Mapping[str, ExceptionReason] = field(default_factory=dict)
+    delays: Mapping[str, DelayReason] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # Accept the plain strings the database holds, and catch a bad review setting early.
         object.__setattr__(self, "stage", Stage(self.stage))
         object.__setattr__(self, "phase_transfer_kind", TransferKind(self.phase_transfer_kind))
-        object.__setattr__(
-            self, "exceptions", {k: ExceptionReason(v) for k, v in self.exceptions.items()}
-        )
+        object.__setattr__(self, "delays", {k: DelayReason(v) for k, v in self.delays.items()})
         validate_under_five_interval(self.under_five_interval_months)
 
 
@@ -798,7 +738,7 @@ def _single(
         label=deadline_label(kind, who),
         due=due,
         met_on=met_on,
-        exception=facts.exceptions.get(kind.value),
+        delay=facts.delays.get(kind.value),
     )
 
 
@@ -820,7 +760,7 @@ def _advice(facts: CaseFacts) -> list[Deadline]:
                 label=deadline_label(DeadlineKind.ADVICE, request.from_whom),
                 due=advice_due(request.sent_on),
                 met_on=request.received_on,
-                exception=request.exception or facts.exceptions.get(key),
+                delay=request.delay or facts.delays.get(key),
             )
         )
     return deadlines
@@ -837,7 +777,7 @@ def _consultations(facts: CaseFacts) -> list[Deadline]:
                 label=deadline_label(DeadlineKind.SCHOOL_CONSULTATION, consultation.school),
                 due=school_consultation_due(consultation.consulted_on),
                 met_on=consultation.replied_on,
-                exception=facts.exceptions.get(key),
+                delay=facts.delays.get(key),
             )
         )
     return deadlines

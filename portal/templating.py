@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from flask import Flask, url_for
 from flask_login import current_user
 from jinja2 import StrictUndefined
 
-from portal import clock, pathway
 from portal.accounts.models import Role
-
-
-def long_date(value: date | datetime | None) -> str:
-    """ "Friday 12 March 2027"."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    return pathway.format_long_date(value)
-
-
-def date_and_time(value: datetime | None) -> str:
-    """ "Friday 12 March 2027 at 3:05pm" (UTC; good enough for a record of who did what)."""
-    if value is None:
-        return ""
-    hour = value.hour % 12 or 12
-    suffix = "am" if value.hour < 12 else "pm"
-    return f"{pathway.format_long_date(value.date())} at {hour}:{value.minute:02d}{suffix}"
-
-
-def relative_to_today(value: date | None) -> str:
-    """ "in 5 days", "today", "3 days late"."""
-    if value is None:
-        return ""
-    return pathway.relative_phrase(value, clock.today())
-
+from portal.dates import date_and_time, long_date, relative_to_today
 
 NAVIGATION = {
     Role.YOUNG_PERSON: [("My pathway", "cases.home"), ("The pledge", "pages.pledge")],
@@ -45,7 +17,7 @@ NAVIGATION = {
     Role.CASE_OFFICER: [
         ("Team cases", "cases.home"),
         ("Dashboard", "cases.dashboard"),
-        ("Open a new case", "manage.open_case"),
+        ("Open a new case", "casework.open_case"),
         ("Invite someone", "accounts.invite"),
     ],
     Role.CONTENT_EDITOR: [("Content pages", "content.page_list")],

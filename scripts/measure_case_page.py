@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path.cwd()))
 from portal import create_app
 from portal.accounts import services as account_services
 from portal.accounts.models import OrganisationKind, Role
-from portal.cases.updates import post_update
+from portal.cases.services import post_update
 from portal.extensions import db
 from tests import factories
 

@@ -3,6 +3,7 @@
 import pytest
 
 from portal.accounts.models import User
+from portal.cases.policy import visible_cases
 from portal.demo import DEMO_ACCOUNTS, load_demo_data
 from portal.extensions import db
 from tests.conftest import ClientRequest
@@ -54,10 +55,9 @@ def test_every_demo_account_signs_in_to_its_own_home(app, demo, email):
 
 def test_demo_families_see_only_their_own_case(app, demo):
     """parent@ and parent2@ belong to different families and see one case each."""
-    from portal import access
     from portal.accounts.models import User
 
     for email, child in [("parent@example.org", "Alfie"), ("parent2@example.org", "Maya")]:
         user = db.session.query(User).filter_by(email=email).one()
-        cases = db.session.scalars(access.visible_cases(user)).all()
+        cases = db.session.scalars(visible_cases(user)).all()
         assert [c.child.first_name for c in cases] == [child]

@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+from portal import dates
 from portal import pathway as pw
 from portal.pathway import (
     AdviceRequest,
@@ -18,8 +19,7 @@ from portal.pathway import (
     CaseFacts,
     Deadline,
     DeadlineKind,
-    ExceptionReason,
-    ExceptionRefused,
+    DelayReason,
     IllegalMove,
     SchoolConsultation,
     Stage,
@@ -27,6 +27,7 @@ from portal.pathway import (
     StepState,
     TransferKind,
 )
+from portal.refusals import Refused
 
 D = date  # short alias: the tables below are mostly dates
 
@@ -409,60 +410,60 @@ COUNCIL_KINDS = [k for k in DeadlineKind if k not in pw.FAMILY_WINDOWS]
 
 def test_staff_shortage_is_not_a_lawful_reason():
     """There is no way to record staff shortages as an exception."""
-    assert not [r for r in ExceptionReason if "staff" in r.value or "staff" in r.name.lower()]
-    assert [r.value for r in ExceptionReason] == [
+    assert not [r for r in DelayReason if "staff" in r.value or "staff" in r.name.lower()]
+    assert [r.value for r in DelayReason] == [
         "setting_closure",
         "personal_circumstances",
         "away_from_area",
         "missed_appointment",
     ]
-    with pytest.raises(ExceptionRefused, match="Staff shortages are not a lawful reason"):
-        pw.check_exception(DeadlineKind.FINAL_PLAN, "staff_shortage")
+    with pytest.raises(Refused, match="Staff shortages are not a lawful reason"):
+        pw.check_delay_reason(DeadlineKind.FINAL_PLAN, "staff_shortage")
 
 
-@pytest.mark.parametrize("reason", list(ExceptionReason))
+@pytest.mark.parametrize("reason", list(DelayReason))
 def test_every_reason_can_excuse_advice(reason):
     """All four lawful reasons, including a missed appointment, can excuse late advice."""
-    assert pw.check_exception(DeadlineKind.ADVICE, reason) is reason
-    assert reason in pw.exception_reasons_for(DeadlineKind.ADVICE)
+    assert pw.check_delay_reason(DeadlineKind.ADVICE, reason) is reason
+    assert reason in pw.delay_reasons_for(DeadlineKind.ADVICE)
 
 
 @pytest.mark.parametrize("kind", [k for k in COUNCIL_KINDS if k is not DeadlineKind.ADVICE])
 def test_missed_appointment_only_excuses_advice(kind):
     """A missed appointment is refused, readably, for anything but advice."""
-    with pytest.raises(ExceptionRefused, match="only excuses late advice") as caught:
-        pw.check_exception(kind, ExceptionReason.MISSED_APPOINTMENT)
+    with pytest.raises(Refused, match="only excuses late advice") as caught:
+        pw.check_delay_reason(kind, DelayReason.MISSED_APPOINTMENT)
     assert caught.value.reason == str(caught.value)
-    assert ExceptionReason.MISSED_APPOINTMENT not in pw.exception_reasons_for(kind)
+    assert DelayReason.MISSED_APPOINTMENT not in pw.delay_reasons_for(kind)
 
 
 @pytest.mark.parametrize(
     "reason",
     [
-        ExceptionReason.SETTING_CLOSURE,
-        ExceptionReason.PERSONAL_CIRCUMSTANCES,
-        ExceptionReason.AWAY_FROM_AREA,
+        DelayReason.SETTING_CLOSURE,
+        DelayReason.PERSONAL_CIRCUMSTANCES,
+        DelayReason.AWAY_FROM_AREA,
     ],
 )
 @pytest.mark.parametrize("kind", COUNCIL_KINDS)
 def test_general_reasons_excuse_council_deadlines(kind, reason):
     """Closure, personal circumstances and absence from the area can excuse any council limit."""
-    assert pw.check_exception(kind, reason.value) is reason
-    assert reason in pw.exception_reasons_for(kind)
+    assert pw.check_delay_reason(kind, reason.value) is reason
+    assert reason in pw.delay_reasons_for(kind)
 
 
 @pytest.mark.parametrize("kind", sorted(pw.FAMILY_WINDOWS))
 def test_family_windows_take_no_exception(kind):
     """The family's own time limits cannot be "excused" by the council."""
-    assert pw.exception_reasons_for(kind) == ()
-    with pytest.raises(ExceptionRefused, match="family's own time limit"):
-        pw.check_exception(kind, ExceptionReason.PERSONAL_CIRCUMSTANCES)
+    assert pw.delay_reasons_for(kind) == ()
+    with pytest.raises(Refused, match="family's own time limit"):
+        pw.check_delay_reason(kind, DelayReason.PERSONAL_CIRCUMSTANCES)
 
 
-@pytest.mark.parametrize("reason", list(ExceptionReason))
+@pytest.mark.parametrize("reason", list(DelayReason))
 def test_every_reason_has_plain_words(reason):
     """Each lawful reason can be shown to a family in words."""
-    assert pw.exception_label(reason)[0].isupper()
+    assert pw.delay_label(reason)[0].isupper()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -470,15 +471,15 @@ def test_every_reason_has_plain_words(reason):
 # --------------------------------------------------------------------------------------------------
 
 DUE = D(2027, 3, 15)
-CLOSURE = ExceptionReason.SETTING_CLOSURE
+CLOSURE = DelayReason.SETTING_CLOSURE
 
 
-def _deadline(kind=DeadlineKind.FINAL_PLAN, met_on=None, exception=None):
-    return Deadline(kind.value, kind, pw.deadline_label(kind), DUE, met_on, exception)
+def _deadline(kind=DeadlineKind.FINAL_PLAN, met_on=None, delay=None):
+    return Deadline(kind.value, kind, pw.deadline_label(kind), DUE, met_on, delay)
 
 
 @pytest.mark.parametrize(
-    ("today", "met_on", "exception", "expected"),
+    ("today", "met_on", "delay", "expected"),
     [
         (D(2027, 1, 1), None, None, Status.DUE),
         (D(2027, 3, 6), None, None, Status.DUE),  # 9 days away
@@ -492,15 +493,15 @@ def _deadline(kind=DeadlineKind.FINAL_PLAN, met_on=None, exception=None):
         (D(2027, 4, 1), D(2027, 3, 15), None, Status.MET_ON_TIME),  # met on the last day
         (D(2027, 4, 1), D(2027, 3, 16), None, Status.MET_LATE),
         (D(2027, 3, 1), D(2027, 3, 1), None, Status.MET_ON_TIME),  # met early, before "today"
-        (D(2027, 3, 20), None, CLOSURE, Status.EXCEPTION_APPLIES),  # past due: not "late"
-        (D(2027, 4, 1), D(2027, 3, 20), CLOSURE, Status.EXCEPTION_APPLIES),  # met late, excused
+        (D(2027, 3, 20), None, CLOSURE, Status.DELAY_ALLOWED),  # past due: not "late"
+        (D(2027, 4, 1), D(2027, 3, 20), CLOSURE, Status.DELAY_ALLOWED),  # met late, excused
         (D(2027, 4, 1), D(2027, 3, 10), CLOSURE, Status.MET_ON_TIME),  # on time: not needed
-        (D(2027, 3, 1), None, CLOSURE, Status.EXCEPTION_APPLIES),  # recorded ahead of time
+        (D(2027, 3, 1), None, CLOSURE, Status.DELAY_ALLOWED),  # recorded ahead of time
     ],
 )
-def test_deadline_status(today, met_on, exception, expected):
+def test_deadline_status(today, met_on, delay, expected):
     """Each status follows from the due date, the date met, any exception and today."""
-    status = pw.deadline_status(_deadline(met_on=met_on, exception=exception), today)
+    status = pw.deadline_status(_deadline(met_on=met_on, delay=delay), today)
     assert status is expected
 
 
@@ -539,12 +540,12 @@ def test_every_status_has_words(status):
 )
 def test_relative_phrases(today, days, phrase):
     """Due dates read as "today", "tomorrow", "in 5 days", "1 day late", "3 days late"."""
-    assert pw.days_until(DUE, today) == days
-    assert pw.relative_phrase(DUE, today) == phrase
+    assert dates.days_until(DUE, today) == days
+    assert dates.relative_phrase(DUE, today) == phrase
 
 
 @pytest.mark.parametrize(
-    ("kind", "today", "met_on", "exception", "phrase"),
+    ("kind", "today", "met_on", "delay", "phrase"),
     [
         (DeadlineKind.FINAL_PLAN, D(2027, 3, 10), None, None, "in 5 days"),
         (DeadlineKind.FINAL_PLAN, D(2027, 3, 18), None, None, "3 days late"),
@@ -556,9 +557,9 @@ def test_relative_phrases(today, days, phrase):
         (DeadlineKind.APPEAL, D(2027, 3, 19), None, None, "ended 4 days ago"),
     ],
 )
-def test_deadline_phrase_matches_status(kind, today, met_on, exception, phrase):
+def test_deadline_phrase_matches_status(kind, today, met_on, delay, phrase):
     """The phrase beside a deadline tells the same story as its status."""
-    deadline = _deadline(kind, met_on=met_on, exception=exception)
+    deadline = _deadline(kind, met_on=met_on, delay=delay)
     assert pw.deadline_phrase(deadline, today) == phrase
 
 
@@ -575,7 +576,7 @@ def test_deadline_phrase_matches_status(kind, today, met_on, exception, phrase):
 )
 def test_format_long_date(day, words):
     """Dates read as "Friday 12 March 2027": weekday, day without a leading zero, month, year."""
-    assert pw.format_long_date(day) == words
+    assert dates.format_long_date(day) == words
 
 
 # --------------------------------------------------------------------------------------------------
@@ -632,16 +633,16 @@ def test_advice_exception_comes_from_the_request_or_the_case():
     facts = _facts(
         Stage.ASSESSMENT,
         advice_requests=(
-            AdviceRequest("1", "the school", D(2027, 2, 1), exception=CLOSURE),
+            AdviceRequest("1", "the school", D(2027, 2, 1), delay=CLOSURE),
             AdviceRequest("2", "health", D(2027, 2, 1)),
             AdviceRequest("3", "social care", D(2027, 2, 1)),
         ),
-        exceptions={"advice:2": "missed_appointment"},
+        delays={"advice:2": "missed_appointment"},
     )
     late_day = D(2027, 4, 1)
     statuses = {d.key: pw.deadline_status(d, late_day) for d in pw.case_deadlines(facts)}
-    assert statuses["advice:1"] is Status.EXCEPTION_APPLIES
-    assert statuses["advice:2"] is Status.EXCEPTION_APPLIES
+    assert statuses["advice:1"] is Status.DELAY_ALLOWED
+    assert statuses["advice:2"] is Status.DELAY_ALLOWED
     assert statuses["advice:3"] is Status.LATE
 
 
@@ -668,11 +669,9 @@ def test_decision_stage_late_without_exception_and_excused_with_one():
     late = pw.next_deadline(_facts(Stage.DECISION), day)
     assert late is not None
     assert pw.deadline_status(late, day) is Status.LATE
-    excused = pw.next_deadline(
-        _facts(Stage.DECISION, exceptions={"not_issuing_notice": CLOSURE}), day
-    )
+    excused = pw.next_deadline(_facts(Stage.DECISION, delays={"not_issuing_notice": CLOSURE}), day)
     assert excused is not None
-    assert pw.deadline_status(excused, day) is Status.EXCEPTION_APPLIES
+    assert pw.deadline_status(excused, day) is Status.DELAY_ALLOWED
 
 
 def test_draft_stage_deadlines():
@@ -838,17 +837,17 @@ def test_case_facts_accept_database_strings():
         stage="review",
         request_received_on=REQUEST_ON,
         phase_transfer_kind="post_16",
-        exceptions={"final_plan": "away_from_area"},
+        delays={"final_plan": "away_from_area"},
     )
     assert facts.stage is Stage.REVIEW
     assert facts.phase_transfer_kind is TransferKind.POST_16
-    assert facts.exceptions["final_plan"] is ExceptionReason.AWAY_FROM_AREA
+    assert facts.delays["final_plan"] is DelayReason.AWAY_FROM_AREA
 
 
 def test_case_facts_refuse_an_unknown_exception():
     """An exception reason that is not lawful cannot get into a case's facts."""
     with pytest.raises(ValueError, match="staff_shortage"):
-        CaseFacts(Stage.REQUEST, REQUEST_ON, exceptions={"assessment_decision": "staff_shortage"})
+        CaseFacts(Stage.REQUEST, REQUEST_ON, delays={"assessment_decision": "staff_shortage"})
 
 
 # --------------------------------------------------------------------------------------------------

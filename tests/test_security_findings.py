@@ -176,7 +176,7 @@ def test_markdown_quadratic_blow_up_case_page_renders_no_markdown(
 ):
     """Hostile updates are rendered once, when posted; viewing the case page afterwards runs no
     Markdown at all, so no number of updates can make the page slow to render."""
-    from portal.cases.updates import post_update
+    from portal.cases.services import post_update
 
     for _ in range(3):
         post_update(senco, family_case, "[" * 2000)
@@ -218,7 +218,7 @@ def test_markdown_quadratic_blow_up_links_still_work():
 def test_own_origin_image_in_update_makes_no_request(client_request, senco, family_case):
     """An update with `![](/cases/<id>/documents/download-all)` shows no image, so the officer's
     browser fetches nothing (and no download is recorded in their name)."""
-    from portal.cases.updates import post_update
+    from portal.cases.services import post_update
 
     target = f"/cases/{family_case.public_id}/documents/download-all"
     post_update(senco, family_case, f"Look ![the file]({target}) here")

@@ -27,6 +27,7 @@ from portal.accounts.passwords import hash_password, needs_rehash, verify_passwo
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.mail import send_email
+from portal.refusals import NotAllowed, Refused
 
 LOCKOUT_FAILURES = 10
 LOCKOUT_WINDOW = timedelta(minutes=5)
@@ -51,12 +52,11 @@ def find_user_by_email(email: str) -> User | None:
 # --- Signing in -----------------------------------------------------------------------------
 
 
-class SignInRefused(Exception):
-    """Signing in did not work. `message` is safe to show: it never says if the email exists."""
+class SignInRefused(Refused):
+    """Signing in did not work. `reason` is safe to show: it never says if the email exists."""
 
-    def __init__(self, message: str, *, locked: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, reason: str, *, locked: bool = False) -> None:
+        super().__init__(reason)
         self.locked = locked
 
 
@@ -202,12 +202,8 @@ def end_all_sessions(user: User) -> None:
 # --- One-time links ---------------------------------------------------------------------------
 
 
-class LinkProblem(Exception):
-    """A one-time link cannot be used; `message` says why in plain words."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class LinkProblem(Refused):
+    """A one-time link cannot be used; `reason` says why in plain words."""
 
 
 def _issue_token(user: User, purpose: TokenPurpose, created_by: User | None) -> str:
@@ -285,13 +281,6 @@ class Invitation:
     needs_approval: bool = False
 
 
-class InvitationRefused(Exception):
-    def __init__(self, message: str, field: str = "email") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
 def invite(
     actor: User,
     *,
@@ -358,10 +347,8 @@ def pending_approvals() -> list[AccountToken]:
     )
 
 
-class ApprovalRefused(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ApprovalRefused(Refused):
+    """The invitation cannot be approved; `reason` says why."""
 
 
 def approve_invitation(actor: User, token: AccountToken) -> None:
@@ -372,7 +359,7 @@ def approve_invitation(actor: User, token: AccountToken) -> None:
     link (already sent) works from now on.
     """
     if Role(actor.role) is not Role.ADMIN:
-        raise PermissionError("Only an administrator may approve an invitation.")
+        raise NotAllowed("Only an administrator may approve an invitation.")
     if token.created_by_id == actor.id:
         raise ApprovalRefused("You sent this invitation, so another administrator must approve it.")
     if not token.approval_required or token.approved_at is not None or token.used_at:

@@ -73,7 +73,7 @@ def sign_in():
         try:
             user, token = services.sign_in(form.email.data, form.password.data, request.remote_addr)
         except services.SignInRefused as refused:
-            form.form_errors.append(refused.message)
+            form.form_errors.append(refused.reason)
         else:
             _begin(user, token)
             return redirect(_safe_next(request.args.get("next")) or url_for("cases.home"), 303)
@@ -116,7 +116,7 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str):
     try:
         link = services.check_link(token, purpose)
     except services.LinkProblem as problem:
-        return render_template("accounts/link_problem.html", message=problem.message), 410
+        return render_template("accounts/link_problem.html", message=problem.reason), 410
     form = ChoosePasswordForm(email=link.user.email)
     if form.validate_on_submit():
         try:
@@ -124,7 +124,7 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str):
                 token, purpose, form.password.data
             )
         except services.LinkProblem as problem:
-            return render_template("accounts/link_problem.html", message=problem.message), 410
+            return render_template("accounts/link_problem.html", message=problem.reason), 410
         _begin(user, session_token)
         flash("Your password is set. You are now signed in.", "success")
         return redirect(url_for("cases.home"), 303)
@@ -247,7 +247,7 @@ def approve_invitation(token_id: int):
     try:
         services.approve_invitation(current_user, token)
     except services.ApprovalRefused as refused:
-        flash(refused.message, "info")
+        flash(refused.reason, "info")
         return redirect(url_for("accounts.people"), 303)
     send_email(
         token.user.email,

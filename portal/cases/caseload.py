@@ -2,8 +2,8 @@
 
 Where the work happens:
 
-- In SQL: which cases the person may see (`access.visible_cases`), the stage filter and the
-  search by child's name or case number. These narrow the list cheaply as someone types.
+- In SQL: which cases the person may see (`portal.cases.policy.visible_cases`), the stage filter
+  and the search by child's name or case number. These narrow the list cheaply as someone types.
 - In Python: the next due date and its status. They come from the statutory rules in
   `portal.pathway` over each case's facts, loaded for all the matching cases at once by
   `facts.facts_for_cases` (a fixed number of queries). Writing the rules again in SQL would
@@ -24,11 +24,13 @@ from sqlalchemy import func, or_, select
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from portal import access, pathway
+from portal import pathway
 from portal.accounts.models import Role, User
 from portal.cases.facts import facts_for_cases
 from portal.cases.models import AdviceRequest, Case, Child, Review
+from portal.cases.policy import visible_cases
 from portal.cases.tracker import CaseSummary, DeadlineView, deadline_view, summarise
+from portal.dates import long_date
 from portal.extensions import db
 from portal.forms import BaseForm
 from portal.pathway import Stage, Status
@@ -51,13 +53,13 @@ class FinalPlans:
 
     IN_TIME = "in-time"
     LATE = "late"
-    EXCEPTION = "exception"
+    DELAYED = "exception"
 
 
 _FINAL_LABELS = {
     FinalPlans.IN_TIME: "Final plans issued within 20 weeks",
     FinalPlans.LATE: "Final plans issued after 20 weeks",
-    FinalPlans.EXCEPTION: "Final plans delayed for an allowed reason",
+    FinalPlans.DELAYED: "Final plans delayed for an allowed reason",
 }
 
 
@@ -146,12 +148,12 @@ def final_plan_outcome(facts: pathway.CaseFacts, today: date) -> str | None:
         label="",
         due=pathway.final_plan_due(facts.request_received_on),
         met_on=issued,
-        exception=facts.exceptions.get(pathway.DeadlineKind.FINAL_PLAN.value),
+        delay=facts.delays.get(pathway.DeadlineKind.FINAL_PLAN.value),
     )
     return {
         Status.MET_ON_TIME: FinalPlans.IN_TIME,
         Status.MET_LATE: FinalPlans.LATE,
-        Status.EXCEPTION_APPLIES: FinalPlans.EXCEPTION,
+        Status.DELAY_ALLOWED: FinalPlans.DELAYED,
     }.get(pathway.deadline_status(deadline, today))
 
 
@@ -190,7 +192,7 @@ def _sort_key(sort: str):
 def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 1) -> CaseloadPage:
     """The page of the person's caseload that the filters ask for, in a fixed number of
     queries: one for the cases, then the facts of the matching cases (see `facts.py`)."""
-    query = access.visible_cases(user).join(Case.child)
+    query = visible_cases(user).join(Case.child)
     if form.value("stage"):
         query = query.where(Case.stage == form.value("stage"))
     if form.value("q"):
@@ -228,7 +230,7 @@ REVIEW_HORIZON = timedelta(weeks=12)
 def my_tasks(user: User, today: date) -> list[Task]:
     """Advice the person was asked for and has not sent, and (for a school) the review meetings
     of its pupils in the next 12 weeks. Two queries at most, on cases the person may see."""
-    visible = access.visible_cases(user).with_only_columns(Case.id)
+    visible = visible_cases(user).with_only_columns(Case.id)
     tasks = []
     advice = db.session.execute(
         select(AdviceRequest, Case)
@@ -267,8 +269,7 @@ def my_tasks(user: User, today: date) -> list[Task]:
                 met_on=review.invitations_sent_on,
             )
             what = (
-                f"Review meeting on {pathway.format_long_date(review.meeting_on)}: "
-                "send the invitations and advice"
+                f"Review meeting on {long_date(review.meeting_on)}: send the invitations and advice"
             )
             tasks.append(Task(case, what, deadline_view(deadline, today)))
     return sorted(tasks, key=lambda t: (t.deadline.due, t.case.reference))

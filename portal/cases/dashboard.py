@@ -15,10 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from portal import access, pathway
+from portal import pathway
 from portal.accounts.models import User
 from portal.cases.caseload import FinalPlans, final_plan_outcome
 from portal.cases.facts import facts_for_cases
+from portal.cases.policy import visible_cases
 from portal.cases.tracker import CaseSummary, summarise
 from portal.extensions import db
 from portal.pathway import Audience, Stage, Status
@@ -39,7 +40,7 @@ class Dashboard:
     due_this_week: list[CaseSummary]
     final_in_time: int
     final_late: int
-    final_exception: int
+    final_delayed: int
 
     @property
     def final_counted(self) -> int:
@@ -56,7 +57,7 @@ class Dashboard:
 
 def team_dashboard(user: User, today: date) -> Dashboard:
     """The dashboard for a case officer's team, on ``today``."""
-    cases = db.session.scalars(access.visible_cases(user)).unique().all()
+    cases = db.session.scalars(visible_cases(user)).unique().all()
     facts = facts_for_cases(cases, today)
     summaries = [summarise(case, facts[case.id], today) for case in cases]
     by_stage = Counter(Stage(case.stage) for case in cases)
@@ -76,5 +77,5 @@ def team_dashboard(user: User, today: date) -> Dashboard:
         due_this_week=soonest(Status.DUE_SOON),
         final_in_time=outcomes[FinalPlans.IN_TIME],
         final_late=outcomes[FinalPlans.LATE],
-        final_exception=outcomes[FinalPlans.EXCEPTION],
+        final_delayed=outcomes[FinalPlans.DELAYED],
     )

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -26,7 +27,7 @@ from portal.cases.models import (
     AdviceRequest,
     Case,
     CaseMilestones,
-    DeadlineException,
+    LawfulDelay,
     Review,
     SchoolConsultation,
 )
@@ -42,7 +43,7 @@ class CaseRecord:
     advice_requests: list[AdviceRequest] = field(default_factory=list)
     consultations: list[SchoolConsultation] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)  # oldest meeting first
-    exceptions: list[DeadlineException] = field(default_factory=list)
+    delays: list[LawfulDelay] = field(default_factory=list)
 
     def held_reviews(self, today: date) -> list[Review]:
         """Reviews whose meeting date has come, oldest first."""
@@ -60,8 +61,8 @@ class CaseRecord:
         """The most recently arranged review, held or not."""
         return self.reviews[-1] if self.reviews else None
 
-    def exception_for(self, key: str) -> DeadlineException | None:
-        return next((e for e in self.exceptions if e.deadline_key == key), None)
+    def delay_for(self, key: str) -> LawfulDelay | None:
+        return next((e for e in self.delays if e.deadline_key == key), None)
 
     def facts(self, today: date | None = None) -> pathway.CaseFacts:
         """The `pathway.CaseFacts` of this case on ``today`` (the real today by default)."""
@@ -79,7 +80,7 @@ def _build_facts(record: CaseRecord, today: date) -> pathway.CaseFacts:
     final_issued_on = m.final_issued_on if m else None
     # The review interval depends on the child's age when the current review period began.
     since = (last.meeting_on if last else None) or final_issued_on or today
-    single = {}
+    single: dict[str, Any] = {}
     if m is not None:
         single = {
             "assessment_decided_on": m.assessment_decided_on,
@@ -123,7 +124,7 @@ def _build_facts(record: CaseRecord, today: date) -> pathway.CaseFacts:
         amended_plan_issued_on=last.amended_plan_issued_on if last else None,
         next_review_meeting_on=upcoming.meeting_on if upcoming else None,
         review_invitations_sent_on=upcoming.invitations_sent_on if upcoming else None,
-        exceptions={e.deadline_key: pathway.ExceptionReason(e.reason) for e in record.exceptions},
+        delays={e.deadline_key: pathway.DelayReason(e.reason) for e in record.delays},
         **single,
     )
 
@@ -138,7 +139,7 @@ def records_for_cases(cases: Sequence[Case]) -> dict[int, CaseRecord]:
     ids = list(records)
     for row in db.session.scalars(select(CaseMilestones).where(CaseMilestones.case_id.in_(ids))):
         records[row.case_id].milestones = row
-    lists: list[tuple[type, str, tuple]] = [
+    lists: list[tuple[Any, str, tuple]] = [
         (AdviceRequest, "advice_requests", (AdviceRequest.sent_on, AdviceRequest.id)),
         (
             SchoolConsultation,
@@ -146,7 +147,7 @@ def records_for_cases(cases: Sequence[Case]) -> dict[int, CaseRecord]:
             (SchoolConsultation.consulted_on, SchoolConsultation.id),
         ),
         (Review, "reviews", (Review.meeting_on, Review.id)),
-        (DeadlineException, "exceptions", (DeadlineException.id,)),
+        (LawfulDelay, "delays", (LawfulDelay.id,)),
     ]
     for model, attribute, order in lists:
         grouped: dict[int, list] = defaultdict(list)

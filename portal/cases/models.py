@@ -1,4 +1,5 @@
-"""Children, their EHC cases, the grants that give people access, and the event record."""
+"""Children, their EHC cases, the grants that give people access, updates, and the dated facts
+of a case."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
+from portal.audit import Visibility
 from portal.clock import utcnow
 from portal.extensions import db
 from portal.pathway import TransferKind
@@ -93,6 +95,7 @@ class CaseGrant(db.Model):
     """Access to one case for one person. Ends when `revoked_at` is set; never deleted."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     relationship_to_child: Mapped[Relationship] = mapped_column(String(40))
@@ -117,31 +120,35 @@ class CaseGrant(db.Model):
         return Relationship(self.relationship_to_child)
 
 
-class Visibility(StrEnum):
-    """Who may see an event or update on the case timeline."""
+#: An update is short: a few sentences, not a report (reports are documents).
+MAX_UPDATE_LENGTH = 2000
 
-    EVERYONE = "everyone"  # everyone on the case, the family included
-    PROFESSIONALS = "professionals"  # schools, professionals and the council
-    COUNCIL = "council"  # council staff only
-    AUDIT = "audit"  # the audit trail only, never on a timeline
+#: The only visibilities an update may have.
+UPDATE_VISIBILITIES = (Visibility.EVERYONE, Visibility.PROFESSIONALS)
 
 
-class Event(db.Model):
-    """Something that happened: the case timeline and the audit trail in one record."""
+class Update(db.Model):
+    """A short update on a case. Never edited or deleted: the timeline is a record.
+
+    The body is Markdown written by a person, so it is only ever shown through the one sanitising
+    renderer (`portal.content.rendering.render_markdown`), run once when the update is posted and
+    kept in `body_html`: a case page never renders Markdown. "Professionals only" never
+    reaches a family: the timeline shows only what `portal.cases.policy.visibilities_for` allows.
+    """
+
+    # Not "update": that is an SQL keyword.
+    __tablename__ = "case_update"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60), index=True)
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
-    subject_type: Mapped[str | None] = mapped_column(String(40))
-    subject_id: Mapped[int | None]
-    visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.AUDIT)
-    summary: Mapped[str | None] = mapped_column(String(500))
-    detail: Mapped[dict] = mapped_column(JSON, default=dict)
-    ip_address: Mapped[str | None] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.EVERYONE)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    case: Mapped[Case] = relationship()
+    author: Mapped[User] = relationship(lazy="joined")
 
 
 # --- The dated facts of a case (what the statutory deadlines are counted from) -----------------
@@ -189,7 +196,8 @@ class CaseMilestones(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), unique=True)
     # The letter saying yes or no to an assessment.
     assessment_decided_on: Mapped[date | None]
-    assessment_outcome: Mapped[AssessmentOutcome | None] = mapped_column(String(10))
+    # An `AssessmentOutcome` value (stored and read back as a plain string).
+    assessment_outcome: Mapped[str | None] = mapped_column(String(10))
     # Advice gathering finished: the case moved on to deciding about a plan.
     assessment_finished_on: Mapped[date | None]
     # The letter saying there will be no plan.
@@ -202,9 +210,8 @@ class CaseMilestones(db.Model):
     # The council's chosen review interval while the child is under 5 (3 to 6 months).
     under_five_interval_months: Mapped[int] = mapped_column(default=6)
     phase_transfer_year: Mapped[int | None]
-    phase_transfer_kind: Mapped[TransferKind] = mapped_column(
-        String(20), default=TransferKind.SCHOOL
-    )
+    # A `TransferKind` value.
+    phase_transfer_kind: Mapped[str] = mapped_column(String(20), default=TransferKind.SCHOOL.value)
     # An amended plan naming the new school or college was issued.
     phase_transfer_named_on: Mapped[date | None]
     # The letter saying the plan will end.
@@ -318,7 +325,7 @@ class Review(db.Model):
     meeting_on: Mapped[date]
     invitations_sent_on: Mapped[date | None]
     report_sent_on: Mapped[date | None]
-    decision: Mapped[ReviewDecision | None] = mapped_column(String(10))
+    decision: Mapped[str | None] = mapped_column(String(10))  # a `ReviewDecision` value
     decided_on: Mapped[date | None]
     amendments_sent_on: Mapped[date | None]
     amendment_comments_on: Mapped[date | None]
@@ -333,11 +340,11 @@ class Review(db.Model):
         return ReviewDecision(self.decision) if self.decision else None
 
 
-class DeadlineException(db.Model):
+class LawfulDelay(db.Model):
     """A lawful reason a time limit need not be met, recorded by the case officer.
 
     `deadline_key` is a `pathway.Deadline.key` ("final_plan", "advice:17"); `reason` is a
-    `pathway.ExceptionReason` value (staff shortages are not one). One per deadline.
+    `pathway.DelayReason` value (staff shortages are not one). One per deadline.
     """
 
     __tablename__ = "deadline_exception"

@@ -1,50 +1,39 @@
-"""Sections of the case page that feature packages contribute (documents, pledge, updates...).
+"""Sections of the case page that feature packages contribute (documents, pledge, people...).
 
-A feature registers a function that returns the template context for its section, or None
-when the section is not for this person. The case page shows the sections in `order`. Each
-function must run a fixed number of queries, whatever the size of the case.
-
-    @case_section("documents", "documents/partials/case_section.html", order=40)
-    def documents_section(case, user):
-        return {"documents": ...}
+Each section is a template and a function that returns its context, or None when the section is
+not for this person. `portal.wiring.CASE_SECTIONS` lists them, in the order the page shows them,
+and `create_app` installs the list. Each function must run a fixed number of queries, whatever
+the size of the case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask, current_app
+
 SectionContext = Callable[[Any, Any], dict | None]
+_EXTENSION = "portal.case_sections"
 
 
 @dataclass(frozen=True)
 class CaseSection:
     key: str
     template: str
-    order: int
     context: SectionContext
 
 
-_sections: dict[str, CaseSection] = {}
+def install_sections(app: Flask, sections: Sequence[CaseSection]) -> None:
+    """Give the app the sections of the case page, in the order they are shown."""
+    app.extensions[_EXTENSION] = tuple(sections)
 
 
-def case_section(
-    key: str, template: str, *, order: int
-) -> Callable[[SectionContext], SectionContext]:
-    """Register a section of the case page."""
-
-    def register(context: SectionContext) -> SectionContext:
-        _sections[key] = CaseSection(key, template, order, context)
-        return context
-
-    return register
-
-
-def sections_for(case, user) -> list[tuple[str, dict]]:
+def sections_for(case: Any, user: Any) -> list[tuple[str, dict]]:
     """The (template, context) of each section this person sees on this case, in order."""
     shown = []
-    for section in sorted(_sections.values(), key=lambda s: s.order):
+    for section in current_app.extensions[_EXTENSION]:
         context = section.context(case, user)
         if context is not None:
             shown.append((section.template, context))

@@ -1,7 +1,7 @@
 """The case timeline: what happened on a case, newest first, as the reader may see it.
 
 One query reads a page of events and, for update events, the update itself. Which events a
-person sees is decided by `access.visibilities_for(user, case)` inside that query, so a
+person sees is decided by `portal.cases.policy.visibilities_for(user, case)` inside that query, so a
 "professionals only" update or a council note never reaches someone who may not see it, and
 audit events (every view of a case, for example) are never on a timeline at all.
 """
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 from sqlalchemy import and_, or_, select
 
-from portal import access
 from portal.accounts.models import User
-from portal.cases.models import Case, Event, Visibility
-from portal.cases.updates import Update
+from portal.audit import Event, Visibility
+from portal.cases.models import Case, Update
+from portal.cases.policy import visibilities_for
 from portal.content.rendering import prose_block
 from portal.extensions import db
 
@@ -65,7 +65,7 @@ def timeline_for(
     `before` is the id of the last entry already shown: the page then starts with the entry
     after it. The caller must already know the person may view the case.
     """
-    visibilities = access.visibilities_for(user, case)
+    visibilities = visibilities_for(user, case)
     query = (
         select(Event, Update)
         .outerjoin(

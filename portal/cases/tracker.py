@@ -19,6 +19,7 @@ from portal.accounts.models import Role, User
 from portal.cases.facts import CaseRecord
 from portal.cases.models import Case, CaseGrant
 from portal.content.pages import PublishedPage, pathway_text, section_paragraph
+from portal.dates import long_date
 from portal.pathway import Audience, Deadline, Stage, Status, StepState
 
 _AUDIENCES = {
@@ -88,10 +89,10 @@ class DeadlineView:
         return _STATUS_CLASSES.get(self.status, "")
 
     @property
-    def exception_label(self) -> str | None:
-        if self.deadline.exception is None or self.deadline.is_family_window:
+    def delay_label(self) -> str | None:
+        if self.deadline.delay is None or self.deadline.is_family_window:
             return None
-        return pathway.exception_label(self.deadline.exception)
+        return pathway.delay_label(self.deadline.delay)
 
     @property
     def is_late(self) -> bool:
@@ -244,7 +245,7 @@ class StepView:
 
 
 def _dated(words: str, when: date | None) -> str | None:
-    return f"{words} {pathway.format_long_date(when)}" if when else None
+    return f"{words} {long_date(when)}" if when else None
 
 
 #: How long each step can take, for the general pathway on the public page.

@@ -7,21 +7,25 @@ decorator; nothing here checks permissions itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import access, clock
 from portal.accounts.models import Role
-from portal.cases import services, tracker, updates
+from portal.cases import services, tracker
 from portal.cases.caseload import CaseloadFilterForm, caseload_for, my_tasks
 from portal.cases.dashboard import team_dashboard
 from portal.cases.facts import facts_for_cases, record_for
+from portal.cases.forms import UpdateForm
 from portal.cases.models import Case, CaseGrant
+from portal.cases.policy import is_team_case_officer, visible_cases
 from portal.cases.sections import sections_for
 from portal.cases.timeline import timeline_for
-from portal.cases.updates import UpdateForm, UpdateRefused
 from portal.extensions import db
+from portal.refusals import Refused
 from portal.rendering import render_page, wants_fragment
 
 bp = Blueprint("cases", __name__)
@@ -44,7 +48,7 @@ def home():
 def _family_home():
     today = clock.today()
     cases = db.session.scalars(
-        access.visible_cases(current_user).order_by(Case.request_received_on.desc())
+        visible_cases(current_user).order_by(Case.request_received_on.desc())
     ).all()
     facts = facts_for_cases(cases, today)
     summaries = [tracker.summarise(case, facts[case.id], today) for case in cases]
@@ -57,7 +61,7 @@ def _family_home():
 
 def _caseload_url(form: CaseloadFilterForm, **changes) -> str:
     """The caseload's URL with the current filters (empty ones left out) and `changes`."""
-    values = {name: form.value(name) for name in ("q", "stage", "due", "final")}
+    values: dict[str, Any] = {name: form.value(name) for name in ("q", "stage", "due", "final")}
     if form.value("sort") != form.sort.default:
         values["sort"] = form.value("sort")
     values.update(changes)
@@ -107,7 +111,7 @@ def case_page():
         steps=tracker.pathway_for(record, facts, audience),
         deadlines=(
             tracker.case_deadline_table(facts, today)
-            if access.is_team_case_officer(current_user, case)
+            if is_team_case_officer(current_user, case)
             else []
         ),
         grants=grants,
@@ -153,8 +157,8 @@ def post_update():
     if form.validate_on_submit():
         visibility = form.visibility.data if form.visibility is not None else "everyone"
         try:
-            updates.post_update(current_user, case, form.body.data, visibility)
-        except UpdateRefused as refused:
+            services.post_update(current_user, case, form.body.data, visibility)
+        except Refused as refused:
             form.body.errors = [*form.body.errors, refused.reason]
         else:
             if not wants_fragment():

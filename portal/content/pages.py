@@ -16,14 +16,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
 
-from flask import g
+from flask import g, url_for
 from markupsafe import Markup
 from sqlalchemy import Select, and_, select
 
-from portal.cases.sections import case_section
 from portal.content.files import VIEWER_AUDIENCES, pathway_slug
 from portal.content.models import ContentPage, ContentRevision
 from portal.extensions import db
+
+HELP_PAGES = ["what-the-words-mean", "if-you-disagree", "who-can-see-my-information"]
+# Content pages with a public address of their own (help pages are under /help/<slug>).
+PUBLIC_PAGE_ENDPOINTS = {
+    "pledge": "pages.pledge",
+    "pathway": "pages.pathway",
+    "accessibility-statement": "pages.accessibility",
+    "privacy-notice": "pages.privacy",
+}
+
+
+def public_url(slug: str) -> str | None:
+    """Where the public reads a content page, or None (pathway stage texts show on case pages)."""
+    if slug in PUBLIC_PAGE_ENDPOINTS:
+        return url_for(PUBLIC_PAGE_ENDPOINTS[slug])
+    if slug in HELP_PAGES:
+        return url_for("pages.help_page", slug=slug)
+    return None
 
 
 @dataclass(frozen=True)
@@ -181,7 +198,6 @@ def demote_headings(html: Markup) -> Markup:
     return Markup(renamed)  # noqa: S704 (sanitised content; only tag names changed)
 
 
-@case_section("stage_text", "content/partials/stage_text_section.html", order=15)
 def stage_text_section(case, user) -> dict | None:
     """The published words about the case's stage, for this reader's audience (one query)."""
     audience = VIEWER_AUDIENCES.get(str(user.role), "professionals")

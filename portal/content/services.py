@@ -28,15 +28,12 @@ from portal.content.files import HEADER_FENCE, ContentFile, iter_content_files
 from portal.content.models import ContentPage, ContentRevision
 from portal.content.policy import ContentAction
 from portal.content.rendering import render_markdown
+from portal.dates import format_long_date
 from portal.extensions import db
-from portal.pathway import format_long_date
+from portal.refusals import NotAllowed
 
 # --------------------------------------------------------------------------------------------
 # Refusals
-
-
-class NotAllowed(PermissionError):
-    """The person may not change content (the views answer 403 before it gets here)."""
 
 
 class EditConflict(Exception):

@@ -16,9 +16,9 @@ from portal.content import services
 from portal.content.diffing import diff_text
 from portal.content.forms import MAX_BODY, CompareForm, ConfirmForm, EditPageForm, PublishForm
 from portal.content.models import ContentPage, ContentRevision
+from portal.content.pages import public_url
 from portal.content.plain_language import check_text
 from portal.content.rendering import render_markdown
-from portal.pages import public_url
 from portal.rendering import render_page
 
 bp = Blueprint("content", __name__, url_prefix="/content")

@@ -14,7 +14,8 @@ from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.cases.models import Case, Visibility, new_public_id
+from portal.audit import Visibility
+from portal.cases.models import Case, new_public_id
 from portal.clock import utcnow
 from portal.extensions import db
 
@@ -65,7 +66,8 @@ _CATEGORY_LABELS = {
 
 class Restriction(StrEnum):
     """Who on the case may see a document. The values are timeline visibilities, so the same
-    rule (`access.may_see_visibility`) decides both; a restriction only ever narrows a grant."""
+    rule (`portal.cases.policy.may_see_visibility`) decides both; a restriction only ever narrows
+    a grant."""
 
     EVERYONE = Visibility.EVERYONE.value
     PROFESSIONALS = Visibility.PROFESSIONALS.value

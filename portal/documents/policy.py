@@ -1,8 +1,9 @@
-"""Who may do what to documents. Registered with the one access policy (`portal.access`).
+"""Who may do what to documents (the rules are listed in `portal.wiring`).
 
 A document is seen only by people who may see the case's documents (their grant says so, or they
 are the team's case officer) AND whom its restriction allows. The restriction uses the same rule
-as the timeline (`access.may_see_visibility`), so it only ever narrows what a grant allows.
+as the timeline (`portal.cases.policy.may_see_visibility`), so it only ever narrows what a grant
+allows.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from enum import StrEnum
 from portal import access, clock
 from portal.accounts.models import User
 from portal.cases.models import Case
+from portal.cases.policy import is_team_case_officer, may_see_visibility
 from portal.documents.models import Category, Document, DocumentVersion, Restriction
 
 #: How long the person who added a document may still remove it themselves.
@@ -31,13 +33,13 @@ class DocumentAction(StrEnum):
 def restrictions_for(user: User, case: Case) -> list[Restriction]:
     """The restrictions a person may give a document they add: only ones they can see themselves
     (a parent cannot hide a document from themselves by mistake)."""
-    return [r for r in Restriction if access.may_see_visibility(user, case, r.visibility)]
+    return [r for r in Restriction if may_see_visibility(user, case, r.visibility)]
 
 
 def categories_for(user: User, case: Case) -> list[Category]:
     """The categories a person may file a document under: plans and decision letters are filed
     by the team's case officer only, so a family's own file is never mistaken for the plan."""
-    if access.is_team_case_officer(user, case):
+    if is_team_case_officer(user, case):
         return list(Category)
     return [c for c in Category if not c.council_only_to_add]
 
@@ -52,12 +54,11 @@ def _may_view(user: User, document: Document) -> bool:
     return (
         not document.is_removed
         and access.can(user, access.Action.VIEW_DOCUMENTS, case)
-        and access.may_see_visibility(user, case, Restriction(document.restriction).visibility)
+        and may_see_visibility(user, case, Restriction(document.restriction).visibility)
     )
 
 
-@access.rule_for(Document)
-def _document_rule(user: User, action: str, document: Document) -> bool:
+def document_rule(user: User, action: str, document: Document) -> bool:
     """View: the case's documents and the restriction allow it (removed documents: nobody).
     New version: the person who added it (while they may still add documents) or the team's
     case officer. Remove: the person who added it within 24 hours, or the team's case officer.
@@ -69,7 +70,7 @@ def _document_rule(user: User, action: str, document: Document) -> bool:
         ) and may_manage_removed(user, document.case)
     if not _may_view(user, document):
         return False
-    officer = access.is_team_case_officer(user, document.case)
+    officer = is_team_case_officer(user, document.case)
     added_it = document.created_by_id == user.id
     if action == DocumentAction.VIEW:
         return True
@@ -83,8 +84,7 @@ def _document_rule(user: User, action: str, document: Document) -> bool:
     return False
 
 
-@access.rule_for(DocumentVersion)
-def _version_rule(user: User, action: str, version: DocumentVersion) -> bool:
+def version_rule(user: User, action: str, version: DocumentVersion) -> bool:
     """A version may be downloaded by whoever may view its document; a removed document's
     versions (VIEW_REMOVED) by whoever may see the removed document."""
     if action not in (DocumentAction.VIEW, DocumentAction.VIEW_REMOVED):

@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access, audit, clock
 from portal.accounts.models import User
-from portal.cases.models import Case, Visibility
+from portal.audit import Visibility
+from portal.cases.models import Case
 from portal.documents import intake
 from portal.documents.models import (
     Category,

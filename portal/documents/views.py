@@ -24,7 +24,6 @@ from flask_login import current_user
 from portal import access
 from portal.accounts.models import Role
 from portal.cases.models import Case
-from portal.cases.sections import case_section
 from portal.documents import archive, intake, policy, services
 from portal.documents.filenames import content_disposition
 from portal.documents.forms import NewVersionForm, RemoveDocumentForm, UploadForm, chosen_files
@@ -119,7 +118,6 @@ def case_documents():
     )
 
 
-@case_section("documents", "documents/partials/case_section.html", order=40)
 def documents_section(case: Case, user) -> dict | None:
     """The case page's Documents section: the same grouped list (2 queries)."""
     if not access.can(user, access.Action.VIEW_DOCUMENTS, case):

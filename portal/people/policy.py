@@ -1,5 +1,5 @@
 """Who may change a grant (a person's access to one case): only the council's case officer for
-that case's team. Registered with the one access policy (`portal.access`)."""
+that case's team. Listed with the other rules in `portal.wiring`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from portal.accounts.models import User
 from portal.cases.models import CaseGrant
 
 
-@access.rule_for(CaseGrant)
-def _grant_rule(user: User, action: str, grant: CaseGrant) -> bool:
+def grant_rule(user: User, action: str, grant: CaseGrant) -> bool:
     """MANAGE a live grant: whoever may manage its case. Ended grants cannot be changed, and
     nobody else (a school included) may change anyone's access."""
     return (

@@ -15,9 +15,12 @@ from sqlalchemy import select
 from portal import access, audit, clock
 from portal.accounts import services as account_services
 from portal.accounts.models import Organisation, Role, User
-from portal.cases.models import Case, CaseGrant, Relationship, Visibility
+from portal.audit import Visibility
+from portal.cases.models import Case, CaseGrant, Relationship
+from portal.cases.policy import is_team_case_officer
 from portal.extensions import db
 from portal.mail import portal_link, send_email
+from portal.refusals import Refused
 
 #: The relationships a case officer can choose. Council staff get access through their team.
 RELATIONSHIPS = [r for r in Relationship if r is not Relationship.COUNCIL]
@@ -56,14 +59,6 @@ class Permissions:
         if self.post_updates:
             words.append("can post updates")
         return words
-
-
-class PersonRefused(ValueError):
-    """The change cannot be made; `message` says why to the case officer."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -116,7 +111,7 @@ def problem_adding(case: Case, user: User, relationship: Relationship | None = N
         return f"{user.name}’s account is switched off. Ask an administrator to switch it on."
     if role is Role.CONTENT_EDITOR:
         return f"{user.name} is a content editor. Content editors cannot be given access to cases."
-    if access.is_team_case_officer(user, case):
+    if is_team_case_officer(user, case):
         return (
             f"{user.name} is a case officer in the team running this case, so can already see it."
         )
@@ -149,7 +144,7 @@ def problem_with_relationship(user: User, relationship: Relationship) -> str | N
 
 def _check(permissions: Permissions) -> None:
     if permissions.add_documents and not permissions.view_documents:
-        raise PersonRefused("To add documents they must also be able to see documents")
+        raise Refused("To add documents they must also be able to see documents")
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -170,7 +165,7 @@ def add_person(
     Who may: the case's team case officer (Action.MANAGE). Someone new gets an account without a
     password and an email with a 7-day link (as `accounts.services.invite`); their role follows
     from their relationship to the child. Records `case.person_added`, seen by everyone on the
-    case, and commits. Raises PersonRefused with a sentence for the case officer.
+    case, and commits. Raises Refused with a sentence for the case officer.
     """
     if not access.can(actor, access.Action.MANAGE, case):
         raise PermissionError("Only the council's case officer may give access to a case.")
@@ -180,11 +175,11 @@ def add_person(
     if user is not None:
         problem = problem_adding(case, user, relationship)
         if problem:
-            raise PersonRefused(problem)
+            raise Refused(problem)
     elif relationship not in ROLE_FOR_RELATIONSHIP:
-        raise PersonRefused("Council staff get access through their team, not one case at a time.")
+        raise Refused("Council staff get access through their team, not one case at a time.")
     elif not (name or "").strip():
-        raise PersonRefused("Enter their full name")
+        raise Refused("Enter their full name")
 
     link_secret = ""
     if user is None or not user.password_hash:
@@ -254,7 +249,7 @@ def change_person(
     _check(permissions)
     problem = problem_with_relationship(grant.user, relationship)
     if problem:
-        raise PersonRefused(problem)
+        raise Refused(problem)
     before = (grant.relationship_to_child, Permissions.of(grant))
     grant.relationship_to_child = relationship
     grant.can_view_documents = permissions.view_documents

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from portal import access
 from portal.accounts.models import Organisation, OrganisationKind
 from portal.cases.models import Case, CaseGrant
-from portal.cases.sections import case_section
 from portal.extensions import db
 from portal.people import (
     policy,  # noqa: F401  (registers the CaseGrant rule)
@@ -24,6 +23,7 @@ from portal.people.forms import (
     GrantForm,
     InvitePersonForm,
 )
+from portal.refusals import Refused, show_on_form
 
 bp = Blueprint("people", __name__)
 
@@ -48,7 +48,6 @@ def case_people():
     )
 
 
-@case_section("people", "people/partials/case_section.html", order=50)
 def people_section(case: Case, user) -> dict | None:
     """A link to the people page: to manage it (the council) or to read it (everyone else)."""
     if not access.can(user, access.Action.VIEW, case):
@@ -114,8 +113,8 @@ def _add_or_invite(case: Case, email: str, *, submitted: bool):
                 name=form.name.data if person is None else None,
                 organisation=form.chosen_organisation if person is None else None,
             )
-        except services.PersonRefused as refused:
-            form.form_errors.append(refused.message)
+        except Refused as refused:
+            show_on_form(form, refused)
         else:
             user = added.grant.user
             if added.invited:
@@ -131,8 +130,8 @@ def _add_or_invite(case: Case, email: str, *, submitted: bool):
     return render_template(template, case=case, form=form, person=person, problem=None, email=email)
 
 
-@bp.route("/case-access/<int:grant_id>/change", methods=["GET", "POST"])
-@access.load(CaseGrant, "grant_id", access.Action.MANAGE, column="id", g_name="grant")
+@bp.route("/case-access/<public_id:grant_id>/change", methods=["GET", "POST"])
+@access.load(CaseGrant, "grant_id", access.Action.MANAGE, g_name="grant")
 def change_person():
     """Change how someone relates to the child and what they may do."""
     grant = g.grant
@@ -145,16 +144,16 @@ def change_person():
                 relationship=form.relationship.data,
                 permissions=form.chosen_permissions,
             )
-        except services.PersonRefused as refused:
-            form.form_errors.append(refused.message)
+        except Refused as refused:
+            show_on_form(form, refused)
         else:
             flash(f"What {grant.user.name} can do was changed", "success")
             return redirect(_people_url(grant.case), 303)
     return render_template("people/change.html", grant=grant, case=grant.case, form=form)
 
 
-@bp.route("/case-access/<int:grant_id>/remove", methods=["GET", "POST"])
-@access.load(CaseGrant, "grant_id", access.Action.MANAGE, column="id", g_name="grant")
+@bp.route("/case-access/<public_id:grant_id>/remove", methods=["GET", "POST"])
+@access.load(CaseGrant, "grant_id", access.Action.MANAGE, g_name="grant")
 def remove_person():
     """Ask for confirmation (GET), then end the person's access (POST)."""
     grant = g.grant

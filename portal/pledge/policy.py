@@ -1,6 +1,6 @@
 """Who is asked to sign the pledge on a case: schools and other professionals working on it.
 
-The rule is registered for `PledgePromise` (a person and a case), so the decision is made by
+The rule is for `PledgePromise` (a person and a case), so the decision is made by
 `access.can` like every other, never inside a view.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal import access
 from portal.accounts.models import Role, User
 from portal.cases.models import Case
+from portal.cases.policy import active_grant
 
 SIGN = "sign"
 # Council case officers run the case and are bound by the council's own policies; the pledge is
@@ -26,12 +26,11 @@ class PledgePromise:
     case: Case
 
 
-@access.rule_for(PledgePromise)
-def _pledge_rule(user: User, action: str, promise: PledgePromise) -> bool:
+def pledge_rule(user: User, action: str, promise: PledgePromise) -> bool:
     """A school or professional may sign for themselves on a case they hold a live grant on."""
     return (
         action == SIGN
         and promise.user.id == user.id
         and user.role in SIGNING_ROLES
-        and access.active_grant(user, promise.case) is not None
+        and active_grant(user, promise.case) is not None
     )

@@ -16,17 +16,15 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import access, audit
 from portal.accounts.models import User
-from portal.cases.models import Case, CaseGrant, Visibility
+from portal.audit import Visibility
+from portal.cases.models import Case, CaseGrant
 from portal.content.pages import PublishedPage, published_page
 from portal.extensions import db
 from portal.pledge.models import PledgeSignature
 from portal.pledge.policy import SIGN, SIGNING_ROLES, PledgePromise
+from portal.refusals import NotAllowed
 
 PLEDGE_SLUG = "pledge"
-
-
-class NotAllowed(PermissionError):
-    """This person is not asked to sign the pledge on this case (families, case officers)."""
 
 
 class PledgeNotPublished(LookupError):

@@ -11,10 +11,10 @@ from flask_login import current_user
 from portal import access
 from portal.accounts.models import Role
 from portal.cases.models import Case
-from portal.cases.sections import case_section
 from portal.pledge import services
 from portal.pledge.forms import SignPledgeForm
 from portal.pledge.policy import SIGNING_ROLES
+from portal.refusals import NotAllowed
 
 bp = Blueprint("pledge", __name__)
 
@@ -36,14 +36,13 @@ def sign_pledge():
                 flash("Thank you. You have promised to follow the pledge", "success")
             return redirect(url_for("cases.case_page", case_id=case.public_id), 303)
         pledge, signature = services.pledge_to_sign(current_user, case)
-    except services.NotAllowed:
+    except NotAllowed:
         abort(403)
     return render_template(
         "pledge/sign.html", case=case, pledge=pledge, signature=signature, form=form
     )
 
 
-@case_section("pledge_prompt", "pledge/partials/prompt_section.html", order=5)
 def pledge_prompt_section(case, user) -> dict | None:
     """Asks a school or professional on the case to sign, until they have (one query)."""
     if user.role not in SIGNING_ROLES:
@@ -54,7 +53,6 @@ def pledge_prompt_section(case, user) -> dict | None:
     return {"case": case}
 
 
-@case_section("pledge_signers", "pledge/partials/signers_section.html", order=60)
 def pledge_signers_section(case, user) -> dict | None:
     """Who has promised to follow the pledge on this case, and who has not yet (one query)."""
     lines = services.pledge_lines(case)

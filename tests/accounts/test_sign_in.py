@@ -6,7 +6,7 @@ import pytest
 
 from portal import clock
 from portal.accounts.models import Role, SignInFailure
-from portal.cases.models import Event
+from portal.audit import Event
 from portal.extensions import db
 from tests import factories
 from tests.factories import PASSWORD
@@ -238,7 +238,7 @@ def test_expired_session_during_htmx_post_sends_the_person_to_sign_in_and_saves_
 ):
     """Posting an update after the session ended saves nothing and comes back to the case page
     (not to the update URL, which only answers the form) after signing in again."""
-    from portal.cases.updates import Update
+    from portal.cases.models import Update
 
     client_request.sign_in_as(senco)
     _expire_session()

@@ -9,15 +9,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from portal import clock
-from portal.cases.models import (
-    AdviceKind,
-    AdviceRequest,
-    Case,
-    CaseMilestones,
-    Child,
-    Event,
-    Review,
-)
+from portal.audit import Event
+from portal.cases.models import AdviceKind, AdviceRequest, Case, CaseMilestones, Child, Review
 from portal.extensions import db
 
 

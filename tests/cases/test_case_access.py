@@ -1,7 +1,7 @@
 """Who may open a case: grants, teams, and nobody else (404, so ids cannot be probed)."""
 
 from portal import clock
-from portal.cases.models import Event
+from portal.audit import Event
 from portal.extensions import db
 
 

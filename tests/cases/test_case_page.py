@@ -8,12 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from portal import pathway
-from portal.cases.models import (
-    AdviceKind,
-    AdviceRequest,
-    Relationship,
-    Visibility,
-)
+from portal.audit import Visibility
+from portal.cases.models import AdviceKind, AdviceRequest, Relationship
 from portal.content.services import load_folder
 from portal.extensions import db
 from portal.pathway import Audience, Stage

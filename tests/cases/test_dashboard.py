@@ -9,9 +9,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from portal.cases.models import DeadlineException
+from portal.cases.models import LawfulDelay
 from portal.extensions import db
-from portal.pathway import ExceptionReason, Stage
+from portal.pathway import DelayReason, Stage
 from tests import factories
 from tests.cases.conftest import set_milestones
 
@@ -39,10 +39,10 @@ def team(tracker_today, council, case_officer, other_council_officer):
     case(Stage.REVIEW, date(2026, 4, 1), "Overdue", final_issued_on=date(2026, 10, 1))
     excused = case(Stage.FINAL, date(2026, 4, 1), "Excused", final_issued_on=date(2026, 10, 1))
     db.session.add(
-        DeadlineException(
+        LawfulDelay(
             case_id=excused.id,
             deadline_key="final_plan",
-            reason=ExceptionReason.PERSONAL_CIRCUMSTANCES,
+            reason=DelayReason.PERSONAL_CIRCUMSTANCES,
             applies_from=date(2026, 6, 1),
             explanation="The family was abroad caring for a relative.",
         )

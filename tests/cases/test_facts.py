@@ -13,7 +13,7 @@ from portal.cases.models import (
     AdviceRequest,
     Case,
     CaseMilestones,
-    DeadlineException,
+    LawfulDelay,
     Review,
     SchoolConsultation,
 )
@@ -56,10 +56,10 @@ def test_advice_requests_and_exceptions_become_deadlines(council, case_officer, 
     db.session.add_all([late, psych])
     db.session.commit()
     db.session.add(
-        DeadlineException(
+        LawfulDelay(
             case=case,
             deadline_key=f"advice:{psych.id}",
-            reason=pathway.ExceptionReason.MISSED_APPOINTMENT.value,
+            reason=pathway.DelayReason.MISSED_APPOINTMENT.value,
             applies_from=date(2027, 2, 20),
             explanation="Missed the assessment appointment.",
         )
@@ -72,7 +72,7 @@ def test_advice_requests_and_exceptions_become_deadlines(council, case_officer, 
     assert deadline.due == date(2027, 3, 3) and status is pathway.Status.LATE
     deadline, status = by_key[f"advice:{psych.id}"]
     assert deadline.label == f"Advice from {psychologist.name}"
-    assert status is pathway.Status.EXCEPTION_APPLIES
+    assert status is pathway.Status.DELAY_ALLOWED
 
 
 def test_a_review_meeting_counts_as_held_once_its_day_has_come(council, case_officer):

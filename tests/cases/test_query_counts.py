@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import insert
 
 from portal.accounts.models import Role
-from portal.cases.models import CaseGrant, Relationship, Visibility
-from portal.cases.updates import post_update
+from portal.audit import Visibility
+from portal.cases.models import CaseGrant, Relationship
+from portal.cases.services import post_update
 from portal.extensions import db
 from tests import factories
 from tests.cases.conftest import add_event

@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases.models import Event, Relationship, Visibility
-from portal.cases.updates import Update, UpdateRefused, post_update
+from portal.audit import Event, Visibility
+from portal.cases.models import Relationship, Update
+from portal.cases.services import post_update
 from portal.extensions import db
+from portal.refusals import Refused
 from tests import factories
 
 
@@ -188,9 +190,9 @@ def test_the_service_refuses_what_the_form_would_not_offer(parent, senco, family
     grant.can_post_updates = True
     db.session.commit()
     with app.test_request_context():
-        with pytest.raises(UpdateRefused):
+        with pytest.raises(Refused):
             post_update(parent, family_case, "Hi", Visibility.PROFESSIONALS)
-        with pytest.raises(UpdateRefused):
+        with pytest.raises(Refused):
             post_update(senco, family_case, "Hi", Visibility.COUNCIL)
     grant.can_post_updates = False
     db.session.commit()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.cases.models import Event
+from portal.audit import Event
 from portal.content.models import ContentRevision, PageStatus
 from portal.content.services import page_by_slug, revision_of
 from portal.extensions import db

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
-from portal.cases.models import Event, Visibility
+from portal.audit import Event, Visibility
 from portal.documents.models import Category, Restriction
 from portal.extensions import db
 from tests.documents import samples

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from portal import clock
-from portal.cases.models import Event, Visibility
+from portal.audit import Event, Visibility
 from portal.documents.models import Document, Restriction
 from portal.extensions import db
 from tests.documents.helpers import add_document, download

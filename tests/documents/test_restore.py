@@ -10,7 +10,7 @@ from flask import g
 from sqlalchemy import select
 
 from portal import clock
-from portal.cases.models import Event, Visibility
+from portal.audit import Event, Visibility
 from portal.documents import services
 from portal.documents.models import Category, Document, Restriction
 from portal.extensions import db

@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from portal.cases.models import Event, Visibility
+from portal.audit import Event, Visibility
 from portal.documents.models import Document, DocumentVersion, Restriction, ScanStatus
 from portal.extensions import db
 from tests.documents import samples

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from portal.cases.models import Event, Visibility
+from portal.audit import Event, Visibility
 from portal.documents.models import Document, DocumentVersion
 from portal.extensions import db
 from tests.documents import samples

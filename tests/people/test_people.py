@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.accounts.models import Role, User
-from portal.cases.models import CaseGrant, Event, Relationship, Visibility
+from portal.audit import Event, Visibility
+from portal.cases.models import CaseGrant, Relationship
 from portal.extensions import db
 from tests import factories
 from tests.conftest import Page, check_page
@@ -65,7 +66,7 @@ def test_people_access_matrix(client_request, request, family_case, senco, role)
     client_request.sign_in_as(request.getfixturevalue(role))
     on_case = role in {"parent", "young_person", "senco", "case_officer"}
     manager = role == "case_officer"
-    grant_id = _grant(family_case, senco).id
+    grant_id = _grant(family_case, senco).public_id
     client_request.get(
         "people.case_people", case_id=family_case.public_id, expected_status=200 if on_case else 404
     )
@@ -546,14 +547,14 @@ def test_changing_what_someone_can_do(client_request, case_officer, senco, famil
     school's upload page is gone."""
     grant = _grant(family_case, senco)
     client_request.sign_in_as(case_officer)
-    page = client_request.get("people.change_person", grant_id=grant.id)
+    page = client_request.get("people.change_person", grant_id=grant.public_id)
     assert page.h1 == "Change what Sally Senco can do"
     checked = [i["value"] for i in page.html.select("input[name=permissions][checked]")]
     assert checked == ["view_documents", "add_documents", "post_updates"]
     client_request.post(
         "people.change_person",
         {"relationship": "school", "permissions": ["view_documents", "post_updates"]},
-        url_values={"grant_id": grant.id},
+        url_values={"grant_id": grant.public_id},
         expected_redirect=f"/cases/{family_case.public_id}/people",
     )
     db.session.expire_all()
@@ -580,7 +581,7 @@ def test_saving_without_changes_records_nothing(client_request, case_officer, se
             "relationship": "school",
             "permissions": ["view_documents", "add_documents", "post_updates"],
         },
-        url_values={"grant_id": grant.id},
+        url_values={"grant_id": grant.public_id},
     )
     assert _events("case.person_changed") == []
 
@@ -592,13 +593,13 @@ def test_removing_someone_keeps_what_they_added(
     add_document(family_case, senco, title="School advice")
     grant = _grant(family_case, senco)
     client_request.sign_in_as(case_officer)
-    page = client_request.get("people.remove_person", grant_id=grant.id)
+    page = client_request.get("people.remove_person", grant_id=grant.public_id)
     assert page.h1 == "Remove Sally Senco from this case?"
     assert "Documents and updates they added stay on the case" in page.text("main")
     client_request.post(
         "people.remove_person",
         {},
-        url_values={"grant_id": grant.id},
+        url_values={"grant_id": grant.public_id},
         expected_redirect=f"/cases/{family_case.public_id}/people",
     )
     db.session.expire_all()
@@ -611,9 +612,9 @@ def test_removing_someone_keeps_what_they_added(
     assert "Sally Senco (School or setting)" in page.text("#ended-access")
 
     # The ended grant cannot be changed or removed again.
-    client_request.get("people.change_person", grant_id=grant.id, expected_status=404)
+    client_request.get("people.change_person", grant_id=grant.public_id, expected_status=404)
     client_request.post(
-        "people.remove_person", {}, url_values={"grant_id": grant.id}, expected_status=404
+        "people.remove_person", {}, url_values={"grant_id": grant.public_id}, expected_status=404
     )
 
     client_request.sign_in_as(senco)
@@ -627,7 +628,7 @@ def test_someone_removed_can_be_added_again(client_request, case_officer, senco,
     """Adding a removed person again gives them a new grant; the old one stays ended."""
     grant = _grant(family_case, senco)
     client_request.sign_in_as(case_officer)
-    client_request.post("people.remove_person", {}, url_values={"grant_id": grant.id})
+    client_request.post("people.remove_person", {}, url_values={"grant_id": grant.public_id})
     client_request.post(
         "people.add_person",
         {"email": senco.email, "relationship": "school", "permissions": ["view_documents"]},

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from portal.cases.models import Event, Relationship
+from portal.audit import Event
+from portal.cases.models import Relationship
 from portal.clock import utcnow
 from portal.content import services as content_services
 from portal.content.pages import published_page

@@ -338,7 +338,7 @@ class PhaseTransferForm(BaseForm):
         return int(self.year.data)
 
 
-class ExceptionForm(BaseForm):
+class LawfulDelayForm(BaseForm):
     reason = _choice_radio(
         "Which lawful reason applies?",
         [],
@@ -359,6 +359,6 @@ class ExceptionForm(BaseForm):
         # Only the lawful reasons for this kind of deadline are offered: staff shortages are
         # never a choice.
         self.reason.choices = [
-            SelectChoice(reason.value, pathway.exception_label(reason))
-            for reason in pathway.exception_reasons_for(kind)
+            SelectChoice(reason.value, pathway.delay_label(reason))
+            for reason in pathway.delay_reasons_for(kind)
         ]

@@ -9,7 +9,8 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal import clock
-from portal.cases.models import Case, Event, Relationship, Visibility
+from portal.audit import Event, Visibility
+from portal.cases.models import Case, Relationship
 from portal.extensions import db
 from tests import factories
 from tests.conftest import Page, check_page

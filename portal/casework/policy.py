@@ -8,9 +8,6 @@ from portal.accounts.models import User
 from portal.cases.models import AdviceRequest, Review, SchoolConsultation
 
 
-@access.rule_for(AdviceRequest)
-@access.rule_for(SchoolConsultation)
-@access.rule_for(Review)
-def _part_of_case_rule(user: User, action: str, part: AdviceRequest | SchoolConsultation | Review):
+def part_of_case_rule(user: User, action: str, part: AdviceRequest | SchoolConsultation | Review):
     """A part of a case follows its case's rule (MANAGE: the team's case officer only)."""
     return access.can(user, action, part.case)

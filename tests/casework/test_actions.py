@@ -9,20 +9,22 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock, pathway
-from portal.cases import services
+from portal.audit import Event, Visibility
 from portal.cases.facts import deadlines_for, facts_for, record_for
 from portal.cases.models import (
     AdviceRequest,
     Case,
     CaseMilestones,
-    DeadlineException,
-    Event,
+    LawfulDelay,
     Relationship,
     Review,
     SchoolConsultation,
-    Visibility,
 )
+from portal.casework.next_steps import next_steps_section
+from portal.casework.steps import assessment, lawful_delays
+from portal.casework.steps import review as review_steps
 from portal.extensions import db
+from portal.refusals import NotAllowed, Refused
 from tests import factories
 
 #: Wednesday 10 March 2027.
@@ -81,10 +83,10 @@ def flash_text(client) -> str:
 def test_case_officer_opens_a_case(officer, case_officer, council, school):
     """A new case starts at the request stage on the officer's team, with them as case officer,
     and tells everyone on it when the decision on assessment is due."""
-    page = officer.get("manage.open_case")
+    page = officer.get("casework.open_case")
     assert school.name in page.texts("#school option")
     response = officer.post(
-        "manage.open_case",
+        "casework.open_case",
         {
             "first_name": " Rosa ",
             "last_name": "Lopez",
@@ -108,7 +110,7 @@ def test_case_officer_opens_a_case(officer, case_officer, council, school):
 
 def test_opening_a_case_explains_every_missing_answer(officer):
     """An empty form lists each missing answer, named after the thing, and saves nothing."""
-    page = officer.post("manage.open_case", {}, expected_status=200)
+    page = officer.post("casework.open_case", {}, expected_status=200)
     assert page.error_summary == [
         "Enter the child's first name",
         "Enter the child's last name",
@@ -136,7 +138,7 @@ def test_opening_a_case_explains_every_missing_answer(officer):
 def test_opening_a_case_refuses_impossible_request_dates(officer, received, message):
     """A request cannot arrive in the future or before the child was born."""
     page = officer.post(
-        "manage.open_case",
+        "casework.open_case",
         {
             "first_name": "Rosa",
             "last_name": "Lopez",
@@ -153,7 +155,7 @@ def test_opening_a_case_refuses_impossible_request_dates(officer, received, mess
 def test_a_date_that_does_not_exist_is_refused(officer):
     """31 February is not a real date, and the boxes keep what was typed."""
     page = officer.post(
-        "manage.open_case",
+        "casework.open_case",
         {
             "first_name": "Rosa",
             "last_name": "Lopez",
@@ -171,7 +173,7 @@ def test_a_date_that_does_not_exist_is_refused(officer):
 def test_opening_a_case_refuses_a_school_not_in_the_list(officer, ep_service):
     """Only schools and settings can be chosen as the child's school."""
     page = officer.post(
-        "manage.open_case",
+        "casework.open_case",
         {
             "first_name": "Rosa",
             "last_name": "Lopez",
@@ -188,7 +190,7 @@ def test_opening_a_case_refuses_a_school_not_in_the_list(officer, ep_service):
 def test_who_asked_must_be_one_of_the_choices(officer):
     """A made-up answer to "who asked" is refused with the question's own message."""
     page = officer.post(
-        "manage.open_case",
+        "casework.open_case",
         {
             "first_name": "Rosa",
             "last_name": "Lopez",
@@ -210,7 +212,7 @@ def test_yes_to_assessment_moves_the_case_on(officer, council, case_officer):
     """Deciding to assess moves the case to the assessment and records the letter date."""
     case = make_case_at(council, case_officer, "request", date(2027, 2, 1))
     officer.post(
-        "manage.decide_assessment",
+        "casework.decide_assessment",
         {"outcome": "yes", **dated("letter_on", date(2027, 3, 8))},
         url_values={"case_id": case.public_id},
         expected_redirect=f"/cases/{case.public_id}",
@@ -225,12 +227,12 @@ def test_no_to_assessment_closes_the_case_with_the_right_to_appeal(officer, coun
     """Deciding not to assess closes the case; the page, the message and the family's timeline
     all give the right to mediation and appeal and its last day (2 months from the letter)."""
     case = make_case_at(council, case_officer, "request", date(2027, 2, 1))
-    page = officer.get("manage.decide_assessment", case_id=case.public_id)
+    page = officer.get("casework.decide_assessment", case_id=case.public_id)
     assert "mediation" in page.text(".govuk-inset-text")
     assert "Monday 10 May 2027" in page.text(".govuk-inset-text")  # for a letter dated today
 
     officer.post(
-        "manage.decide_assessment",
+        "casework.decide_assessment",
         {"outcome": "no", **dated("letter_on", date(2027, 3, 5))},
         url_values={"case_id": case.public_id},
     )
@@ -256,7 +258,7 @@ def test_decision_letter_dates_must_be_possible(officer, council, case_officer, 
     """A letter cannot be dated before the request or in the future; nothing changes."""
     case = make_case_at(council, case_officer, "request", date(2027, 2, 1))
     page = officer.post(
-        "manage.decide_assessment",
+        "casework.decide_assessment",
         {"outcome": "yes", **dated("letter_on", letter_on)},
         url_values={"case_id": case.public_id},
         expected_status=200,
@@ -271,7 +273,7 @@ def test_an_illegal_move_is_refused_with_the_reason(officer, council, case_offic
     """Recording "no plan" at the request stage is refused with the rules' own reason."""
     case = make_case_at(council, case_officer, "request", date(2027, 2, 1))
     page = officer.post(
-        "manage.not_issuing",
+        "casework.not_issuing",
         dated("letter_on", TODAY),
         url_values={"case_id": case.public_id},
         expected_status=200,
@@ -287,7 +289,7 @@ def test_a_closed_case_cannot_be_decided_again(officer, council, case_officer):
     """Once the council has said no, the decision cannot be recorded a second time."""
     case = make_case_at(council, case_officer, "not_assessing", date(2027, 2, 1))
     page = officer.post(
-        "manage.decide_assessment",
+        "casework.decide_assessment",
         {"outcome": "yes", **dated("letter_on", TODAY)},
         url_values={"case_id": case.public_id},
         expected_status=200,
@@ -320,10 +322,10 @@ def assessing(council, case_officer, psychologist):
 
 def test_advice_is_asked_of_someone_on_the_case_with_its_due_date(officer, assessing, psychologist):
     """Asking someone on the case for advice shows it is due 6 weeks after it was sent."""
-    page = officer.get("manage.request_advice", case_id=assessing.public_id)
+    page = officer.get("casework.request_advice", case_id=assessing.public_id)
     assert any(psychologist.name in option for option in page.texts("#adviser option"))
     officer.post(
-        "manage.request_advice",
+        "casework.request_advice",
         {"kind": "psychological", "adviser": str(psychologist.id), **dated("sent_on", TODAY)},
         url_values={"case_id": assessing.public_id},
     )
@@ -339,7 +341,7 @@ def test_advice_is_asked_of_someone_on_the_case_with_its_due_date(officer, asses
 def test_advice_can_be_asked_of_a_service_not_on_the_portal(officer, assessing):
     """A service named in words gets an advice request too."""
     officer.post(
-        "manage.request_advice",
+        "casework.request_advice",
         {"kind": "health", "service_name": "Northfield Health", **dated("sent_on", TODAY)},
         url_values={"case_id": assessing.public_id},
     )
@@ -363,7 +365,7 @@ def test_advice_must_be_asked_of_one_known_person(officer, assessing, psychologi
     data = {"kind": "health", **dated("sent_on", TODAY)}
     data.update({k: str(psychologist.id) if v == "PSYCH" else v for k, v in extra.items()})
     page = officer.post(
-        "manage.request_advice",
+        "casework.request_advice",
         data,
         url_values={"case_id": assessing.public_id},
         expected_status=200,
@@ -375,7 +377,7 @@ def test_advice_must_be_asked_of_one_known_person(officer, assessing, psychologi
 def test_advice_cannot_be_asked_for_before_the_decision_to_assess(officer, assessing):
     """An advice request dated before the decision to assess is refused."""
     page = officer.post(
-        "manage.request_advice",
+        "casework.request_advice",
         {"kind": "health", "service_name": "Health", **dated("sent_on", date(2027, 1, 10))},
         url_values={"case_id": assessing.public_id},
         expected_status=200,
@@ -394,7 +396,7 @@ def test_late_advice_is_recorded_as_late(officer, assessing, case_officer):
     db.session.add(advice)
     db.session.commit()
     page = officer.post(
-        "manage.advice_received",
+        "casework.advice_received",
         dated("received_on", date(2027, 1, 19)),
         url_values={"case_id": assessing.public_id, "advice_id": advice.public_id},
         expected_status=200,
@@ -404,7 +406,7 @@ def test_late_advice_is_recorded_as_late(officer, assessing, case_officer):
         "Wednesday 20 January 2027"
     ]
     officer.post(
-        "manage.advice_received",
+        "casework.advice_received",
         dated("received_on", date(2027, 3, 5)),
         url_values={"case_id": assessing.public_id, "advice_id": advice.public_id},
     )
@@ -422,7 +424,7 @@ def test_advice_from_another_case_is_not_found(officer, assessing, council, case
     db.session.add(advice)
     db.session.commit()
     officer.get(
-        "manage.advice_received",
+        "casework.advice_received",
         case_id=assessing.public_id,
         advice_id=advice.public_id,
         expected_status=404,
@@ -435,10 +437,10 @@ def test_finishing_the_assessment_warns_of_missing_advice(officer, assessing):
         AdviceRequest(case=assessing, kind="health", service_name="Health", sent_on=TODAY)
     )
     db.session.commit()
-    page = officer.get("manage.finish_assessment", case_id=assessing.public_id)
+    page = officer.get("casework.finish_assessment", case_id=assessing.public_id)
     assert "Advice has not arrived yet from: Health." in page.text("main")
     officer.post(
-        "manage.finish_assessment",
+        "casework.finish_assessment",
         dated("finished_on", TODAY),
         url_values={"case_id": assessing.public_id},
     )
@@ -468,7 +470,7 @@ def deciding(council, case_officer):
 def test_the_draft_cannot_be_sent_in_the_future(officer, deciding):
     """A draft dated tomorrow is refused, with the message named after the thing."""
     page = officer.post(
-        "manage.send_draft",
+        "casework.send_draft",
         dated("sent_on", TODAY + timedelta(days=1)),
         url_values={"case_id": deciding.public_id},
         expected_status=200,
@@ -480,7 +482,7 @@ def test_the_draft_cannot_be_sent_in_the_future(officer, deciding):
 def test_sending_the_draft_starts_the_familys_15_days(officer, deciding):
     """The family has 15 days counting the day the draft was sent."""
     officer.post(
-        "manage.send_draft", dated("sent_on", TODAY), url_values={"case_id": deciding.public_id}
+        "casework.send_draft", dated("sent_on", TODAY), url_values={"case_id": deciding.public_id}
     )
     assert deciding.stage == "draft"
     [event] = events(deciding, "case.draft_sent")
@@ -490,10 +492,10 @@ def test_sending_the_draft_starts_the_familys_15_days(officer, deciding):
 
 def test_not_issuing_closes_the_case_with_the_right_to_appeal(officer, deciding):
     """Deciding not to make a plan closes the case and gives the appeal deadline."""
-    page = officer.get("manage.not_issuing", case_id=deciding.public_id)
+    page = officer.get("casework.not_issuing", case_id=deciding.public_id)
     assert "mediation" in page.text(".govuk-inset-text")
     officer.post(
-        "manage.not_issuing",
+        "casework.not_issuing",
         dated("letter_on", TODAY),
         url_values={"case_id": deciding.public_id},
     )
@@ -519,7 +521,7 @@ def draft(council, case_officer):
 def test_the_final_plan_waits_for_the_familys_15_days(officer, draft):
     """Before the family's 15 days end, the final plan needs their comments first."""
     page = officer.post(
-        "manage.issue_final_plan",
+        "casework.issue_final_plan",
         {**dated("issued_on", TODAY), "under_five_interval_months": "6"},
         url_values={"case_id": draft.public_id},
         expected_status=200,
@@ -529,12 +531,12 @@ def test_the_final_plan_waits_for_the_familys_15_days(officer, draft):
         "comments first, or issue the final plan after that day."
     ]
     officer.post(
-        "manage.family_comments",
+        "casework.family_comments",
         {**dated("received_on", date(2027, 3, 9)), "school_preference": "Riverside Academy"},
         url_values={"case_id": draft.public_id},
     )
     officer.post(
-        "manage.issue_final_plan",
+        "casework.issue_final_plan",
         {**dated("issued_on", TODAY), "under_five_interval_months": "6"},
         url_values={"case_id": draft.public_id},
     )
@@ -550,7 +552,7 @@ def test_the_final_plan_waits_for_the_familys_15_days(officer, draft):
 def test_family_comments_cannot_come_before_the_draft(officer, draft):
     """Comments dated before the draft was sent are refused."""
     page = officer.post(
-        "manage.family_comments",
+        "casework.family_comments",
         dated("received_on", date(2027, 2, 28)),
         url_values={"case_id": draft.public_id},
         expected_status=200,
@@ -564,7 +566,7 @@ def test_family_comments_cannot_come_before_the_draft(officer, draft):
 def test_a_school_is_consulted_and_replies(officer, draft, school):
     """A school named by the family is asked, has 15 days, and its reply is recorded."""
     officer.post(
-        "manage.consult_school",
+        "casework.consult_school",
         {"school": str(school.id), **dated("consulted_on", date(2027, 3, 2))},
         url_values={"case_id": draft.public_id},
     )
@@ -572,7 +574,7 @@ def test_a_school_is_consulted_and_replies(officer, draft, school):
     assert consultation.school_name == school.name
     assert "reply by Tuesday 16 March 2027" in flash_text(officer)
     officer.post(
-        "manage.school_reply",
+        "casework.school_reply",
         dated("replied_on", TODAY),
         url_values={"case_id": draft.public_id, "consultation_id": consultation.public_id},
     )
@@ -603,7 +605,7 @@ def test_a_meeting_recorded_after_it_happened_sets_no_past_task(officer, final):
     """Recording a review meeting that has already happened does not ask the officer to send
     invitations by a date that has passed; it says when they were due."""
     officer.post(
-        "manage.schedule_review",
+        "casework.schedule_review",
         dated("meeting_on", TODAY - timedelta(days=1)),
         url_values={"case_id": final.public_id},
     )
@@ -616,7 +618,7 @@ def test_a_review_is_arranged_and_run(officer, final, case_officer):
     """Arranging a review moves the case into the review cycle; the report and decision can
     only be recorded once the meeting has happened."""
     officer.post(
-        "manage.schedule_review",
+        "casework.schedule_review",
         dated("meeting_on", date(2027, 4, 14)),
         url_values={"case_id": final.public_id},
     )
@@ -625,12 +627,12 @@ def test_a_review_is_arranged_and_run(officer, final, case_officer):
     assert "Send the invitations by Wednesday 31 March 2027" in flash_text(officer)
 
     officer.post(
-        "manage.review_invitations",
+        "casework.review_invitations",
         dated("sent_on", TODAY),
         url_values={"case_id": final.public_id, "review_id": review.public_id},
     )
     page = officer.post(
-        "manage.review_report",
+        "casework.review_report",
         dated("sent_on", TODAY),
         url_values={"case_id": final.public_id, "review_id": review.public_id},
         expected_status=200,
@@ -642,12 +644,12 @@ def test_a_review_is_arranged_and_run(officer, final, case_officer):
     freeze_on(date(2027, 4, 20))
     officer.sign_in_as(case_officer)  # a new session: the old one expired while time moved on
     officer.post(
-        "manage.review_report",
+        "casework.review_report",
         dated("sent_on", date(2027, 4, 20)),
         url_values={"case_id": final.public_id, "review_id": review.public_id},
     )
     officer.post(
-        "manage.review_decision",
+        "casework.review_decision",
         {"decision": "keep", **dated("decided_on", date(2027, 4, 20))},
         url_values={"case_id": final.public_id, "review_id": review.public_id},
     )
@@ -660,9 +662,9 @@ def test_a_review_is_arranged_and_run(officer, final, case_officer):
 
 def test_a_new_review_needs_the_last_decision_first(officer, final, case_officer):
     """The next review cannot be arranged while the last one is undecided."""
-    services.schedule_review(case_officer, final, meeting_on=date(2027, 3, 1))
+    review_steps.schedule_review(case_officer, final, meeting_on=date(2027, 3, 1))
     page = officer.post(
-        "manage.schedule_review",
+        "casework.schedule_review",
         dated("meeting_on", date(2028, 3, 1)),
         url_values={"case_id": final.public_id},
         expected_status=200,
@@ -675,7 +677,7 @@ def test_a_new_review_needs_the_last_decision_first(officer, final, case_officer
 def test_a_review_cannot_be_before_the_plan(officer, final):
     """A review meeting before the final plan was issued is refused."""
     page = officer.post(
-        "manage.schedule_review",
+        "casework.schedule_review",
         dated("meeting_on", date(2026, 5, 1)),
         url_values={"case_id": final.public_id},
         expected_status=200,
@@ -690,20 +692,20 @@ def test_a_review_cannot_be_before_the_plan(officer, final):
 def test_amendments_follow_a_decision_to_amend(officer, final, case_officer):
     """Proposed changes, the family's comments and the changed plan, in that order; the
     changed plan can name the new school for a phase transfer."""
-    review = services.schedule_review(case_officer, final, meeting_on=date(2027, 2, 10))
-    services.record_review_decision(
+    review = review_steps.schedule_review(case_officer, final, meeting_on=date(2027, 2, 10)).subject
+    review_steps.record_review_decision(
         case_officer, review, decision="amend", decided_on=date(2027, 2, 20)
     )
     ids = {"case_id": final.public_id, "review_id": review.public_id}
     page = officer.post(
-        "manage.amended_plan", dated("issued_on", TODAY), url_values=ids, expected_status=200
+        "casework.amended_plan", dated("issued_on", TODAY), url_values=ids, expected_status=200
     )
     assert page.error_summary == ["Send the proposed changes before issuing the changed plan."]
 
-    officer.post("manage.send_amendments", dated("sent_on", date(2027, 3, 1)), url_values=ids)
+    officer.post("casework.send_amendments", dated("sent_on", date(2027, 3, 1)), url_values=ids)
     assert "comment until Monday 15 March 2027" in flash_text(officer)
     officer.post(
-        "manage.phase_transfer",
+        "casework.phase_transfer",
         {"year": "2027", "kind": "school"},
         url_values={"case_id": final.public_id},
     )
@@ -711,10 +713,10 @@ def test_amendments_follow_a_decision_to_amend(officer, final, case_officer):
     moved = db.session.scalar(select(Event).where(Event.action == "case.phase_transfer_set"))
     assert moved.summary.startswith(f"{final.child.first_name} moves to a new school or college")
     officer.post(
-        "manage.amendment_comments", dated("received_on", date(2027, 3, 8)), url_values=ids
+        "casework.amendment_comments", dated("received_on", date(2027, 3, 8)), url_values=ids
     )
     officer.post(
-        "manage.amended_plan",
+        "casework.amended_plan",
         {**dated("issued_on", TODAY), "names_new_school": "y"},
         url_values=ids,
     )
@@ -732,7 +734,7 @@ def test_phase_transfer_year_must_be_sensible(officer, final):
         ("2019", "The year of the move must be between 2027 and 2037"),
     ]:
         page = officer.post(
-            "manage.phase_transfer",
+            "casework.phase_transfer",
             {"year": year, "kind": "post_16"},
             url_values={"case_id": final.public_id},
             expected_status=200,
@@ -742,17 +744,17 @@ def test_phase_transfer_year_must_be_sensible(officer, final):
 
 def test_a_decision_to_cease_then_the_letter_ends_the_plan(officer, final, case_officer):
     """Ending the plan closes the case; both steps give the family's appeal deadline."""
-    review = services.schedule_review(case_officer, final, meeting_on=date(2027, 2, 10))
+    review = review_steps.schedule_review(case_officer, final, meeting_on=date(2027, 2, 10)).subject
     officer.post(
-        "manage.review_decision",
+        "casework.review_decision",
         {"decision": "cease", **dated("decided_on", date(2027, 3, 1))},
         url_values={"case_id": final.public_id, "review_id": review.public_id},
     )
     assert "mediation or appeal until Saturday 1 May 2027" in flash_text(officer)
-    page = officer.get("manage.manage_case", case_id=final.public_id)
+    page = officer.get("casework.manage_case", case_id=final.public_id)
     assert "End the plan" in page.texts("main a")
     officer.post(
-        "manage.end_plan", dated("letter_on", TODAY), url_values={"case_id": final.public_id}
+        "casework.end_plan", dated("letter_on", TODAY), url_values={"case_id": final.public_id}
     )
     assert final.stage == "ceased" and final.closed_at is not None
     [event] = events(final, "case.ceased")
@@ -762,7 +764,7 @@ def test_a_decision_to_cease_then_the_letter_ends_the_plan(officer, final, case_
 def test_a_plan_cannot_end_before_it_is_reviewed(officer, final):
     """A final plan goes through a review before it can end: the rules' reason is shown."""
     page = officer.post(
-        "manage.end_plan",
+        "casework.end_plan",
         dated("letter_on", TODAY),
         url_values={"case_id": final.public_id},
         expected_status=200,
@@ -787,13 +789,13 @@ def test_an_exception_offers_only_the_lawful_reasons(officer, assessing):
     db.session.add(advice)
     db.session.commit()
     final_plan = officer.get(
-        "manage.record_exception", case_id=assessing.public_id, deadline="final-plan"
+        "casework.record_lawful_delay", case_id=assessing.public_id, deadline="final-plan"
     )
     reasons = final_plan.texts(".govuk-radios__label")
     assert len(reasons) == 3
     assert not any("appointment" in r or "staff" in r.lower() for r in reasons)
     advice_page = officer.get(
-        "manage.record_exception", case_id=assessing.public_id, deadline=f"advice-{advice.id}"
+        "casework.record_lawful_delay", case_id=assessing.public_id, deadline=f"advice-{advice.id}"
     )
     assert "The child missed an appointment" in advice_page.texts(".govuk-radios__label")
 
@@ -801,7 +803,7 @@ def test_an_exception_offers_only_the_lawful_reasons(officer, assessing):
 def test_staff_shortages_cannot_be_recorded(officer, assessing):
     """A reason that is not on the list, such as staff shortages, is refused."""
     page = officer.post(
-        "manage.record_exception",
+        "casework.record_lawful_delay",
         {
             "reason": "staff_shortages",
             **dated("applies_from", TODAY),
@@ -811,13 +813,13 @@ def test_staff_shortages_cannot_be_recorded(officer, assessing):
         expected_status=200,
     )
     assert page.error_summary == ["Choose the lawful reason for the delay"]
-    assert db.session.scalar(select(DeadlineException)) is None
+    assert db.session.scalar(select(LawfulDelay)) is None
 
 
 def test_a_missed_appointment_cannot_excuse_the_final_plan(case_officer, assessing):
     """Even called directly, the service refuses a reason the law does not allow here."""
-    with pytest.raises(services.ActionRefused, match="only excuses late advice"):
-        services.record_exception(
+    with pytest.raises(Refused, match="only excuses late advice"):
+        lawful_delays.record_lawful_delay(
             case_officer,
             assessing,
             deadline_key="final_plan",
@@ -837,7 +839,7 @@ def test_an_exception_changes_late_to_delayed_for_an_allowed_reason(officer, ass
     db.session.commit()
     assert {d.key: s for d, s in deadlines_for(assessing)}[f"advice:{advice.id}"] == "late"
     officer.post(
-        "manage.record_exception",
+        "casework.record_lawful_delay",
         {
             "reason": "missed_appointment",
             **dated("applies_from", date(2027, 2, 15)),
@@ -846,14 +848,14 @@ def test_an_exception_changes_late_to_delayed_for_an_allowed_reason(officer, ass
         url_values={"case_id": assessing.public_id, "deadline": f"advice-{advice.id}"},
     )
     status = {d.key: s for d, s in deadlines_for(assessing)}[f"advice:{advice.id}"]
-    assert status is pathway.Status.EXCEPTION_APPLIES
+    assert status is pathway.Status.DELAY_ALLOWED
     [public] = events(assessing, "deadline.exception_recorded")
     assert public.visibility == Visibility.EVERYONE and "unwell" not in public.summary
     [private] = events(assessing, "deadline.exception_explained")
     assert private.visibility == Visibility.COUNCIL and "unwell" in private.summary
     # Recorded once: the link and the page are gone for that time limit.
     officer.get(
-        "manage.record_exception",
+        "casework.record_lawful_delay",
         case_id=assessing.public_id,
         deadline=f"advice-{advice.id}",
         expected_status=404,
@@ -863,7 +865,7 @@ def test_an_exception_changes_late_to_delayed_for_an_allowed_reason(officer, ass
 def test_no_exception_for_the_familys_own_time_limit(officer, draft):
     """The family's 15 days are theirs: there is no page to excuse them."""
     officer.get(
-        "manage.record_exception",
+        "casework.record_lawful_delay",
         case_id=draft.public_id,
         deadline="draft-comments",
         expected_status=404,
@@ -877,7 +879,7 @@ def test_no_exception_for_the_familys_own_time_limit(officer, draft):
 
 def test_manage_page_lists_the_actions_for_the_stage(officer, assessing):
     """At the assessment stage the officer can ask for advice or finish, not send a draft."""
-    page = officer.get("manage.manage_case", case_id=assessing.public_id)
+    page = officer.get("casework.manage_case", case_id=assessing.public_id)
     links = page.texts("main ul a")
     assert "Ask for advice" in links and "Finish the assessment" in links
     assert "Send the draft plan" not in links
@@ -887,12 +889,10 @@ def test_manage_page_lists_the_actions_for_the_stage(officer, assessing):
 
 def test_case_officer_sees_next_steps_on_the_case_page(case_officer, parent, family_case):
     """The next-steps section is for the team's case officer and nobody else."""
-    from portal.cases.manage_views import manage_section
-
-    with_officer = manage_section(family_case, case_officer)
+    with_officer = next_steps_section(family_case, case_officer)
     assert with_officer is not None
     assert with_officer["actions"][0].label == "Record the decision on assessment"
-    assert manage_section(family_case, parent) is None
+    assert next_steps_section(family_case, parent) is None
 
 
 def test_the_manage_section_is_on_the_case_page(officer, family_case):
@@ -903,8 +903,8 @@ def test_the_manage_section_is_on_the_case_page(officer, family_case):
 
 def test_services_refuse_someone_who_may_not_manage_the_case(other_council_officer, family_case):
     """Called directly, a service refuses an officer from another council and saves nothing."""
-    with pytest.raises(services.NotAllowed):
-        services.decide_assessment(
+    with pytest.raises(NotAllowed):
+        assessment.decide_assessment(
             other_council_officer, family_case, outcome="yes", letter_on=TODAY
         )
     assert family_case.stage == "request"

@@ -1,0 +1,92 @@
+"""Who may see and do what on a case: the rule for `Case`, and the questions other packages ask
+about a person and a case (their live grant, whether they are the team's case officer, which
+visibilities they may see, which cases they may see at all).
+
+Deny by default: a case officer may do everything on their team's cases; everyone else needs a
+live grant, and the grant's ticks decide documents and updates. Admins get no access without one.
+"""
+
+from __future__ import annotations
+
+from flask import g
+from sqlalchemy import Select, select
+
+from portal import access
+from portal.accounts.models import Role, User
+from portal.audit import Visibility
+from portal.cases.models import Case, CaseGrant
+from portal.extensions import db
+
+
+def active_grant(user: User, case: Case) -> CaseGrant | None:
+    """The person's live grant on a case, looked up once per request."""
+    cache = g.setdefault("_grants", {})
+    key = (user.id, case.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(CaseGrant).where(
+                CaseGrant.case_id == case.id,
+                CaseGrant.user_id == user.id,
+                CaseGrant.revoked_at.is_(None),
+            )
+        )
+    return cache[key]
+
+
+def is_team_case_officer(user: User, case: Case) -> bool:
+    return user.role == Role.CASE_OFFICER and case.team_id == user.organisation_id
+
+
+def case_rule(user: User, action: str, case: Case) -> bool:
+    """Case officers may do everything on their team's cases; everyone else needs a live grant,
+    and the grant's ticks decide documents and updates. Admins get no access without a grant."""
+    if is_team_case_officer(user, case):
+        return True
+    if action == access.Action.MANAGE:
+        return False
+    grant = active_grant(user, case)
+    if grant is None:
+        return False
+    allowed: dict[str, bool] = {
+        access.Action.VIEW: True,
+        access.Action.VIEW_DOCUMENTS: grant.can_view_documents,
+        access.Action.ADD_DOCUMENTS: grant.can_add_documents,
+        access.Action.POST_UPDATES: grant.can_post_updates,
+    }
+    return allowed.get(action, False)
+
+
+def may_see_visibility(user: User, case: Case, visibility: str) -> bool:
+    """May a person who can view the case see an item with this visibility?
+
+    A restriction only narrows what a grant allows: it never lets anyone in.
+    """
+    if not access.can(user, access.Action.VIEW, case):
+        return False
+    if visibility == Visibility.EVERYONE:
+        return True
+    if visibility == Visibility.PROFESSIONALS:
+        return Role(user.role).is_professional
+    if visibility == Visibility.COUNCIL:
+        return is_team_case_officer(user, case)
+    return False
+
+
+def visibilities_for(user: User, case: Case) -> list[str]:
+    """The visibilities a person may see on a case (for filtering lists in one query)."""
+    return [v.value for v in Visibility if may_see_visibility(user, case, v)]
+
+
+def visible_cases(user: User) -> Select:
+    """A query for every case the person may view: their team's cases for case officers, the
+    cases they hold a live grant on for everyone else."""
+    query = select(Case)
+    if user.role == Role.CASE_OFFICER:
+        return query.where(Case.team_id == user.organisation_id)
+    return query.where(
+        Case.id.in_(
+            select(CaseGrant.case_id).where(
+                CaseGrant.user_id == user.id, CaseGrant.revoked_at.is_(None)
+            )
+        )
+    )

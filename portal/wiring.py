@@ -1,0 +1,63 @@
+"""What ties the packages together, listed in one place and installed by `create_app`.
+
+- `ACCESS_RULES`: for each kind of object, the function that decides who may do what to it
+  (`portal.access.can` asks it). A kind of object missing here is denied to everyone.
+- `CASE_SECTIONS`: the sections feature packages add to the case page, in the order shown.
+
+Nothing registers itself by being imported: a rule or section that is not listed here does not
+exist, which is what the access-map and case-page tests check.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal import access
+from portal.cases import sections
+from portal.cases.models import AdviceRequest, Case, CaseGrant, Review, SchoolConsultation
+from portal.cases.policy import case_rule
+from portal.casework.next_steps import next_steps_section
+from portal.casework.policy import part_of_case_rule
+from portal.content.models import ContentPage
+from portal.content.pages import stage_text_section
+from portal.content.policy import content_page_rule
+from portal.documents.models import Document, DocumentVersion
+from portal.documents.policy import document_rule, version_rule
+from portal.documents.views import documents_section
+from portal.people.policy import grant_rule
+from portal.people.views import people_section
+from portal.pledge.policy import PledgePromise, pledge_rule
+from portal.pledge.views import pledge_prompt_section, pledge_signers_section
+
+ACCESS_RULES: dict[type, access.Rule] = {
+    Case: case_rule,
+    CaseGrant: grant_rule,
+    AdviceRequest: part_of_case_rule,
+    SchoolConsultation: part_of_case_rule,
+    Review: part_of_case_rule,
+    Document: document_rule,
+    DocumentVersion: version_rule,
+    ContentPage: content_page_rule,
+    PledgePromise: pledge_rule,
+}
+
+CASE_SECTIONS = (
+    sections.CaseSection("next_steps", "casework/partials/case_actions.html", next_steps_section),
+    sections.CaseSection(
+        "pledge_prompt", "pledge/partials/prompt_section.html", pledge_prompt_section
+    ),
+    sections.CaseSection(
+        "stage_text", "content/partials/stage_text_section.html", stage_text_section
+    ),
+    sections.CaseSection("documents", "documents/partials/case_section.html", documents_section),
+    sections.CaseSection("people", "people/partials/case_section.html", people_section),
+    sections.CaseSection(
+        "pledge_signers", "pledge/partials/signers_section.html", pledge_signers_section
+    ),
+)
+
+
+def init_wiring(app: Flask) -> None:
+    """Install the access rules and the case page's sections."""
+    access.install_rules(app, ACCESS_RULES)
+    sections.install_sections(app, CASE_SECTIONS)
