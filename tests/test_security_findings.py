@@ -508,3 +508,33 @@ def test_admin_inviting_a_family_member_needs_no_approval(client_request, admin,
         expected_redirect="/invite",
     )
     assert [m["To"] for m in outbox] == ["pat@example.org"]
+
+
+# --- 7. Not every view of a case is recorded -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "htmx", "page"),
+    [
+        ("documents.case_documents", False, "documents"),
+        ("documents.case_documents", True, "documents"),
+        ("people.case_people", False, "people"),
+        ("casework.manage_case", False, "manage"),
+        ("documents.removed_documents", False, "removed documents"),
+    ],
+)
+def test_every_view_of_a_case_is_recorded(
+    client_request, case_officer, family_case, endpoint, htmx, page
+):
+    """The documents list (page and fragment), the people page, the officer's manage page and
+    removed documents each write who looked at which case, and which view, to the audit trail."""
+    from portal.audit import Event
+
+    client_request.sign_in_as(case_officer)
+    client_request.get(endpoint, case_id=family_case.public_id, htmx=htmx)
+    views = (
+        db.session.query(Event)
+        .filter_by(action="case.viewed", case_id=family_case.id, actor_id=case_officer.id)
+        .all()
+    )
+    assert [event.detail["page"] for event in views] == [page]

@@ -24,6 +24,7 @@ from flask_login import current_user
 from portal import access
 from portal.accounts.models import Role
 from portal.cases.models import Case
+from portal.cases.services import record_view
 from portal.documents import archive, intake, policy, services
 from portal.documents.filenames import content_disposition
 from portal.documents.forms import NewVersionForm, RemoveDocumentForm, UploadForm, chosen_files
@@ -110,12 +111,15 @@ def _added_message(count: int) -> str:
 @bp.get("/cases/<public_id:case_id>/documents")
 @access.load(Case, "case_id", access.Action.VIEW_DOCUMENTS)
 def case_documents():
-    """Every document of the case this person may see, grouped by category, newest first."""
-    return render_page(
+    """Every document of the case this person may see, grouped by category, newest first.
+    The page and its htmx fragment are both recorded as a view of the case."""
+    response = render_page(
         "documents/case_documents.html",
         fragment="documents/partials/documents_area.html",
         **_area_context(g.case),
     )
+    record_view(current_user, g.case, page="documents")
+    return response
 
 
 def documents_section(case: Case, user) -> dict | None:
@@ -281,12 +285,14 @@ def removed_documents():
     """The case's removed documents: who removed each, when and why, with downloads and a
     button to restore it."""
     case = g.case
-    return render_template(
+    page = render_template(
         "documents/removed.html",
         case=case,
         documents=services.removed_documents_for(current_user, case),
         show_scan=_is_staff(),
     )
+    record_view(current_user, case, page="removed documents")
+    return page
 
 
 @bp.post("/documents/<public_id:document_id>/restore")
