@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, render_template, request
 from flask.globals import request_ctx
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from portal.rendering import wants_fragment
+from portal.rendering import redirect_to_sign_in, wants_fragment
 
 TITLES = {
     400: "Sorry, there is a problem with the request",
@@ -73,6 +74,9 @@ def init_error_pages(app: Flask) -> None:
         # link to itself.
         if not _sent_from_our_pages():
             return _render(400, csrf=True, typed=[], back_url=None)
+        if request.headers.get("HX-Request") == "true" and not current_user.is_authenticated:
+            # The session (and its form token) ended, say during a live search: sign in again.
+            return redirect_to_sign_in()
         typed = [
             (key, value)
             for key, value in request.form.items(multi=True)

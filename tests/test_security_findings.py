@@ -538,3 +538,37 @@ def test_every_view_of_a_case_is_recorded(
         .all()
     )
     assert [event.detail["page"] for event in views] == [page]
+
+
+# --- 11. Children's names in URLs, history and server logs -----------------------------------
+
+
+def test_childrens_names_stay_out_of_urls_caseload_search_is_posted(
+    client_request, case_officer, council
+):
+    """The caseload search is sent by POST and remembered in the session: the address, every
+    page link and the htmx push URL never hold the words searched for."""
+    for _n in range(30):
+        factories.make_case(team=council, officer=case_officer, first_name="Taylor")
+    factories.make_case(team=council, officer=case_officer, first_name="Robin")
+    client_request.sign_in_as(case_officer)
+    response = client_request.client.post(
+        "/home", data={"q": "Taylor", "csrf_token": client_request.csrf_token()}
+    )
+    assert response.status_code == 303
+    assert "Taylor" not in response.headers["Location"]
+    page = client_request.get("cases.home")
+    assert "30 cases found" in page.text("#caseload-results")
+    links = [a["href"] for a in page.html.select("a[href]")] + [
+        f["action"] for f in page.html.select("form[action]")
+    ]
+    assert links and not [link for link in links if "Taylor" in link or "q=" in link]
+    htmx = client_request.post(
+        "cases.home", {"q": "Taylor", "sort": "name"}, expected_status=200, htmx=True
+    )
+    assert htmx.response.headers["HX-Push-Url"] == "/home?sort=name"
+    # An old bookmark with the name in it searches for nothing.
+    client_request.post("cases.home", {"q": ""}, expected_status=303)
+    assert "31 cases found" in client_request.get("cases.home", q="Taylor").text(
+        "#caseload-results"
+    )
