@@ -1,7 +1,7 @@
 """Security findings: updates stored as rendered HTML; invitations that need a second admin
 
 Revision ID: 0002_security_findings
-Revises: 0002_grant_public_id
+Revises: 0004_notifications
 Create Date: 2026-12-04 15:00:00
 
 Updates were rendered from Markdown on every view of a case page (a few hostile updates made the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_security_findings"
-down_revision = "0002_grant_public_id"
+down_revision = "0004_notifications"
 branch_labels = None
 depends_on = None
 

@@ -64,7 +64,7 @@ def _family_home():
     return render_template(
         "cases/family_home.html",
         summaries=summaries,
-        audience=tracker.audience_for(current_user),
+        audience=Role(current_user.role).audience,
     )
 
 
@@ -79,7 +79,7 @@ def _caseload_url(form: CaseloadFilterForm, **changes) -> str:
 
 
 def _caseload():
-    audience = tracker.audience_for(current_user)
+    audience = Role(current_user.role).audience
     posted = request.method == "POST"
     form = CaseloadFilterForm(formdata=request.form if posted else request.args, audience=audience)
     if posted:
@@ -119,7 +119,7 @@ def case_page():
     today = clock.today()
     record = record_for(case)
     facts = record.facts(today)
-    audience = tracker.audience_for(current_user)
+    audience = Role(current_user.role).audience
     grants = db.session.scalars(
         select(CaseGrant)
         .where(CaseGrant.case_id == case.id, CaseGrant.revoked_at.is_(None))
