@@ -21,6 +21,7 @@ from portal.cases.models import Case, CaseGrant
 from portal.content.pages import PublishedPage, pathway_text, section_paragraph
 from portal.dates import days_until, long_date
 from portal.pathway import Audience, Deadline, Stage, Status, StepState
+from portal.pathway.next_step import next_step_words
 
 
 def content_text(text: pathway.ContentText, page: PublishedPage | None, section: str) -> str:
@@ -240,6 +241,21 @@ class WhereWeAre:
         )
 
 
+def _next_text(
+    facts: pathway.CaseFacts,
+    today: date,
+    stage: Stage,
+    audience: Audience,
+    page: PublishedPage | None,
+) -> str:
+    """The real next step within the stage when the facts show one (for example "the review
+    meeting has been held: the report is next"), else the stage's words (published or built-in)."""
+    within = next_step_words(facts, today, audience)
+    if within is not None:
+        return within.default
+    return content_text(pathway.next_step_text(stage, audience), page, "What happens next")
+
+
 def where_we_are(record: CaseRecord, facts: pathway.CaseFacts, user: User, today: date):
     audience = Role(user.role).audience
     stage = Stage(record.case.stage)
@@ -248,7 +264,7 @@ def where_we_are(record: CaseRecord, facts: pathway.CaseFacts, user: User, today
     return WhereWeAre(
         stage=stage,
         stage_label=pathway.stage_label(stage, audience),
-        next_text=content_text(pathway.next_step_text(stage, audience), page, "What happens next"),
+        next_text=_next_text(facts, today, stage, audience, page),
         todo_text=content_text(pathway.todo_text(stage, audience), page, "What you can do"),
         next=deadline_view(upcoming, today, audience) if upcoming else None,
         contact=contact_for(record.case),

@@ -434,3 +434,26 @@ def test_the_family_reads_its_own_dates_as_yours(
     assert "Family's comments" not in parent_panel
     officer_page = _open(client_request, case_officer, family_case)
     assert "Family's comments on the draft plan" in officer_page.text("#deadlines + [role=region]")
+
+
+def test_what_happens_next_follows_the_step_within_the_stage(
+    client_request, tracker_today, parent, family_case
+):
+    """Once every piece of advice is in, the parent is told the council now decides about a
+    plan, not that it is waiting for advice (the rules: tests/test_pathway_next_step.py)."""
+    _receive(family_case, date(2027, 1, 4))
+    family_case.stage = Stage.ASSESSMENT
+    request = AdviceRequest(
+        case_id=family_case.id,
+        kind=AdviceKind.HEALTH,
+        service_name="the health visitor",
+        sent_on=date(2027, 1, 20),
+    )
+    db.session.add(request)
+    db.session.commit()
+    waiting = _open(client_request, parent, family_case).text(".portal-where-we-are")
+    assert "waiting for advice about your child" in waiting
+    request.received_on = date(2027, 2, 20)
+    db.session.commit()
+    all_in = _open(client_request, parent, family_case).text(".portal-where-we-are")
+    assert "All the advice is in" in all_in and "waiting for advice" not in all_in
