@@ -41,6 +41,20 @@ def navigation() -> list[tuple[str, str]]:
     return [(label, url_for(endpoint)) for label, endpoint in links]
 
 
+STAFF_ROLES = (Role.CASE_OFFICER, Role.ADMIN, Role.CONTENT_EDITOR)
+
+
+def waived_protections() -> list[str]:
+    """What the operator switched off in production, told to staff so nobody relies on it."""
+    from flask import current_app
+
+    from portal.config import WAIVERS
+
+    if not current_user.is_authenticated or Role(current_user.role) not in STAFF_ROLES:
+        return []
+    return [WAIVERS[name] for name in current_app.config.get("WAIVED_PROTECTIONS", [])]
+
+
 def init_templating(app: Flask) -> None:
     if app.testing or app.config.get("TEMPLATES_STRICT"):
         app.jinja_env.undefined = StrictUndefined
@@ -62,4 +76,5 @@ def init_templating(app: Flask) -> None:
             "council_name": app.config["COUNCIL_NAME"],
             "navigation": navigation,
             "Role": Role,
+            "waived_protections": waived_protections,
         }
