@@ -47,6 +47,27 @@ def _database_url(instance_path: Path, url: str | None) -> str:
     return url
 
 
+#: Who families and professionals can call, as settings. The defaults are made-up details for the
+#: demo council (Northfield): each page that shows them says so while any default is in use.
+CONTACT_SETTINGS = {
+    "COUNCIL_CONTACT_EMAIL": "send.team@example.org",
+    "COUNCIL_CONTACT_PHONE": "01234 567 890",
+    "COUNCIL_CONTACT_HOURS": "Monday to Friday, 9am to 5pm",
+    "COUNCIL_DATA_PROTECTION_EMAIL": "data.protection@example.org",
+    "IASS_NAME": "Northfield SEND Information, Advice and Support Service",
+    "IASS_PHONE": "01234 567 999",
+    "IASS_EMAIL": "sendiass@example.org",
+    "IASS_WEBSITE": "https://sendiass.example.org",
+}
+
+
+def _contact_settings(env: dict[str, str]) -> dict:
+    """The contact settings, and whether any of them is still a demo value."""
+    values = {name: env.get(name) or default for name, default in CONTACT_SETTINGS.items()}
+    examples = any(not env.get(name) for name in CONTACT_SETTINGS)
+    return {**values, "CONTACT_DETAILS_ARE_EXAMPLES": examples}
+
+
 #: Development's address when `PORTAL_URL` is not set: where `make run` serves.
 DEVELOPMENT_PORTAL_URL = "http://127.0.0.1:5000"
 
@@ -166,8 +187,7 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "NOTICE_SUMMARY_HOUR": int(env.get("NOTICE_SUMMARY_HOUR", "7")),
         "COUNCIL_NAME": env.get("COUNCIL_NAME", "Northfield Council"),
         "SERVICE_NAME": env.get("SERVICE_NAME", "EHC Portal"),
-        "COUNCIL_CONTACT_EMAIL": env.get("COUNCIL_CONTACT_EMAIL", "send.team@example.org"),
-        "COUNCIL_CONTACT_PHONE": env.get("COUNCIL_CONTACT_PHONE", "01234 567 890"),
+        **_contact_settings(env),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Sessions: the cookie only names a server-side session record (see accounts.sessions).

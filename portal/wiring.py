@@ -69,7 +69,10 @@ CASE_SECTIONS = (
         "messages", "notifications/partials/messages_section.html", messages_section
     ),
     sections.CaseSection(
-        "pledge_signers", "pledge/partials/signers_section.html", pledge_signers_section
+        "pledge_signers",
+        "pledge/partials/signers_section.html",
+        pledge_signers_section,
+        page="people",
     ),
 )
 

@@ -241,6 +241,16 @@ class AdviceKind(StrEnum):
         }[self.value]
 
 
+#: How a person asked for advice is named, so a family knows who they are.
+_ADVISER_WORDS = {
+    AdviceKind.EDUCATIONAL: "{name} at the school",
+    AdviceKind.PSYCHOLOGICAL: "{name}, the educational psychologist",
+    AdviceKind.HEALTH: "{name}, for health",
+    AdviceKind.SOCIAL_CARE: "{name}, for social care",
+    AdviceKind.OTHER: "{name}",
+}
+
+
 class AdviceRequest(db.Model):
     """A request for advice sent to one person on the case or to a named service.
 
@@ -267,9 +277,10 @@ class AdviceRequest(db.Model):
 
     @property
     def from_whom(self) -> str:
-        """Who was asked, in words for a deadline label ("Advice from Dr Ruth Patel")."""
+        """Who was asked, in words for a deadline label: a person with what they are to the
+        case ("Advice from Dr Ruth Patel, the educational psychologist"), or the service."""
         if self.adviser is not None:
-            return self.adviser.name
+            return _ADVISER_WORDS[AdviceKind(self.kind)].format(name=self.adviser.name)
         return self.service_name or "someone asked"
 
     @property

@@ -110,11 +110,16 @@ def _caseload():
     return response
 
 
+#: How many of the newest history entries the overview shows (the History page has the rest).
+OVERVIEW_ENTRIES = 3
+
+
 @bp.get("/cases/<public_id:case_id>")
 @access.load(Case, "case_id", access.Action.VIEW)
 def case_page():
-    """The case: where it is, what happens next and by when, who to contact, the pathway, the
-    timeline and who can see it. Every view is recorded."""
+    """The case overview: where it is, what happens next and by when, who to contact, the
+    reader's own task, how to disagree, who can see it, the pathway and the latest history.
+    Every view is recorded."""
     case = g.case
     today = clock.today()
     record = record_for(case)
@@ -131,15 +136,15 @@ def case_page():
         case=case,
         audience=audience,
         where=tracker.where_we_are(record, facts, current_user, today),
+        disagree=tracker.disagree_text(case.stage, audience),
         steps=tracker.pathway_for(record, facts, audience),
         deadlines=(
             tracker.case_deadline_table(facts, today)
             if is_team_case_officer(current_user, case)
             else []
         ),
-        grants=grants,
         people=tracker.people_on_case(case, grants),
-        timeline=timeline_for(current_user, case),
+        timeline=timeline_for(current_user, case, limit=OVERVIEW_ENTRIES),
         update_form=UpdateForm(poster=current_user) if can_post else None,
         sections=sections_for(case, current_user),
     )
@@ -152,17 +157,19 @@ def case_page():
 @bp.get("/cases/<public_id:case_id>/timeline")
 @access.load(Case, "case_id", access.Action.VIEW)
 def case_timeline():
-    """Older entries of the timeline (the "Show older entries" link): a page of its own, or
-    just the entries for htmx to add below the ones already shown."""
+    """The case's History page (everything that has happened, newest first, a page at a time),
+    or older entries of it (the "Show older entries" link): a page of its own, or just the
+    entries for htmx to add below the ones already shown."""
     case = g.case
-    timeline = timeline_for(current_user, case, before=request.args.get("before", type=int))
+    before = request.args.get("before", type=int)
+    timeline = timeline_for(current_user, case, before=before)
     response = render_page(
         "cases/timeline.html",
         fragment="cases/partials/timeline_entries.html",
         case=case,
         timeline=timeline,
-        focus_first=True,
-        older=True,
+        focus_first=before is not None,
+        older=before is not None,
     )
     services.record_view(current_user, case)
     return response
@@ -195,7 +202,7 @@ def post_update():
         return render_page(
             "cases/partials/timeline.html",
             case=case,
-            timeline=timeline_for(current_user, case),
+            timeline=timeline_for(current_user, case, limit=OVERVIEW_ENTRIES),
             update_form=form,
             posted=posted,
         )

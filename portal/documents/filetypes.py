@@ -260,7 +260,7 @@ def sniff(head: bytes) -> Sniffed:
             return Sniffed(None, description)
     if head[4:8] == b"ftyp":
         if head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis"}:
-            return Sniffed(None, "a HEIC photo (the iPhone camera format)")
+            return Sniffed(None, HEIC_DESCRIPTION)
         return Sniffed(None, "a video or audio file")
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return Sniffed(None, "a WebP image")
@@ -669,14 +669,20 @@ def _check_kind(f: IO[bytes], head: bytes, size: int, kind: FileKind, limits: Zi
         _check_zip_document(f, size, kind, limits)
 
 
+HEIC_DESCRIPTION = "a HEIC photo (the iPhone camera format)"
+#: How to turn an iPhone photo into one we accept, said with the refusal.
+HEIC_FIX = "Add a screenshot of the photo instead."
+
+
 def _not_allowed_message(name: str, extension: str, description: str) -> str:
     expected = KIND_BY_EXTENSION.get(extension)
+    fix = f" {HEIC_FIX}" if description == HEIC_DESCRIPTION else ""
     if expected:
         return (
             f"The file '{name}' is not {expected.label}: its content is {description}. "
-            f"{ALLOWED_SENTENCE}"
+            f"{ALLOWED_SENTENCE}{fix}"
         )
-    return f"The file '{name}' is {description}. {ALLOWED_SENTENCE}"
+    return f"The file '{name}' is {description}. {ALLOWED_SENTENCE}{fix}"
 
 
 def _mismatch_message(name: str, extension: str, kind: FileKind) -> str:

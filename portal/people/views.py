@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal import access
 from portal.accounts.models import Organisation, OrganisationKind
 from portal.cases.models import Case, CaseGrant
+from portal.cases.sections import sections_for
 from portal.cases.services import record_view
 from portal.extensions import db
 from portal.people import (
@@ -46,6 +47,7 @@ def case_people():
         ended=services.ended_grants(case) if manager else [],
         can_manage=manager,
         permissions_of=services.Permissions.of,
+        sections=sections_for(case, current_user, page="people"),
     )
     record_view(current_user, case, page="people")
     return page
