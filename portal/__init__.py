@@ -89,10 +89,12 @@ def _init_templates(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.bench_data import bench_data_command
     from portal.content.cli import content_cli
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(documents_cli)
