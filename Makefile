@@ -35,10 +35,13 @@ $(ASSET_STAMP): $(ASSET_SOURCES)
 	npm run --silent build
 	@touch $@
 
-run: install ## Set up, create the database, load demo data (if empty) and content, serve on http://127.0.0.1:5000
+run: install ## Set up, create the database, load demo data (if empty) and content, serve on http://127.0.0.1:5000 with the email worker
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty --password "$(DEMO_PASSWORD)"
 	$(FLASK) content load
+	@# The notifications worker runs beside the web server and stops with it (Ctrl-C stops both).
+	$(FLASK) notifications worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install ## Set up and run every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)

@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_error_pages(app)
     init_security_headers(app)
+    _init_notifications(app)
     _register_commands(app)
     return app
 
@@ -59,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.casework.blueprint import bp as casework_bp
     from portal.content.views import bp as content_bp
     from portal.documents.views import bp as documents_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.pages import bp as pages_bp
     from portal.people.views import bp as people_bp
     from portal.pledge.views import bp as pledge_bp
@@ -72,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
         people_bp,
         content_bp,
         pledge_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -88,13 +91,22 @@ def _init_templates(app: Flask) -> None:
     init_templating(app)
 
 
+def _init_notifications(app: Flask) -> None:
+    """The header's unread count of notices (the notices themselves come from events: wiring)."""
+    from portal.notifications import views
+
+    views.init_app(app)
+
+
 def _register_commands(app: Flask) -> None:
     from portal.bench_data import bench_data_command
     from portal.content.cli import content_cli
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
+    from portal.notifications.cli import notifications_cli
 
     app.cli.add_command(demo_command)
     app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(documents_cli)
+    app.cli.add_command(notifications_cli)

@@ -10,11 +10,12 @@ foreign keys name tables by string).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from flask import has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, literal_column, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -78,6 +79,18 @@ def on_timeline() -> ColumnElement[bool]:
     return Event.visibility != literal_column("'audit'")
 
 
+_OBSERVERS = "portal.audit_observers"
+#: Told of each event as it is recorded: `observer(event, case)`, in the same transaction.
+Observer = Callable[[Event, Any], None]
+
+
+def install_observers(app: Flask, observers: Iterable[Observer]) -> None:
+    """Give the app the functions told of every event (`portal.wiring.EVENT_OBSERVERS`: the
+    notifications that turn some events into notices), so packages that record events need not
+    know who listens."""
+    app.extensions[_OBSERVERS] = tuple(observers)
+
+
 def record(
     action: str,
     *,
@@ -105,4 +118,6 @@ def record(
         ip_address=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)
+    for observer in current_app.extensions.get(_OBSERVERS, ()):
+        observer(event, case)
     return event

@@ -71,6 +71,10 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_SENDER": env.get("MAIL_SENDER", "EHC Portal <no-reply@example.org>"),
+        # The portal's address as people reach it: links in emails sent by the worker start with it.
+        "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Daily summaries are gathered from this hour (UTC) onwards each day.
+        "NOTICE_SUMMARY_HOUR": int(env.get("NOTICE_SUMMARY_HOUR", "7")),
         "COUNCIL_NAME": env.get("COUNCIL_NAME", "Northfield Council"),
         "SERVICE_NAME": env.get("SERVICE_NAME", "EHC Portal"),
         "COUNCIL_CONTACT_EMAIL": env.get("COUNCIL_CONTACT_EMAIL", "send.team@example.org"),

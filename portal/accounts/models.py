@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.pathway import Audience
 
 
 class OrganisationKind(StrEnum):
@@ -63,6 +64,18 @@ class Role(StrEnum):
     def is_professional(self) -> bool:
         """Schools, professionals and council staff: everyone who may see 'professionals only'."""
         return self in (Role.SCHOOL, Role.PROFESSIONAL, Role.CASE_OFFICER)
+
+    @property
+    def audience(self) -> Audience:
+        """Whose words this person reads about the pathway (the one role-to-audience map).
+        Anyone else (an admin, a content editor) reads the professional wording."""
+        return {
+            Role.YOUNG_PERSON: Audience.YOUNG_PERSON,
+            Role.PARENT: Audience.PARENT,
+            Role.SCHOOL: Audience.SCHOOL,
+            Role.PROFESSIONAL: Audience.PROFESSIONAL,
+            Role.CASE_OFFICER: Audience.CASE_OFFICER,
+        }.get(self, Audience.PROFESSIONAL)
 
 
 class Organisation(db.Model):

@@ -22,20 +22,6 @@ from portal.content.pages import PublishedPage, pathway_text, section_paragraph
 from portal.dates import long_date
 from portal.pathway import Audience, Deadline, Stage, Status, StepState
 
-_AUDIENCES = {
-    Role.YOUNG_PERSON: Audience.YOUNG_PERSON,
-    Role.PARENT: Audience.PARENT,
-    Role.SCHOOL: Audience.SCHOOL,
-    Role.PROFESSIONAL: Audience.PROFESSIONAL,
-    Role.CASE_OFFICER: Audience.CASE_OFFICER,
-}
-
-
-def audience_for(user: User) -> Audience:
-    """Whose words a person reads. Anyone else with a grant (an admin, say) reads the
-    professional wording."""
-    return _AUDIENCES.get(Role(user.role), Audience.PROFESSIONAL)
-
 
 def content_text(text: pathway.ContentText, page: PublishedPage | None, section: str) -> str:
     """The panel's words: the first paragraph under `section` of the published pathway page when
@@ -210,7 +196,7 @@ class WhereWeAre:
 
 
 def where_we_are(record: CaseRecord, facts: pathway.CaseFacts, user: User, today: date):
-    audience = audience_for(user)
+    audience = Role(user.role).audience
     stage = Stage(record.case.stage)
     upcoming = pathway.next_deadline(facts, today)
     page = panel_page(stage, audience)  # read once a request; the stage text section reuses it

@@ -55,7 +55,7 @@ def _family_home():
     return render_template(
         "cases/family_home.html",
         summaries=summaries,
-        audience=tracker.audience_for(current_user),
+        audience=Role(current_user.role).audience,
     )
 
 
@@ -69,7 +69,7 @@ def _caseload_url(form: CaseloadFilterForm, **changes) -> str:
 
 
 def _caseload():
-    audience = tracker.audience_for(current_user)
+    audience = Role(current_user.role).audience
     form = CaseloadFilterForm(formdata=request.args, audience=audience)
     today = clock.today()
     result = caseload_for(current_user, form, today, request.args.get("page", 1, type=int))
@@ -96,7 +96,7 @@ def case_page():
     today = clock.today()
     record = record_for(case)
     facts = record.facts(today)
-    audience = tracker.audience_for(current_user)
+    audience = Role(current_user.role).audience
     grants = db.session.scalars(
         select(CaseGrant)
         .where(CaseGrant.case_id == case.id, CaseGrant.revoked_at.is_(None))

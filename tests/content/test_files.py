@@ -7,6 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from portal.accounts.models import Role
 from portal.content.files import (
     AUDIENCES,
     PATHWAY_AUDIENCES,
@@ -136,9 +137,13 @@ def test_pathway_slug_rejects_unknown_names(stage, audience):
         pathway_slug(stage, audience)
 
 
-def test_pathway_stages_match_the_process_rules():
-    """Every stage in portal/pathway.py has pages, and no page is for an unknown stage."""
-    assert set(PATHWAY_STAGES) == {stage.value for stage in Stage}
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_reads_one_set_of_pathway_pages(role):
+    """Whoever reads a case page (admins and editors included) gets a stage page in words for
+    them: families, young people, or professionals."""
+    assert pathway_slug(Stage.DRAFT, role.audience) in {
+        f"pathway-draft-{audience}".replace("_", "-") for audience in PATHWAY_AUDIENCES
+    }
 
 
 # ---------------------------------------------------------------------------------------------
