@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_error_pages(app)
     init_security_headers(app)
+    _init_assets(app)
     _init_notifications(app)
     _register_commands(app)
     return app
@@ -83,6 +84,12 @@ def _init_wiring(app: Flask) -> None:
     from portal.wiring import init_wiring
 
     init_wiring(app)
+
+
+def _init_assets(app: Flask) -> None:
+    from portal.assets import init_assets
+
+    init_assets(app)
 
 
 def _init_templates(app: Flask) -> None:
