@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     _configure(app, config)
+    _trust_proxies(app)
     _init_extensions(app)
     init_converters(app)
     _register_blueprints(app)
@@ -43,6 +44,19 @@ def _configure(app: Flask, overrides: dict | None) -> None:
         app.config.update(overrides)
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-* headers only from as many proxies as `PROXY_FIX_X_*` says.
+
+    Behind a proxy, without this, rate limits and the audit trail see only the proxy's address;
+    with it set when there is no proxy, anyone could choose their own address.
+    """
+    counts = app.config.get("PROXY_FIX") or {}
+    if any(counts.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)  # type: ignore[method-assign]
+
+
 def _init_extensions(app: Flask) -> None:
     from portal.accounts.sessions import init_login
     from portal.extensions import csrf, db, htmx, limiter, migrate
@@ -64,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.pages import bp as pages_bp
     from portal.people.views import bp as people_bp
+    from portal.plans.views import bp as plans_bp
     from portal.pledge.views import bp as pledge_bp
 
     for blueprint in (
@@ -75,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
         people_bp,
         content_bp,
         pledge_bp,
+        plans_bp,
         notifications_bp,
     ):
         app.register_blueprint(blueprint)

@@ -24,7 +24,16 @@ class SlugConverter(BaseConverter):
     regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
+class PlanSectionConverter(BaseConverter):
+    """The lettered sections of an EHC plan, lower case: a to k, with h1 and h2."""
+
+    regex = r"(?:a|b|c|d|e|f|g|h1|h2|i|j|k)"
+
+
 def init_converters(app: Flask) -> None:
     app.url_map.converters.update(
-        public_id=PublicIdConverter, token=TokenConverter, slug=SlugConverter
+        public_id=PublicIdConverter,
+        token=TokenConverter,
+        slug=SlugConverter,
+        plan_section=PlanSectionConverter,
     )

@@ -25,6 +25,7 @@ from portal.casework.steps import review as review_steps
 from portal.documents.demo import load_demo_documents
 from portal.extensions import db
 from portal.notifications import services as notification_services
+from portal.plans.demo import load_demo_plans
 from portal.pledge.demo import load_demo_signatures
 
 DEMO_ACCOUNTS = [
@@ -548,6 +549,7 @@ def load_demo_data(password: str) -> dict[str, User]:
         assert case.stage == spec.stage, (spec.first_name, case.stage)
     load_demo_signatures(users)
     load_demo_documents(users)
+    load_demo_plans(users)
     return users
 
 

@@ -14,12 +14,26 @@ import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import current_app
 
 
 class EmailNotAllowed(RuntimeError):
     """Raised by the "fail" backend: this code path sent email nobody expected."""
+
+
+def portal_link(endpoint: str, **values) -> str:
+    """A full link to a page of the portal, for an email.
+
+    Built from the configured `PORTAL_URL` alone, never from the request: a request sent with
+    `Host: evil.example` must not make us email a link (with its one-time secret) to that host.
+    """
+    base = urlsplit(current_app.config["PORTAL_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def build_message(

@@ -41,13 +41,32 @@ def navigation() -> list[tuple[str, str]]:
     return [(label, url_for(endpoint)) for label, endpoint in links]
 
 
+STAFF_ROLES = (Role.CASE_OFFICER, Role.ADMIN, Role.CONTENT_EDITOR)
+
+
+def waived_protections() -> list[str]:
+    """What the operator switched off in production, told to staff so nobody relies on it."""
+    from flask import current_app
+
+    from portal.config import WAIVERS
+
+    if not current_user.is_authenticated or Role(current_user.role) not in STAFF_ROLES:
+        return []
+    return [WAIVERS[name] for name in current_app.config.get("WAIVED_PROTECTIONS", [])]
+
+
 def init_templating(app: Flask) -> None:
     if app.testing or app.config.get("TEMPLATES_STRICT"):
         app.jinja_env.undefined = StrictUndefined
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    from portal.content.rendering import render_markdown_block
+
     app.jinja_env.filters.update(
-        long_date=long_date, date_and_time=date_and_time, relative=relative_to_today
+        long_date=long_date,
+        date_and_time=date_and_time,
+        relative=relative_to_today,
+        markdown=render_markdown_block,
     )
 
     @app.context_processor
@@ -57,4 +76,5 @@ def init_templating(app: Flask) -> None:
             "council_name": app.config["COUNCIL_NAME"],
             "navigation": navigation,
             "Role": Role,
+            "waived_protections": waived_protections,
         }

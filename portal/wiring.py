@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal import access, audit
-from portal.cases import sections
+from portal.cases import sections, step_hooks
 from portal.cases.models import AdviceRequest, Case, CaseGrant, Review, SchoolConsultation
 from portal.cases.policy import case_rule
 from portal.casework.next_steps import next_steps_section
@@ -31,6 +31,11 @@ from portal.notifications.models import MessageThread
 from portal.notifications.views import messages_section
 from portal.people.policy import grant_rule
 from portal.people.views import people_section
+from portal.plans.about_me import AboutMeAuthor, about_me_rule
+from portal.plans.models import PlanVersion
+from portal.plans.policy import version_rule as plan_version_rule
+from portal.plans.services import freeze_after_draft_sent, freeze_after_plan_issued
+from portal.plans.views import plan_section
 from portal.pledge.policy import PledgePromise, pledge_rule
 from portal.pledge.views import pledge_prompt_section, pledge_signers_section
 
@@ -45,6 +50,8 @@ ACCESS_RULES: dict[type, access.Rule] = {
     ContentPage: content_page_rule,
     PledgePromise: pledge_rule,
     MessageThread: thread_rule,
+    PlanVersion: plan_version_rule,
+    AboutMeAuthor: about_me_rule,
 }
 
 CASE_SECTIONS = (
@@ -55,6 +62,7 @@ CASE_SECTIONS = (
     sections.CaseSection(
         "stage_text", "content/partials/stage_text_section.html", stage_text_section
     ),
+    sections.CaseSection("plan", "plans/partials/case_section.html", plan_section),
     sections.CaseSection("documents", "documents/partials/case_section.html", documents_section),
     sections.CaseSection("people", "people/partials/case_section.html", people_section),
     sections.CaseSection(
@@ -68,8 +76,19 @@ CASE_SECTIONS = (
 EVENT_OBSERVERS: tuple[audit.Observer, ...] = (notices_from_event,)
 
 
+#: What other packages do when the council takes a statutory step (`portal.cases.step_hooks`).
+STEP_HOOKS: dict[str, tuple[step_hooks.StepHook, ...]] = {
+    step_hooks.DRAFT_SENT: (freeze_after_draft_sent,),
+    step_hooks.AMENDMENTS_SENT: (freeze_after_draft_sent,),
+    step_hooks.FINAL_ISSUED: (freeze_after_plan_issued,),
+    step_hooks.AMENDED_PLAN_ISSUED: (freeze_after_plan_issued,),
+}
+
+
 def init_wiring(app: Flask) -> None:
-    """Install the access rules, the case page's sections and the event observers."""
+    """Install the access rules, the case page's sections, the event observers and the
+    statutory steps' hooks."""
     access.install_rules(app, ACCESS_RULES)
     sections.install_sections(app, CASE_SECTIONS)
     audit.install_observers(app, EVENT_OBSERVERS)
+    step_hooks.install_step_hooks(app, STEP_HOOKS)

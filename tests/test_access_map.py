@@ -55,9 +55,13 @@ def test_urls_are_kebab_case_with_typed_variables(app):
 
 
 def _example_value(converter: str) -> str:
-    return {"public_id": "A" * 16, "token": "t" * 43, "slug": "an-example", "integer": "1"}.get(
-        converter, "x"
-    )
+    return {
+        "public_id": "A" * 16,
+        "token": "t" * 43,
+        "slug": "an-example",
+        "integer": "1",
+        "plansection": "f",
+    }.get(converter, "x")
 
 
 def test_anonymous_requests_to_signed_in_pages_go_to_sign_in(app, client_request):

@@ -131,7 +131,8 @@ class Update(db.Model):
     """A short update on a case. Never edited or deleted: the timeline is a record.
 
     The body is Markdown written by a person, so it is only ever shown through the one sanitising
-    renderer (`portal.content.rendering.render_markdown_block`). "Professionals only" never
+    renderer (`portal.content.rendering.render_markdown`), run once when the update is posted and
+    kept in `body_html`: a case page never renders Markdown. "Professionals only" never
     reaches a family: the timeline shows only what `portal.cases.policy.visibilities_for` allows.
     """
 
@@ -142,6 +143,7 @@ class Update(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
     visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.EVERYONE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

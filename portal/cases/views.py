@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -31,11 +31,20 @@ from portal.rendering import render_page, wants_fragment
 bp = Blueprint("cases", __name__)
 
 
-@bp.get("/home")
+#: Where the caseload search is kept between pages: in the session, never in the address, so a
+#: child's name does not reach browser history, bookmarks or server logs. Signing in or out
+#: clears the session, and the search with it.
+CASELOAD_SEARCH = "caseload_search"
+
+
+@bp.route("/home", methods=["GET", "POST"])
 @access.signed_in
 def home():
-    """Each role lands on its own home page: families their case(s), everyone else a caseload."""
+    """Each role lands on its own home page: families their case(s), everyone else a caseload.
+    The caseload's filter form is POSTed here (so the search is not in the address)."""
     role = Role(current_user.role)
+    if request.method == "POST" and (role.is_family or role in (Role.ADMIN, Role.CONTENT_EDITOR)):
+        return redirect(url_for("cases.home"), 303)
     if role is Role.ADMIN:
         return redirect(url_for("accounts.people"))
     if role is Role.CONTENT_EDITOR:
@@ -60,8 +69,9 @@ def _family_home():
 
 
 def _caseload_url(form: CaseloadFilterForm, **changes) -> str:
-    """The caseload's URL with the current filters (empty ones left out) and `changes`."""
-    values: dict[str, Any] = {name: form.value(name) for name in ("q", "stage", "due", "final")}
+    """The caseload's URL with the current filters (empty ones left out) and `changes`. Never the
+    search words: they stay in the session (see CASELOAD_SEARCH)."""
+    values: dict[str, Any] = {name: form.value(name) for name in ("stage", "due", "final")}
     if form.value("sort") != form.sort.default:
         values["sort"] = form.value("sort")
     values.update(changes)
@@ -70,12 +80,21 @@ def _caseload_url(form: CaseloadFilterForm, **changes) -> str:
 
 def _caseload():
     audience = Role(current_user.role).audience
-    form = CaseloadFilterForm(formdata=request.args, audience=audience)
+    posted = request.method == "POST"
+    form = CaseloadFilterForm(formdata=request.form if posted else request.args, audience=audience)
+    if posted:
+        session[CASELOAD_SEARCH] = form.value("q")
+        if not wants_fragment():
+            return redirect(_caseload_url(form), 303)
+    else:
+        # A `q` in an old bookmark is ignored: only the remembered search counts.
+        form.q.data = session.get(CASELOAD_SEARCH, "")
     today = clock.today()
-    result = caseload_for(current_user, form, today, request.args.get("page", 1, type=int))
+    page = 1 if posted else request.args.get("page", 1, type=int)
+    result = caseload_for(current_user, form, today, page)
     # The htmx answer is only the results: the tasks are not part of it.
     tasks = [] if wants_fragment() else my_tasks(current_user, today)
-    return render_page(
+    response = render_page(
         "cases/caseload.html",
         fragment="cases/partials/caseload_results.html",
         form=form,
@@ -85,6 +104,10 @@ def _caseload():
         page_url=lambda number: _caseload_url(form, page=number),
         clear_url=url_for("cases.home"),
     )
+    if posted:
+        # htmx keeps the address in step with the filters (without the search words).
+        response.headers["HX-Push-Url"] = _caseload_url(form)
+    return response
 
 
 @bp.get("/cases/<public_id:case_id>")

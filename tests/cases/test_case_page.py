@@ -98,7 +98,7 @@ def test_a_young_person_gets_simpler_words_and_their_pathway_first(
     client_request, tracker_today, young_person, family_case
 ):
     """A young person's page puts the pathway first, uses the simpler words, and links to the
-    pledge; "All about me" is announced as coming soon rather than a dead link."""
+    pledge and to "All about me", where they write what matters to them."""
     page = _open(client_request, young_person, family_case)
     assert page.h1 == "Your pathway"
     main = page.html.select_one("main")
@@ -109,8 +109,9 @@ def test_a_young_person_gets_simpler_words_and_their_pathway_first(
     assert pathway.next_step_text(Stage.REQUEST, Audience.YOUNG_PERSON).default in panel
     assert pathway.next_step_text(Stage.REQUEST, Audience.PARENT).default not in panel
     assert main.select_one('a[href="/pledge"]') is not None
-    about_me = next(li for li in main.select("li") if "All about me" in li.get_text())
-    assert about_me.select_one("a") is None and "Coming soon" in about_me.get_text()
+    about_me = main.select_one(f'a[href="/cases/{family_case.public_id}/all-about-me"]')
+    assert about_me is not None and about_me.get_text() == "All about me"
+    assert "Coming soon" not in main.get_text()
 
 
 @pytest.mark.parametrize(

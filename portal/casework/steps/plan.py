@@ -7,6 +7,7 @@ from datetime import date
 
 from portal import pathway
 from portal.accounts.models import Organisation, OrganisationKind, User
+from portal.cases import step_hooks
 from portal.cases.models import (
     Case,
     CaseMilestones,
@@ -85,6 +86,7 @@ def send_draft(actor: User, case: Case, *, sent_on: date | None) -> Done[Case]:
         after=_assessed_after(case, row),
     )
     row.draft_sent_on = sent_on
+    step_hooks.after_step(step_hooks.DRAFT_SENT, actor, case, sent_on)
     timeline(
         "case.draft_sent",
         actor=actor,
@@ -244,6 +246,7 @@ def issue_final_plan(
         raise Refused(str(error), "under_five_interval_months") from None
     row.final_issued_on = issued_on
     row.under_five_interval_months = under_five_interval_months
+    step_hooks.after_step(step_hooks.FINAL_ISSUED, actor, case, issued_on)
     due = pathway.final_plan_due(case.request_received_on)
     timing = "within the 20 weeks" if issued_on <= due else "after the 20 weeks"
     timeline(

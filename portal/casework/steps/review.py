@@ -7,6 +7,7 @@ from datetime import date
 
 from portal import clock, pathway
 from portal.accounts.models import User
+from portal.cases import step_hooks
 from portal.cases.facts import record_for
 from portal.cases.models import (
     Case,
@@ -199,6 +200,7 @@ def send_amendments(actor: User, review: Review, *, sent_on: date | None) -> Don
         after=((review.decided_on, "the decision to change the plan"),),
     )
     review.amendments_sent_on = sent_on
+    step_hooks.after_step(step_hooks.AMENDMENTS_SENT, actor, case, sent_on)
     timeline(
         "review.amendments_sent",
         actor=actor,
@@ -272,6 +274,7 @@ def issue_amended_plan(
             "issued_on",
         )
     review.amended_plan_issued_on = issued_on
+    step_hooks.after_step(step_hooks.AMENDED_PLAN_ISSUED, actor, case, issued_on)
     if names_new_school:
         milestones_of(case).phase_transfer_named_on = issued_on
     timeline(

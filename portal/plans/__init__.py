@@ -1,0 +1,1 @@
+"""The EHC plan itself: sections A to K as data, its versions, and who may read and write them."""
