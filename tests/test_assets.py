@@ -72,3 +72,18 @@ def test_public_pages_set_no_session_cookie(app):
     assert start.status_code == 200
     assert "Set-Cookie" not in start.headers
     assert "Set-Cookie" in client.get("/sign-in").headers
+
+
+def test_modules_imported_by_our_script_are_fingerprinted_too(app):
+    """GOV.UK Frontend's module, imported by our script rather than linked from the page, is
+    named with its fingerprint as well, so it is kept for a year like the rest."""
+    client = app.test_client()
+    page = client.get("/sign-in").get_data(as_text=True)
+    script_url = re.search(r'src="(/static/build/js/portal\.js\?v=[0-9a-f]{12})"', page)
+    assert script_url
+    script = _fetch(client, script_url.group(1)).get_data(as_text=True)
+    imported = re.search(r'from "\./(govuk-frontend\.min\.js\?v=[0-9a-f]{12})"', script)
+    assert imported, "portal.js imports GOV.UK Frontend without a fingerprint"
+    module = _fetch(client, "/static/build/js/" + imported.group(1))
+    assert module.status_code == 200
+    assert module.headers["Cache-Control"] == "public, max-age=31536000, immutable"
