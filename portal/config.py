@@ -68,8 +68,7 @@ def _flag(env: dict[str, str], name: str) -> bool:
 
 def _portal_url(env: dict[str, str], production: bool) -> str:
     """The portal's own address, for links in emails: never taken from a request's Host."""
-    # PORTAL_BASE_URL is the name the notifications worker's setting had first: one address.
-    url = (env.get("PORTAL_URL") or env.get("PORTAL_BASE_URL") or "").strip().rstrip("/")
+    url = (env.get("PORTAL_URL") or "").strip().rstrip("/")
     if not url:
         if production:
             raise ConfigError(
@@ -163,8 +162,6 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_SENDER": env.get("MAIL_SENDER", "EHC Portal <no-reply@example.org>"),
-        # The portal's address as people reach it: links in emails sent by the worker start with it.
-        "PORTAL_BASE_URL": portal_url,
         # Daily summaries are gathered from this hour (UTC) onwards each day.
         "NOTICE_SUMMARY_HOUR": int(env.get("NOTICE_SUMMARY_HOUR", "7")),
         "COUNCIL_NAME": env.get("COUNCIL_NAME", "Northfield Council"),

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002_security_findings"
-down_revision = "0004_notifications"
+down_revision = "0003_plans"
 branch_labels = None
 depends_on = None
 

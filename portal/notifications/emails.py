@@ -20,7 +20,7 @@ from portal.notifications.models import Notice, NoticeDigest
 def absolute_url(endpoint: str, **values) -> str:
     """A link for an email, built without a request (the worker has none)."""
     path = current_app.url_map.bind("portal").build(endpoint, values)
-    return current_app.config["PORTAL_BASE_URL"] + path
+    return current_app.config["PORTAL_URL"] + path
 
 
 def _domain() -> str:
