@@ -1,7 +1,7 @@
 """Issue 16: the timeline's own index (no audit rows)
 
 Revision ID: 0005_stored_deadlines
-Revises: 0003_plans, 0002_security_findings
+Revises: 0002_security_findings
 Create Date: 2026-12-04 15:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_stored_deadlines"
-down_revision = ("0003_plans", "0002_security_findings")  # also joins main's two heads
+down_revision = "0002_security_findings"
 branch_labels = None
 depends_on = None
 
