@@ -16,7 +16,7 @@ PY_STAMP := $(VENV)/.installed
 ASSET_STAMP := static/build/.built
 ASSET_SOURCES := package.json package-lock.json scripts/build-assets.sh $(shell find static/src -type f 2>/dev/null)
 
-.PHONY: help install run test lint typecheck format demo-reset clean
+.PHONY: help install run test lint typecheck format demo-reset bench clean
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,6 +62,12 @@ demo-reset: install ## Throw away the local database and start again with demo d
 	rm -f instance/portal.db
 	$(FLASK) db upgrade
 	$(FLASK) demo --password "$(DEMO_PASSWORD)"
+
+BENCH_DATABASE ?= postgresql
+BENCH_CASES ?= 1000
+BENCH_ARGS ?=
+bench: install ## Benchmark key pages under gunicorn with wrk, beside a bare app (BENCH_CASES, BENCH_DATABASE)
+	$(BIN)/python scripts/bench.py --database $(BENCH_DATABASE) --cases $(BENCH_CASES) $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, npm packages and compiled assets (keeps instance/)
 	rm -rf $(VENV) node_modules static/build .pytest_cache

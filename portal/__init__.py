@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_error_pages(app)
     init_security_headers(app)
+    _init_assets(app)
     _init_notifications(app)
     _register_commands(app)
     return app
@@ -101,6 +102,12 @@ def _init_wiring(app: Flask) -> None:
     init_wiring(app)
 
 
+def _init_assets(app: Flask) -> None:
+    from portal.assets import init_assets
+
+    init_assets(app)
+
+
 def _init_templates(app: Flask) -> None:
     from portal.templating import init_templating
 
@@ -115,12 +122,14 @@ def _init_notifications(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.bench_data import bench_data_command
     from portal.content.cli import content_cli
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
     from portal.notifications.cli import notifications_cli
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(documents_cli)
     app.cli.add_command(notifications_cli)

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 WIDTH, HEIGHT = 375, 667
-PASSWORD = "measure-case-pages-password"  # noqa: S105 (a throwaway demo database's)
+PASSWORD = "measure-case-pages-password"  # for a throwaway demo database
 #: Each reader and the demo child whose case they open (the demo young person is Jordan).
 READERS = {
     "parent": ("parent@example.org", "Alfie"),

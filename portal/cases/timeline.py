@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, or_, select
 
 from portal.accounts.models import User
-from portal.audit import Event, Visibility
+from portal.audit import Event, Visibility, on_timeline
 from portal.cases.models import Case, Update
 from portal.cases.policy import visibilities_for
 from portal.content.rendering import prose_block
@@ -80,7 +80,7 @@ def timeline_for(
         .where(
             Event.case_id == case.id,
             Event.visibility.in_(visibilities),
-            Event.visibility != Visibility.AUDIT,
+            on_timeline(),  # served by the timeline's own index, which holds no audit rows
         )
         .order_by(Event.occurred_at.desc(), Event.id.desc())
         .limit(limit + 1)  # one more than shown tells us whether there are older entries
