@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from portal import access
 from portal.cases.tracker import general_pathway
-from portal.content.pages import HELP_PAGES, published_page, published_pages
+from portal.content.pages import BAND_PAGES, HELP_PAGES, published_page, published_pages
 
 bp = Blueprint("pages", __name__)
 
@@ -55,6 +55,22 @@ def help_index():
 @access.public
 def help_page(slug: str):
     if slug not in HELP_PAGES:
+        abort(404)
+    return _content(slug)
+
+
+@bp.get("/banded-funding")
+@access.public
+def banded_funding():
+    """How banded funding works, with the descriptor pages for each area of need listed."""
+    return _content("banded-funding")
+
+
+@bp.get("/banded-funding/<slug:slug>")
+@access.public
+def band_descriptors(slug: str):
+    """What bands 1 to 6 mean for one broad area of need."""
+    if slug not in BAND_PAGES:
         abort(404)
     return _content(slug)
 

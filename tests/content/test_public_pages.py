@@ -19,6 +19,8 @@ PUBLIC = [
     ("pages.help_page", {"slug": "who-can-see-my-information"}, None),
     ("pages.accessibility", {}, None),
     ("pages.privacy", {}, None),
+    ("pages.banded_funding", {}, "How banded funding works"),
+    ("pages.band_descriptors", {"slug": "bands-cognition-and-learning"}, None),
 ]
 
 
@@ -206,3 +208,7 @@ def test_section_paragraph_reads_the_shipped_pages(content):
     words = section_paragraph(page.safe_html, "What happens next")
     assert words.startswith("The council must tell you by letter if it will do an assessment.")
     assert section_paragraph(page.safe_html, "What you can do") is None  # a list
+
+
+def test_band_descriptors_for_an_unknown_area_are_not_found(client_request, content):
+    client_request.get("pages.band_descriptors", slug="what-the-words-mean", expected_status=404)
