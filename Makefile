@@ -16,7 +16,7 @@ PY_STAMP := $(VENV)/.installed
 ASSET_STAMP := static/build/.built
 ASSET_SOURCES := package.json package-lock.json scripts/build-assets.sh $(shell find static/src -type f 2>/dev/null)
 
-.PHONY: help install run test lint typecheck format demo-reset clean
+.PHONY: help install run test lint typecheck format demo-reset bench clean
 
 help: ## Show the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,10 +35,13 @@ $(ASSET_STAMP): $(ASSET_SOURCES)
 	npm run --silent build
 	@touch $@
 
-run: install ## Set up, create the database, load demo data (if empty) and content, serve on http://127.0.0.1:5000
+run: install ## Set up, create the database, load demo data (if empty) and content, serve on http://127.0.0.1:5000 with the email worker
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty --password "$(DEMO_PASSWORD)"
 	$(FLASK) content load
+	@# The notifications worker runs beside the web server and stops with it (Ctrl-C stops both).
+	$(FLASK) notifications worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install ## Set up and run every test (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
@@ -59,6 +62,12 @@ demo-reset: install ## Throw away the local database and start again with demo d
 	rm -f instance/portal.db
 	$(FLASK) db upgrade
 	$(FLASK) demo --password "$(DEMO_PASSWORD)"
+
+BENCH_DATABASE ?= postgresql
+BENCH_CASES ?= 1000
+BENCH_ARGS ?=
+bench: install ## Benchmark key pages under gunicorn with wrk, beside a bare app (BENCH_CASES, BENCH_DATABASE)
+	$(BIN)/python scripts/bench.py --database $(BENCH_DATABASE) --cases $(BENCH_CASES) $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, npm packages and compiled assets (keeps instance/)
 	rm -rf $(VENV) node_modules static/build .pytest_cache

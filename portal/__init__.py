@@ -19,6 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     _configure(app, config)
+    _trust_proxies(app)
     _init_extensions(app)
     init_converters(app)
     _register_blueprints(app)
@@ -30,6 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_error_pages(app)
     init_security_headers(app)
+    _init_assets(app)
+    _init_notifications(app)
     _register_commands(app)
     return app
 
@@ -39,6 +42,19 @@ def _configure(app: Flask, overrides: dict | None) -> None:
     app.config.update(load_config(instance))
     if overrides:
         app.config.update(overrides)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-* headers only from as many proxies as `PROXY_FIX_X_*` says.
+
+    Behind a proxy, without this, rate limits and the audit trail see only the proxy's address;
+    with it set when there is no proxy, anyone could choose their own address.
+    """
+    counts = app.config.get("PROXY_FIX") or {}
+    if any(counts.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:
@@ -59,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.casework.blueprint import bp as casework_bp
     from portal.content.views import bp as content_bp
     from portal.documents.views import bp as documents_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.pages import bp as pages_bp
     from portal.people.views import bp as people_bp
     from portal.plans.views import bp as plans_bp
@@ -74,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         content_bp,
         pledge_bp,
         plans_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -84,17 +102,34 @@ def _init_wiring(app: Flask) -> None:
     init_wiring(app)
 
 
+def _init_assets(app: Flask) -> None:
+    from portal.assets import init_assets
+
+    init_assets(app)
+
+
 def _init_templates(app: Flask) -> None:
     from portal.templating import init_templating
 
     init_templating(app)
 
 
+def _init_notifications(app: Flask) -> None:
+    """The header's unread count of notices (the notices themselves come from events: wiring)."""
+    from portal.notifications import views
+
+    views.init_app(app)
+
+
 def _register_commands(app: Flask) -> None:
+    from portal.bench_data import bench_data_command
     from portal.content.cli import content_cli
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
+    from portal.notifications.cli import notifications_cli
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(documents_cli)
+    app.cli.add_command(notifications_cli)

@@ -24,6 +24,7 @@ from portal.casework.steps import assessment, lawful_delays, plan
 from portal.casework.steps import review as review_steps
 from portal.documents.demo import load_demo_documents
 from portal.extensions import db
+from portal.notifications import services as notification_services
 from portal.plans.demo import load_demo_plans
 from portal.pledge.demo import load_demo_signatures
 
@@ -578,6 +579,8 @@ def demo_command(password: str | None, if_empty: bool) -> None:
     if problem:
         raise click.ClickException(problem)
     load_demo_data(password)
+    # The demo's history is in everyone's What's new, but nobody is emailed about it.
+    notification_services.forget_unsent_email()
     click.echo(f"Loaded demo data: {len(DEMO_ACCOUNTS)} accounts, {len(DEMO_CASES)} cases.")
     click.echo("Sign in at http://127.0.0.1:5000/sign-in as any of:")
     for email, _name, role, _org, _title in DEMO_ACCOUNTS:

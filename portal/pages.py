@@ -24,11 +24,17 @@ def start():
     return render_template("pages/start.html")
 
 
+#: Pages about people's information also give the data protection officer's details.
+DATA_PROTECTION_PAGES = {"privacy-notice", "who-can-see-my-information"}
+
+
 def _content(slug: str, template: str = "pages/content.html", **context):
     page = published_page(slug)
     if page is None:
         abort(404)
-    return render_template(template, page=page, **context)
+    return render_template(
+        template, page=page, data_protection=slug in DATA_PROTECTION_PAGES, **context
+    )
 
 
 @bp.get("/pledge")

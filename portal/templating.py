@@ -6,7 +6,9 @@ from flask import Flask, url_for
 from flask_login import current_user
 from jinja2 import StrictUndefined
 
+from portal import access
 from portal.accounts.models import Role
+from portal.contacts import contacts
 from portal.dates import date_and_time, long_date, relative_to_today
 
 NAVIGATION = {
@@ -41,6 +43,25 @@ def navigation() -> list[tuple[str, str]]:
     return [(label, url_for(endpoint)) for label, endpoint in links]
 
 
+def _may(action: str, obj: object) -> bool:
+    """For templates: may the signed-in person do `action` to `obj` (the one access policy)?"""
+    return access.can(current_user, action, obj)
+
+
+STAFF_ROLES = (Role.CASE_OFFICER, Role.ADMIN, Role.CONTENT_EDITOR)
+
+
+def waived_protections() -> list[str]:
+    """What the operator switched off in production, told to staff so nobody relies on it."""
+    from flask import current_app
+
+    from portal.config import WAIVERS
+
+    if not current_user.is_authenticated or Role(current_user.role) not in STAFF_ROLES:
+        return []
+    return [WAIVERS[name] for name in current_app.config.get("WAIVED_PROTECTIONS", [])]
+
+
 def init_templating(app: Flask) -> None:
     if app.testing or app.config.get("TEMPLATES_STRICT"):
         app.jinja_env.undefined = StrictUndefined
@@ -55,6 +76,10 @@ def init_templating(app: Flask) -> None:
         markdown=render_markdown_block,
     )
 
+    # A global (not a context value) so that imported macros can read it too.
+    app.jinja_env.globals["contacts"] = contacts
+    app.jinja_env.globals["may"] = _may
+
     @app.context_processor
     def site_globals() -> dict:
         return {
@@ -62,4 +87,5 @@ def init_templating(app: Flask) -> None:
             "council_name": app.config["COUNCIL_NAME"],
             "navigation": navigation,
             "Role": Role,
+            "waived_protections": waived_protections,
         }

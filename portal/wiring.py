@@ -3,6 +3,7 @@
 - `ACCESS_RULES`: for each kind of object, the function that decides who may do what to it
   (`portal.access.can` asks it). A kind of object missing here is denied to everyone.
 - `CASE_SECTIONS`: the sections feature packages add to the case page, in the order shown.
+- `EVENT_OBSERVERS`: told of every event as it is recorded (notifications turn some into notices).
 
 Nothing registers itself by being imported: a rule or section that is not listed here does not
 exist, which is what the access-map and case-page tests check.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal import access
+from portal import access, audit
 from portal.cases import sections, step_hooks
 from portal.cases.models import AdviceRequest, Case, CaseGrant, Review, SchoolConsultation
 from portal.cases.policy import case_rule
@@ -24,6 +25,10 @@ from portal.content.policy import content_page_rule
 from portal.documents.models import Document, DocumentVersion
 from portal.documents.policy import document_rule, version_rule
 from portal.documents.views import documents_section
+from portal.notifications.events import on_event as notices_from_event
+from portal.notifications.messages import thread_rule
+from portal.notifications.models import MessageThread
+from portal.notifications.views import messages_section
 from portal.people.policy import grant_rule
 from portal.people.views import people_section
 from portal.plans.about_me import AboutMeAuthor, about_me_rule
@@ -44,6 +49,7 @@ ACCESS_RULES: dict[type, access.Rule] = {
     DocumentVersion: version_rule,
     ContentPage: content_page_rule,
     PledgePromise: pledge_rule,
+    MessageThread: thread_rule,
     PlanVersion: plan_version_rule,
     AboutMeAuthor: about_me_rule,
 }
@@ -60,9 +66,17 @@ CASE_SECTIONS = (
     sections.CaseSection("documents", "documents/partials/case_section.html", documents_section),
     sections.CaseSection("people", "people/partials/case_section.html", people_section),
     sections.CaseSection(
-        "pledge_signers", "pledge/partials/signers_section.html", pledge_signers_section
+        "messages", "notifications/partials/messages_section.html", messages_section
+    ),
+    sections.CaseSection(
+        "pledge_signers",
+        "pledge/partials/signers_section.html",
+        pledge_signers_section,
+        page="people",
     ),
 )
+
+EVENT_OBSERVERS: tuple[audit.Observer, ...] = (notices_from_event,)
 
 
 #: What other packages do when the council takes a statutory step (`portal.cases.step_hooks`).
@@ -75,7 +89,9 @@ STEP_HOOKS: dict[str, tuple[step_hooks.StepHook, ...]] = {
 
 
 def init_wiring(app: Flask) -> None:
-    """Install the access rules, the case page's sections and the statutory steps' hooks."""
+    """Install the access rules, the case page's sections, the event observers and the
+    statutory steps' hooks."""
     access.install_rules(app, ACCESS_RULES)
     sections.install_sections(app, CASE_SECTIONS)
+    audit.install_observers(app, EVENT_OBSERVERS)
     step_hooks.install_step_hooks(app, STEP_HOOKS)

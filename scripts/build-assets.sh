@@ -47,7 +47,12 @@ mkdir -p "$tmp/js"
 
 cp "$modules/htmx.org/dist/htmx.min.js" "$tmp/js/htmx.min.js"
 cp "$modules/govuk-frontend/dist/govuk/govuk-frontend.min.js" "$tmp/js/govuk-frontend.min.js"
-cp static/src/portal.js "$tmp/js/portal.js"
+# The import names GOV.UK Frontend's module with its fingerprint (as portal/assets.py makes them:
+# the first 12 hex digits of its SHA-256), so browsers may keep it for a year like every asset.
+govuk_version=$(sha256sum "$tmp/js/govuk-frontend.min.js" | cut -c1-12)
+sed "s|\"./govuk-frontend.min.js\"|\"./govuk-frontend.min.js?v=$govuk_version\"|" \
+  static/src/portal.js > "$tmp/js/portal.js"
+grep -q "govuk-frontend.min.js?v=$govuk_version" "$tmp/js/portal.js"
 cp "$modules/axe-core/axe.min.js" "$tmp/axe.min.js"
 
 # Checks: the council's CSS must not carry GOV.UK's font or crown.

@@ -114,6 +114,7 @@ def app_config(database_url, tmp_path) -> dict:
         "MAIL_BACKEND": "fail",
         "RATELIMIT_ENABLED": False,
         "SERVER_NAME": "portal.test",
+        "PORTAL_URL": "http://portal.test",
     }
 
 

@@ -1,14 +1,15 @@
 """Packages depend one way: every import in portal/ points down this list, never up or sideways.
 
-    shared ground   access, audit, clock, config, converters, dates, errors, extensions, forms,
-                    mail, pathway, refusals, rendering, security
+    shared ground   access, audit, clock, config, contacts, converters, dates, errors, extensions,
+                    forms, mail, pathway, refusals, rendering, security, sqlstats
     accounts        people's accounts, organisations, sign-in
     content         the editors' pages and their rendering
     cases           the case everyone reads: tracker, caseload, timeline, dashboard, updates
     features        documents, people, pledge, casework, plans, notifications, quality, funding
                     (side by side: a feature never imports another feature)
     pages           the public pages
-    app             the factory (portal/__init__.py), wiring.py, templating.py, demo.py
+    app             the factory (portal/__init__.py), wiring.py, templating.py, demo.py,
+                    bench_data.py, assets.py
 
 The test reads the source with `ast`, so it sees every import, including those inside functions.
 Imports under `if TYPE_CHECKING:` are for type annotations only and are not counted: they run
@@ -32,6 +33,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "audit",
             "clock",
             "config",
+            "contacts",
             "converters",
             "dates",
             "errors",
@@ -42,6 +44,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "refusals",
             "rendering",
             "security",
+            "sqlstats",
         },
     ),
     ("accounts", {"accounts"}),
@@ -61,7 +64,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         },
     ),
     ("pages", {"pages"}),
-    ("app", {"__init__", "wiring", "templating", "demo"}),
+    ("app", {"__init__", "wiring", "templating", "demo", "bench_data", "assets"}),
 ]
 SIBLINGS_MAY_IMPORT_EACH_OTHER = {"shared ground", "app"}
 RANK = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}

@@ -59,6 +59,10 @@ def test_production_config_adds_hsts_and_secure_cookies(app_config, make_app, mo
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "p" * 40)
     monkeypatch.setenv("DATABASE_URL", app_config["SQLALCHEMY_DATABASE_URI"])
+    monkeypatch.setenv("PORTAL_URL", "https://portal.test")
+    monkeypatch.setenv("MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setenv("CLAMD_SOCKET", "/run/clamav/clamd.ctl")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     app = make_app()  # settings come from the production environment above
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/", base_url="https://portal.test")

@@ -1,7 +1,7 @@
 """EHC plans: versions, needs, outcomes, provision, All about me, comments
 
 Revision ID: 0003_plans
-Revises: 0002_grant_public_id
+Revises: 0004_notifications
 Create Date: 2026-12-04 15:30:44.595030
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_plans'
-down_revision = '0002_grant_public_id'
+down_revision = '0004_notifications'
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,11 @@ from portal.forms import BaseForm
 class SignInForm(BaseForm):
     email = EmailField(
         "Email address",
-        validators=[DataRequired("Enter your email address")],
+        validators=[
+            DataRequired("Enter your email address"),
+            # Longer than any email address can be (and than the column that records failures).
+            Length(max=320, message="Enter a correct email address and password"),
+        ],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
@@ -104,3 +108,7 @@ class InviteForm(BaseForm):
             raise ValidationError("Choose the organisation the person works for")
         if role and role.is_family and field.data:
             raise ValidationError("Family members do not belong to an organisation: choose None")
+
+
+class ApproveInvitationForm(BaseForm):
+    """A button: approve one invitation (the form carries only the CSRF token)."""

@@ -7,11 +7,12 @@ from enum import StrEnum
 from typing import cast
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, func
+from sqlalchemy import ForeignKey, Index, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
 from portal.extensions import db
+from portal.pathway import Audience
 
 
 class OrganisationKind(StrEnum):
@@ -63,6 +64,18 @@ class Role(StrEnum):
     def is_professional(self) -> bool:
         """Schools, professionals and council staff: everyone who may see 'professionals only'."""
         return self in (Role.SCHOOL, Role.PROFESSIONAL, Role.CASE_OFFICER)
+
+    @property
+    def audience(self) -> Audience:
+        """Whose words this person reads about the pathway (the one role-to-audience map).
+        Anyone else (an admin, a content editor) reads the professional wording."""
+        return {
+            Role.YOUNG_PERSON: Audience.YOUNG_PERSON,
+            Role.PARENT: Audience.PARENT,
+            Role.SCHOOL: Audience.SCHOOL,
+            Role.PROFESSIONAL: Audience.PROFESSIONAL,
+            Role.CASE_OFFICER: Audience.CASE_OFFICER,
+        }.get(self, Audience.PROFESSIONAL)
 
 
 class Organisation(db.Model):
@@ -139,8 +152,14 @@ class AccountToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    #: An invitation to a role that can reach cases (council officer, administrator) works only
+    #: once a second administrator, not the one who invited, has approved it.
+    approval_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
 class SignInFailure(db.Model):

@@ -26,7 +26,8 @@ from portal.accounts.models import (
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.clock import utcnow
 from portal.extensions import db
-from portal.refusals import Refused
+from portal.mail import send_email
+from portal.refusals import NotAllowed, Refused
 
 LOCKOUT_FAILURES = 10
 LOCKOUT_WINDOW = timedelta(minutes=5)
@@ -62,16 +63,22 @@ class SignInRefused(Refused):
 WRONG_DETAILS = "Enter a correct email address and password"
 
 
-def locked_until(email: str) -> datetime | None:
-    """When an account locked by repeated failures may try again, or None if it is not locked.
+def locked_until(email: str, ip_address: str | None) -> datetime | None:
+    """When sign-in to this account from this address may be tried again, or None if it may now.
 
-    Locked when 10 failures happened within 5 minutes; it stays locked for 5 minutes after the
-    10th of them.
+    Locked when 10 failures from the same address happened within 5 minutes; it stays locked for
+    5 minutes after the 10th. Counted per address, so someone guessing from elsewhere cannot keep
+    the real person out (the rate limit per address and the lock together slow guessing).
     """
     now = utcnow()
+    same_address = (
+        SignInFailure.ip_address.is_(None)
+        if ip_address is None
+        else SignInFailure.ip_address == ip_address
+    )
     recent = db.session.scalars(
         select(SignInFailure.failed_at)
-        .where(SignInFailure.email == normalise_email(email))
+        .where(SignInFailure.email == normalise_email(email), same_address)
         .where(SignInFailure.failed_at > now - LOCKOUT_WINDOW - LOCKOUT_PERIOD)
         .order_by(SignInFailure.failed_at.desc())
         .limit(LOCKOUT_FAILURES)
@@ -89,10 +96,12 @@ def sign_in(email: str, password: str, ip_address: str | None) -> tuple[User, st
     """Check the email and password and start a session. Returns the user and the session token.
 
     Refuses, with the same message for an unknown email and a wrong password, and records each
-    failure. After 10 failures within 5 minutes the account is locked for 5 minutes.
+    failure. Unknown emails cost the same Argon2 check as known ones, so timing does not say
+    which accounts exist. After 10 failures from one address within 5 minutes, sign-in to that
+    account from that address is paused for 5 minutes and the account holder is told by email.
     """
-    email = normalise_email(email)
-    if locked_until(email) is not None:
+    email = normalise_email(email)[:320]
+    if locked_until(email, ip_address) is not None:
         audit.record("sign_in.refused_locked", summary=email, ip=ip_address)
         db.session.commit()
         raise SignInRefused(
@@ -101,10 +110,14 @@ def sign_in(email: str, password: str, ip_address: str | None) -> tuple[User, st
             locked=True,
         )
     user = find_user_by_email(email)
-    if user is None or not verify_password(user.password_hash, password) or not user.active:
+    # Always one Argon2 check: for an unknown email, against a dummy hash.
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not password_ok or not user.active:
         db.session.add(SignInFailure(email=email, ip_address=ip_address))
         audit.record("sign_in.failed", summary=email, ip=ip_address)
         db.session.commit()
+        if user is not None and locked_until(email, ip_address) is not None:
+            _tell_of_lockout(user, ip_address)
         raise SignInRefused(WRONG_DETAILS)
 
     if needs_rehash(user.password_hash or ""):
@@ -114,6 +127,22 @@ def sign_in(email: str, password: str, ip_address: str | None) -> tuple[User, st
     audit.record("sign_in.succeeded", actor=user, subject=user)
     db.session.commit()
     return user, token
+
+
+def _tell_of_lockout(user: User, ip_address: str | None) -> None:
+    """Email the account holder that sign-in was paused, so a lockout is never unseen."""
+    service = current_app.config["SERVICE_NAME"]
+    audit.record("sign_in.locked", subject=user, summary=user.email, ip=ip_address)
+    db.session.commit()
+    send_email(
+        user.email,
+        f"Someone tried to sign in to your {service} account",
+        f"Hello {user.name},\n\nSomeone tried to sign in to your account {LOCKOUT_FAILURES} times "
+        f"with the wrong password, from the internet address {ip_address or 'unknown'}. We have "
+        "stopped sign-in from that address for 5 minutes. You can still sign in from your "
+        "own device.\n\nIf this was not you, you may want to reset your password. If you are "
+        f"worried, contact {current_app.config['COUNCIL_CONTACT_EMAIL']}.\n",
+    )
 
 
 def _start_session(user: User) -> str:
@@ -205,6 +234,16 @@ def check_link(secret: str, purpose: TokenPurpose) -> AccountToken:
         raise LinkProblem("This link has already been used. Each link works only once.")
     if token.expires_at < utcnow():
         raise LinkProblem("This link has expired.")
+    if not token.user.active:
+        # A switched-off account stays off: an old invitation must not switch it back on.
+        raise LinkProblem(
+            "This account has been switched off. Contact the council if you need it again."
+        )
+    if token.approval_required and token.approved_at is None:
+        raise LinkProblem(
+            "This invitation is waiting for a second administrator to approve it. "
+            "Try the link again once they have."
+        )
     return token
 
 
@@ -212,9 +251,15 @@ def use_link_to_set_password(secret: str, purpose: TokenPurpose, password: str) 
     """Set the password through a one-time link, mark the link used and sign the person in."""
     token = check_link(secret, purpose)
     user = token.user
-    token.used_at = utcnow()
+    now = utcnow()
+    # This link and every other unused link for the account stop working: an older reset
+    # link (perhaps in a mailbox someone else can read) must not work after this one.
+    for other in db.session.scalars(
+        select(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+    ):
+        other.used_at = now
+    token.used_at = now
     user.password_hash = hash_password(password)
-    user.active = True
     end_all_sessions(user)
     user.last_signed_in_at = utcnow()
     session_token = _start_session(user)
@@ -224,11 +269,16 @@ def use_link_to_set_password(secret: str, purpose: TokenPurpose, password: str) 
     return user, session_token
 
 
+#: Roles that reach cases or accounts: an invitation to one needs a second administrator.
+ROLES_NEEDING_APPROVAL = frozenset({Role.CASE_OFFICER, Role.ADMIN})
+
+
 @dataclass
 class Invitation:
     user: User
     link_secret: str
     new_account: bool
+    needs_approval: bool = False
 
 
 def invite(
@@ -261,14 +311,90 @@ def invite(
         db.session.add(user)
         db.session.flush()
     secret = _issue_token(user, TokenPurpose.INVITATION, actor)
-    audit.record("invitation.sent", actor=actor, subject=user, summary=user.email, role=role)
-    return Invitation(user, secret, new_account=True)
+    needs_approval = Role(user.role) in ROLES_NEEDING_APPROVAL
+    if needs_approval:
+        token = db.session.scalar(
+            select(AccountToken).where(AccountToken.token_hash == _hash_secret(secret))
+        )
+        if token is not None:
+            token.approval_required = True
+    audit.record(
+        "invitation.sent",
+        actor=actor,
+        subject=user,
+        summary=user.email,
+        role=role,
+        needs_approval=needs_approval,
+    )
+    return Invitation(user, secret, new_account=True, needs_approval=needs_approval)
+
+
+def pending_approvals() -> list[AccountToken]:
+    """Invitations waiting for a second administrator, oldest first (a short list)."""
+    return list(
+        db.session.scalars(
+            select(AccountToken)
+            .where(
+                AccountToken.purpose == TokenPurpose.INVITATION,
+                AccountToken.approval_required.is_(True),
+                AccountToken.approved_at.is_(None),
+                AccountToken.used_at.is_(None),
+                AccountToken.expires_at > utcnow(),
+            )
+            .order_by(AccountToken.created_at)
+            .limit(100)
+        )
+    )
+
+
+class ApprovalRefused(Refused):
+    """The invitation cannot be approved; `reason` says why."""
+
+
+def approve_invitation(actor: User, token: AccountToken) -> None:
+    """Approve an invitation to a role that can reach cases (council officer, administrator).
+
+    Who may: an administrator other than the one who sent the invitation, so no administrator
+    can give themselves case access alone. Records `invitation.approved`; the invited person's
+    link (already sent) works from now on.
+    """
+    if Role(actor.role) is not Role.ADMIN:
+        raise NotAllowed("Only an administrator may approve an invitation.")
+    if token.created_by_id == actor.id:
+        raise ApprovalRefused("You sent this invitation, so another administrator must approve it.")
+    if not token.approval_required or token.approved_at is not None or token.used_at:
+        raise ApprovalRefused("This invitation does not need approving any more.")
+    if token.expires_at < utcnow():
+        raise ApprovalRefused("This invitation has expired. Send a new one.")
+    token.approved_at = utcnow()
+    token.approved_by_id = actor.id
+    audit.record("invitation.approved", actor=actor, subject=token.user, summary=token.user.email)
+    db.session.commit()
+
+
+#: At most this many reset links an hour for one account; more asks are silently ignored.
+RESET_LINKS_PER_HOUR = 3
 
 
 def start_password_reset(email: str) -> tuple[User, str] | None:
-    """Make a reset link for an active account with that email; None (silently) otherwise."""
+    """Make a reset link for an active account with that email; None (silently) otherwise.
+
+    None too once the account has had 3 reset links in the last hour, so nobody can fill a
+    person's inbox (the answer on the page is the same either way).
+    """
     user = find_user_by_email(email)
     if user is None or not user.active or not user.password_hash:
+        return None
+    recent = db.session.scalar(
+        select(func.count(AccountToken.id)).where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == TokenPurpose.PASSWORD_RESET,
+            AccountToken.created_at > utcnow() - timedelta(hours=1),
+        )
+    )
+    if (recent or 0) >= RESET_LINKS_PER_HOUR:
+        audit.record("password.reset_refused_too_many", subject=user, summary=user.email)
+        db.session.commit()
         return None
     secret = _issue_token(user, TokenPurpose.PASSWORD_RESET, None)
     audit.record("password.reset_requested", subject=user, summary=user.email)

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -19,10 +20,23 @@ from sqlalchemy import select
 
 from portal import access
 from portal.accounts import services
-from portal.accounts.forms import ChoosePasswordForm, ForgotPasswordForm, InviteForm, SignInForm
-from portal.accounts.models import Organisation, OrganisationKind, Role, TokenPurpose, User
+from portal.accounts.forms import (
+    ApproveInvitationForm,
+    ChoosePasswordForm,
+    ForgotPasswordForm,
+    InviteForm,
+    SignInForm,
+)
+from portal.accounts.models import (
+    AccountToken,
+    Organisation,
+    OrganisationKind,
+    Role,
+    TokenPurpose,
+    User,
+)
 from portal.extensions import db, limiter
-from portal.mail import send_email
+from portal.mail import portal_link, send_email
 
 bp = Blueprint("accounts", __name__)
 
@@ -85,7 +99,7 @@ def forgot_password():
         started = services.start_password_reset(form.email.data)
         if started:
             user, secret = started
-            link = url_for("accounts.reset_password", token=secret, _external=True)
+            link = portal_link("accounts.reset_password", token=secret)
             send_email(
                 user.email,
                 f"Reset your password for the {current_app.config['SERVICE_NAME']}",
@@ -152,8 +166,13 @@ def invite():
         )
         db.session.commit()
         if invitation.new_account:
-            link = url_for(
-                "accounts.accept_invitation", token=invitation.link_secret, _external=True
+            link = portal_link("accounts.accept_invitation", token=invitation.link_secret)
+            waiting = (
+                "\n\nBecause this account can see children's cases, a second administrator "
+                "must approve it first. We will email you when they have; the link works "
+                "from then on."
+                if invitation.needs_approval
+                else ""
             )
             send_email(
                 invitation.user.email,
@@ -161,9 +180,17 @@ def invite():
                 f"Hello {invitation.user.name},\n\n{current_user.name} has invited you to the "
                 f"{current_app.config['SERVICE_NAME']} run by {current_app.config['COUNCIL_NAME']}."
                 "\n\nUse this link to choose your password. It works once, for 7 days:"
-                f"\n\n{link}\n",
+                f"\n\n{link}{waiting}\n",
             )
-            flash(f"We have sent an invitation to {invitation.user.email}", "success")
+            if invitation.needs_approval:
+                _ask_other_admins_to_approve(invitation.user)
+                flash(
+                    f"We have sent an invitation to {invitation.user.email}. It works once "
+                    "another administrator has approved it: we have asked them.",
+                    "success",
+                )
+            else:
+                flash(f"We have sent an invitation to {invitation.user.email}", "success")
         else:
             flash(
                 f"{invitation.user.email} already has an account. No new invitation was sent.",
@@ -173,9 +200,60 @@ def invite():
     return render_template("accounts/invite.html", form=form)
 
 
+def _ask_other_admins_to_approve(invited: User) -> None:
+    """Tell every other active administrator that an invitation waits for their approval."""
+    admins = db.session.scalars(
+        select(User).where(
+            User.role == Role.ADMIN, User.active.is_(True), User.id != current_user.id
+        )
+    ).all()
+    link = portal_link("accounts.people")
+    for admin in admins:
+        send_email(
+            admin.email,
+            f"Approve an invitation to the {current_app.config['SERVICE_NAME']}",
+            f"Hello {admin.name},\n\n{current_user.name} has invited {invited.name} "
+            f"({invited.email}) as {Role(invited.role).label.lower()}. This role can see "
+            "children's cases or manage accounts, so a second administrator must approve it."
+            f"\n\nIf you expected this, approve it here:\n\n{link}\n\n"
+            "If you did not, do not approve it, and speak to your data protection officer.\n",
+        )
+
+
 @bp.get("/people")
 @access.role_required(Role.ADMIN)
 def people():
-    """The admin's home: every account, with role, organisation and last sign-in."""
+    """The admin's home: every account, with role, organisation and last sign-in, and the
+    invitations waiting for a second administrator's approval."""
     users = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("accounts/people.html", users=users)
+    return render_template(
+        "accounts/people.html",
+        users=users,
+        pending=services.pending_approvals(),
+        form=ApproveInvitationForm(),
+    )
+
+
+@bp.post("/invitations/<int:token_id>/approve")
+@access.role_required(Role.ADMIN)
+def approve_invitation(token_id: int):
+    """A second administrator approves an invitation to a role that can reach cases."""
+    token = db.session.get(AccountToken, token_id)
+    if token is None or token.purpose != TokenPurpose.INVITATION:
+        abort(404)
+    form = ApproveInvitationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.approve_invitation(current_user, token)
+    except services.ApprovalRefused as refused:
+        flash(refused.reason, "info")
+        return redirect(url_for("accounts.people"), 303)
+    send_email(
+        token.user.email,
+        f"Your invitation to the {current_app.config['SERVICE_NAME']} is approved",
+        f"Hello {token.user.name},\n\nA second administrator has approved your invitation. "
+        "The link in the invitation email now works (for 7 days from when it was sent).\n",
+    )
+    flash(f"You approved the invitation to {token.user.email}", "success")
+    return redirect(url_for("accounts.people"), 303)

@@ -79,7 +79,7 @@ class CaseloadFilterForm(BaseForm):
         choices=[
             SelectChoice("", "Any time"),
             SelectChoice(Due.LATE, "Late"),
-            SelectChoice(Due.THIS_WEEK, "Due this week"),
+            SelectChoice(Due.THIS_WEEK, "Due in the next 7 days"),
         ],
         default="",
     )

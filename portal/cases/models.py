@@ -131,7 +131,8 @@ class Update(db.Model):
     """A short update on a case. Never edited or deleted: the timeline is a record.
 
     The body is Markdown written by a person, so it is only ever shown through the one sanitising
-    renderer (`portal.content.rendering.render_markdown_block`). "Professionals only" never
+    renderer (`portal.content.rendering.render_markdown`), run once when the update is posted and
+    kept in `body_html`: a case page never renders Markdown. "Professionals only" never
     reaches a family: the timeline shows only what `portal.cases.policy.visibilities_for` allows.
     """
 
@@ -142,6 +143,7 @@ class Update(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
     visibility: Mapped[Visibility] = mapped_column(String(20), default=Visibility.EVERYONE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -239,6 +241,16 @@ class AdviceKind(StrEnum):
         }[self.value]
 
 
+#: How a person asked for advice is named, so a family knows who they are.
+_ADVISER_WORDS = {
+    AdviceKind.EDUCATIONAL: "{name} at the school",
+    AdviceKind.PSYCHOLOGICAL: "{name}, the educational psychologist",
+    AdviceKind.HEALTH: "{name}, for health",
+    AdviceKind.SOCIAL_CARE: "{name}, for social care",
+    AdviceKind.OTHER: "{name}",
+}
+
+
 class AdviceRequest(db.Model):
     """A request for advice sent to one person on the case or to a named service.
 
@@ -265,9 +277,10 @@ class AdviceRequest(db.Model):
 
     @property
     def from_whom(self) -> str:
-        """Who was asked, in words for a deadline label ("Advice from Dr Ruth Patel")."""
+        """Who was asked, in words for a deadline label: a person with what they are to the
+        case ("Advice from Dr Ruth Patel, the educational psychologist"), or the service."""
         if self.adviser is not None:
-            return self.adviser.name
+            return _ADVISER_WORDS[AdviceKind(self.kind)].format(name=self.adviser.name)
         return self.service_name or "someone asked"
 
     @property

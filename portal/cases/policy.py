@@ -9,7 +9,9 @@ live grant, and the grant's ticks decide documents and updates. Admins get no ac
 from __future__ import annotations
 
 from flask import g
-from sqlalchemy import Select, select
+from sqlalchemy import CompoundSelect, Select, select
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 
 from portal import access
 from portal.accounts.models import Role, User
@@ -75,6 +77,49 @@ def may_see_visibility(user: User, case: Case, visibility: str) -> bool:
 def visibilities_for(user: User, case: Case) -> list[str]:
     """The visibilities a person may see on a case (for filtering lists in one query)."""
     return [v.value for v in Visibility if may_see_visibility(user, case, v)]
+
+
+def audience(
+    case: Case, visibility: str, action: str = access.Action.VIEW
+) -> Select | CompoundSelect:
+    """The ids of the people to tell about something on `case` with this visibility that needs
+    `action` (VIEW or VIEW_DOCUMENTS): the same rule as `case_rule` and `may_see_visibility`, as one
+    SQL query, so a notice goes to nobody who could not open what it is about.
+
+    Everyone with a live grant that allows the action and whose role the visibility admits, and
+    the case's own case officer (while they are on the case's team). Other officers on the team
+    may open the case too, but are not told about every change to cases that are not theirs.
+    Inactive accounts are never told anything. `tests/notifications/test_audience.py` checks
+    this against `can`.
+    """
+    if visibility not in (Visibility.EVERYONE, Visibility.PROFESSIONALS, Visibility.COUNCIL):
+        return select(User.id).where(sa_false())
+    grant_holders = (
+        select(User.id)
+        .join(CaseGrant, CaseGrant.user_id == User.id)
+        .where(
+            CaseGrant.case_id == case.id,
+            CaseGrant.revoked_at.is_(None),
+            User.active.is_(True),
+            # A case officer from another team with a grant is still not "the council" here.
+            sa_false() if visibility == Visibility.COUNCIL else sa_true(),
+        )
+    )
+    if action == access.Action.VIEW_DOCUMENTS:
+        grant_holders = grant_holders.where(CaseGrant.can_view_documents.is_(True))
+    elif action != access.Action.VIEW:
+        raise ValueError(f"audience() answers for viewing, not {action!r}")
+    if visibility == Visibility.PROFESSIONALS:
+        grant_holders = grant_holders.where(
+            User.role.in_([r.value for r in Role if r.is_professional])
+        )
+    officer = select(User.id).where(
+        User.id == case.case_officer_id,
+        User.role == Role.CASE_OFFICER,
+        User.organisation_id == case.team_id,
+        User.active.is_(True),
+    )
+    return grant_holders.union(officer)
 
 
 def visible_cases(user: User) -> Select:

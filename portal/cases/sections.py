@@ -23,6 +23,7 @@ class CaseSection:
     key: str
     template: str
     context: SectionContext
+    page: str = "overview"  # which page of the case shows it: "overview" or "people"
 
 
 def install_sections(app: Flask, sections: Sequence[CaseSection]) -> None:
@@ -30,10 +31,13 @@ def install_sections(app: Flask, sections: Sequence[CaseSection]) -> None:
     app.extensions[_EXTENSION] = tuple(sections)
 
 
-def sections_for(case: Any, user: Any) -> list[tuple[str, dict]]:
-    """The (template, context) of each section this person sees on this case, in order."""
+def sections_for(case: Any, user: Any, page: str = "overview") -> list[tuple[str, dict]]:
+    """The (template, context) of each section this person sees on this page of the case, in
+    order."""
     shown = []
     for section in current_app.extensions[_EXTENSION]:
+        if section.page != page:
+            continue
         context = section.context(case, user)
         if context is not None:
             shown.append((section.template, context))

@@ -14,14 +14,16 @@ from portal.cases.models import (
     Case,
     Update,
 )
+from portal.content.rendering import render_markdown
 from portal.extensions import db
 from portal.refusals import NotAllowed, Refused
 
 
-def record_view(actor: User, case: Case) -> None:
+def record_view(actor: User, case: Case, page: str = "case") -> None:
     """Write to the audit trail that this person looked at this case (the council must be able
-    to say who has seen a child's records)."""
-    audit.record("case.viewed", actor=actor, case=case, subject=case)
+    to say who has seen a child's records). `page` says which view of it: "case", "documents",
+    "people", "manage", "removed documents"."""
+    audit.record("case.viewed", actor=actor, case=case, subject=case, page=page)
     db.session.commit()
 
 
@@ -48,7 +50,14 @@ def post_update(
     if len(body) > MAX_UPDATE_LENGTH:
         raise Refused(f"Your update must be {MAX_UPDATE_LENGTH:,} characters or fewer")
 
-    update = Update(case=case, author=actor, body=body, visibility=visibility)
+    update = Update(
+        case=case,
+        author=actor,
+        body=body,
+        # Rendered once, here: viewing a case never runs Markdown (see content.rendering).
+        body_html=str(render_markdown(body)),
+        visibility=visibility,
+    )
     db.session.add(update)
     db.session.flush()  # the event names the update by its id
     audit.record(

@@ -14,10 +14,10 @@ from markupsafe import Markup
 from sqlalchemy import and_, or_, select
 
 from portal.accounts.models import User
-from portal.audit import Event, Visibility
+from portal.audit import Event, Visibility, on_timeline
 from portal.cases.models import Case, Update
 from portal.cases.policy import visibilities_for
-from portal.content.rendering import render_markdown_block
+from portal.content.rendering import prose_block
 from portal.extensions import db
 
 #: Entries on the case page; older ones are one "Show older entries" link away.
@@ -37,8 +37,8 @@ class TimelineEntry:
 
     @property
     def body(self) -> Markup | None:
-        """The update's text as safe HTML, through the one Markdown renderer."""
-        return render_markdown_block(self.update.body) if self.update is not None else None
+        """The update's text as safe HTML, rendered by the one Markdown renderer when posted."""
+        return prose_block(self.update.body_html) if self.update is not None else None
 
     @property
     def restricted_to(self) -> str | None:
@@ -80,7 +80,7 @@ def timeline_for(
         .where(
             Event.case_id == case.id,
             Event.visibility.in_(visibilities),
-            Event.visibility != Visibility.AUDIT,
+            on_timeline(),  # served by the timeline's own index, which holds no audit rows
         )
         .order_by(Event.occurred_at.desc(), Event.id.desc())
         .limit(limit + 1)  # one more than shown tells us whether there are older entries

@@ -19,22 +19,9 @@ from portal.accounts.models import Role, User
 from portal.cases.facts import CaseRecord
 from portal.cases.models import Case, CaseGrant
 from portal.content.pages import PublishedPage, pathway_text, section_paragraph
-from portal.dates import long_date
+from portal.dates import days_until, long_date
 from portal.pathway import Audience, Deadline, Stage, Status, StepState
-
-_AUDIENCES = {
-    Role.YOUNG_PERSON: Audience.YOUNG_PERSON,
-    Role.PARENT: Audience.PARENT,
-    Role.SCHOOL: Audience.SCHOOL,
-    Role.PROFESSIONAL: Audience.PROFESSIONAL,
-    Role.CASE_OFFICER: Audience.CASE_OFFICER,
-}
-
-
-def audience_for(user: User) -> Audience:
-    """Whose words a person reads. Anyone else with a grant (an admin, say) reads the
-    professional wording."""
-    return _AUDIENCES.get(Role(user.role), Audience.PROFESSIONAL)
+from portal.pathway.next_step import next_step_words
 
 
 def content_text(text: pathway.ContentText, page: PublishedPage | None, section: str) -> str:
@@ -71,10 +58,11 @@ class DeadlineView:
     deadline: Deadline
     status: Status
     phrase: str  # "in 5 days", "3 days late", "done on time"...
+    audience: Audience | None = None  # whose words; the family reads its own dates as "your"
 
     @property
     def label(self) -> str:
-        return self.deadline.label
+        return label_for(self.deadline, self.audience)
 
     @property
     def due(self) -> date:
@@ -103,10 +91,44 @@ class DeadlineView:
         return self.status is Status.DUE_SOON
 
 
-def deadline_view(deadline: Deadline, today: date) -> DeadlineView:
+#: The family's own dates, in the second person for the family reading them.
+_YOUR_LABELS: dict[pathway.DeadlineKind, str] = {
+    pathway.DeadlineKind.DRAFT_COMMENTS: "Your comments on the draft plan",
+    pathway.DeadlineKind.AMENDMENT_COMMENTS: "Your comments on the proposed changes",
+    pathway.DeadlineKind.APPEAL: "Your last day to ask for mediation or appeal",
+}
+
+
+def label_for(deadline: Deadline, audience: Audience | str | None) -> str:
+    """A deadline's words for this reader: the family reads its own windows as "your"."""
+    if audience in (Audience.PARENT, Audience.YOUNG_PERSON):
+        return _YOUR_LABELS.get(deadline.kind, deadline.label)
+    return deadline.label
+
+
+def deadline_view(
+    deadline: Deadline, today: date, audience: Audience | None = None
+) -> DeadlineView:
     return DeadlineView(
-        deadline, pathway.deadline_status(deadline, today), pathway.deadline_phrase(deadline, today)
+        deadline,
+        pathway.deadline_status(deadline, today),
+        pathway.deadline_phrase(deadline, today),
+        audience,
     )
+
+
+def open_dates(facts: pathway.CaseFacts, today: date, audience: Audience) -> list[DeadlineView]:
+    """Every date still open at the case's stage, soonest first, in the reader's words: each
+    adviser's, the family's own and the council's (the week-16 and week-20 dates). A family
+    window that has ended is left out (nothing more can happen in it)."""
+    views = []
+    for deadline in pathway.case_deadlines(facts):
+        if deadline.met_on is not None:
+            continue
+        if deadline.is_family_window and days_until(deadline.due, today) < 0:
+            continue
+        views.append(deadline_view(deadline, today, audience))
+    return sorted(views, key=lambda view: view.due)
 
 
 @dataclass(frozen=True)
@@ -207,21 +229,47 @@ class WhereWeAre:
     next: DeadlineView | None
     contact: Contact
     appeal: RightToAppeal | None
+    dates: tuple[DeadlineView, ...] = ()  # every open date, soonest first
+
+    @property
+    def other_dates(self) -> tuple[DeadlineView, ...]:
+        """The open dates besides the next one."""
+        return tuple(
+            view
+            for view in self.dates
+            if self.next is None or view.deadline.key != self.next.deadline.key
+        )
+
+
+def _next_text(
+    facts: pathway.CaseFacts,
+    today: date,
+    stage: Stage,
+    audience: Audience,
+    page: PublishedPage | None,
+) -> str:
+    """The real next step within the stage when the facts show one (for example "the review
+    meeting has been held: the report is next"), else the stage's words (published or built-in)."""
+    within = next_step_words(facts, today, audience)
+    if within is not None:
+        return within.default
+    return content_text(pathway.next_step_text(stage, audience), page, "What happens next")
 
 
 def where_we_are(record: CaseRecord, facts: pathway.CaseFacts, user: User, today: date):
-    audience = audience_for(user)
+    audience = Role(user.role).audience
     stage = Stage(record.case.stage)
     upcoming = pathway.next_deadline(facts, today)
     page = panel_page(stage, audience)  # read once a request; the stage text section reuses it
     return WhereWeAre(
         stage=stage,
         stage_label=pathway.stage_label(stage, audience),
-        next_text=content_text(pathway.next_step_text(stage, audience), page, "What happens next"),
+        next_text=_next_text(facts, today, stage, audience, page),
         todo_text=content_text(pathway.todo_text(stage, audience), page, "What you can do"),
-        next=deadline_view(upcoming, today) if upcoming else None,
+        next=deadline_view(upcoming, today, audience) if upcoming else None,
         contact=contact_for(record.case),
         appeal=right_to_appeal(record, today),
+        dates=tuple(open_dates(facts, today, audience)),
     )
 
 
@@ -345,3 +393,53 @@ def people_on_case(case: Case, grants: Sequence[CaseGrant]) -> list[PersonOnCase
 def case_deadline_table(facts: pathway.CaseFacts, today: date) -> list[DeadlineView]:
     """Every deadline of the case at its stage, with its status (for the case officer)."""
     return [deadline_view(d, today) for d in pathway.case_deadlines(facts)]
+
+
+# --- "If you disagree", at every stage, for the family ------------------------------------------
+
+#: What a family can do at each open stage if they disagree (the closed "no" outcomes show the
+#: right to appeal instead: `right_to_appeal`).
+_DISAGREE_PARENT: dict[Stage, str] = {
+    Stage.REQUEST: (
+        "If you do not agree with what the council decides, you can challenge it. "
+        "Talk to your case officer first."
+    ),
+    Stage.ASSESSMENT: (
+        "If someone who knows your child has not been asked for advice, or you disagree with "
+        "a report, tell your case officer. You can send your own views at any time."
+    ),
+    Stage.DECISION: (
+        "If the council decides not to make a plan, you can ask for mediation and appeal to "
+        "a tribunal. You have 2 months from the date on the letter."
+    ),
+    Stage.DRAFT: (
+        "You have at least 15 days to comment on the draft plan. Tell your case officer what "
+        "is wrong or missing, and which school you want. You can ask for a meeting."
+    ),
+    Stage.FINAL: (
+        "If you disagree with the final plan (the needs, the help or the school named), you "
+        "can ask for mediation and appeal to a tribunal within 2 months of the letter."
+    ),
+    Stage.REVIEW: (
+        "Say what you think at the review meeting, or in writing. If the council suggests "
+        "changes, you have at least 15 days to comment. You can appeal its decision."
+    ),
+}
+
+_DISAGREE_YOUNG_PERSON = (
+    "If you do not agree with something, tell the person at the council who looks after your "
+    "plan, or an adult you trust. You can get free help to say what you think."
+)
+
+
+def disagree_text(stage: Stage | str, audience: Audience | str) -> str | None:
+    """What the family reader can do if they disagree at this stage; None for professionals
+    and for the closed outcomes (which show the right to appeal and its last day)."""
+    stage = Stage(stage)
+    if stage not in _DISAGREE_PARENT:
+        return None
+    if audience == Audience.YOUNG_PERSON:
+        return _DISAGREE_YOUNG_PERSON
+    if audience == Audience.PARENT:
+        return _DISAGREE_PARENT[stage]
+    return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -31,11 +31,20 @@ from portal.rendering import render_page, wants_fragment
 bp = Blueprint("cases", __name__)
 
 
-@bp.get("/home")
+#: Where the caseload search is kept between pages: in the session, never in the address, so a
+#: child's name does not reach browser history, bookmarks or server logs. Signing in or out
+#: clears the session, and the search with it.
+CASELOAD_SEARCH = "caseload_search"
+
+
+@bp.route("/home", methods=["GET", "POST"])
 @access.signed_in
 def home():
-    """Each role lands on its own home page: families their case(s), everyone else a caseload."""
+    """Each role lands on its own home page: families their case(s), everyone else a caseload.
+    The caseload's filter form is POSTed here (so the search is not in the address)."""
     role = Role(current_user.role)
+    if request.method == "POST" and (role.is_family or role in (Role.ADMIN, Role.CONTENT_EDITOR)):
+        return redirect(url_for("cases.home"), 303)
     if role is Role.ADMIN:
         return redirect(url_for("accounts.people"))
     if role is Role.CONTENT_EDITOR:
@@ -55,13 +64,14 @@ def _family_home():
     return render_template(
         "cases/family_home.html",
         summaries=summaries,
-        audience=tracker.audience_for(current_user),
+        audience=Role(current_user.role).audience,
     )
 
 
 def _caseload_url(form: CaseloadFilterForm, **changes) -> str:
-    """The caseload's URL with the current filters (empty ones left out) and `changes`."""
-    values: dict[str, Any] = {name: form.value(name) for name in ("q", "stage", "due", "final")}
+    """The caseload's URL with the current filters (empty ones left out) and `changes`. Never the
+    search words: they stay in the session (see CASELOAD_SEARCH)."""
+    values: dict[str, Any] = {name: form.value(name) for name in ("stage", "due", "final")}
     if form.value("sort") != form.sort.default:
         values["sort"] = form.value("sort")
     values.update(changes)
@@ -69,13 +79,22 @@ def _caseload_url(form: CaseloadFilterForm, **changes) -> str:
 
 
 def _caseload():
-    audience = tracker.audience_for(current_user)
-    form = CaseloadFilterForm(formdata=request.args, audience=audience)
+    audience = Role(current_user.role).audience
+    posted = request.method == "POST"
+    form = CaseloadFilterForm(formdata=request.form if posted else request.args, audience=audience)
+    if posted:
+        session[CASELOAD_SEARCH] = form.value("q")
+        if not wants_fragment():
+            return redirect(_caseload_url(form), 303)
+    else:
+        # A `q` in an old bookmark is ignored: only the remembered search counts.
+        form.q.data = session.get(CASELOAD_SEARCH, "")
     today = clock.today()
-    result = caseload_for(current_user, form, today, request.args.get("page", 1, type=int))
+    page = 1 if posted else request.args.get("page", 1, type=int)
+    result = caseload_for(current_user, form, today, page)
     # The htmx answer is only the results: the tasks are not part of it.
     tasks = [] if wants_fragment() else my_tasks(current_user, today)
-    return render_page(
+    response = render_page(
         "cases/caseload.html",
         fragment="cases/partials/caseload_results.html",
         form=form,
@@ -85,18 +104,27 @@ def _caseload():
         page_url=lambda number: _caseload_url(form, page=number),
         clear_url=url_for("cases.home"),
     )
+    if posted:
+        # htmx keeps the address in step with the filters (without the search words).
+        response.headers["HX-Push-Url"] = _caseload_url(form)
+    return response
+
+
+#: How many of the newest history entries the overview shows (the History page has the rest).
+OVERVIEW_ENTRIES = 3
 
 
 @bp.get("/cases/<public_id:case_id>")
 @access.load(Case, "case_id", access.Action.VIEW)
 def case_page():
-    """The case: where it is, what happens next and by when, who to contact, the pathway, the
-    timeline and who can see it. Every view is recorded."""
+    """The case overview: where it is, what happens next and by when, who to contact, the
+    reader's own task, how to disagree, who can see it, the pathway and the latest history.
+    Every view is recorded."""
     case = g.case
     today = clock.today()
     record = record_for(case)
     facts = record.facts(today)
-    audience = tracker.audience_for(current_user)
+    audience = Role(current_user.role).audience
     grants = db.session.scalars(
         select(CaseGrant)
         .where(CaseGrant.case_id == case.id, CaseGrant.revoked_at.is_(None))
@@ -108,15 +136,15 @@ def case_page():
         case=case,
         audience=audience,
         where=tracker.where_we_are(record, facts, current_user, today),
+        disagree=tracker.disagree_text(case.stage, audience),
         steps=tracker.pathway_for(record, facts, audience),
         deadlines=(
             tracker.case_deadline_table(facts, today)
             if is_team_case_officer(current_user, case)
             else []
         ),
-        grants=grants,
         people=tracker.people_on_case(case, grants),
-        timeline=timeline_for(current_user, case),
+        timeline=timeline_for(current_user, case, limit=OVERVIEW_ENTRIES),
         update_form=UpdateForm(poster=current_user) if can_post else None,
         sections=sections_for(case, current_user),
     )
@@ -129,17 +157,19 @@ def case_page():
 @bp.get("/cases/<public_id:case_id>/timeline")
 @access.load(Case, "case_id", access.Action.VIEW)
 def case_timeline():
-    """Older entries of the timeline (the "Show older entries" link): a page of its own, or
-    just the entries for htmx to add below the ones already shown."""
+    """The case's History page (everything that has happened, newest first, a page at a time),
+    or older entries of it (the "Show older entries" link): a page of its own, or just the
+    entries for htmx to add below the ones already shown."""
     case = g.case
-    timeline = timeline_for(current_user, case, before=request.args.get("before", type=int))
+    before = request.args.get("before", type=int)
+    timeline = timeline_for(current_user, case, before=before)
     response = render_page(
         "cases/timeline.html",
         fragment="cases/partials/timeline_entries.html",
         case=case,
         timeline=timeline,
-        focus_first=True,
-        older=True,
+        focus_first=before is not None,
+        older=before is not None,
     )
     services.record_view(current_user, case)
     return response
@@ -172,7 +202,7 @@ def post_update():
         return render_page(
             "cases/partials/timeline.html",
             case=case,
-            timeline=timeline_for(current_user, case),
+            timeline=timeline_for(current_user, case, limit=OVERVIEW_ENTRIES),
             update_form=form,
             posted=posted,
         )

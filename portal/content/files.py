@@ -31,29 +31,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal.pathway import Audience, Stage
+
 AUDIENCES = ("young_people", "families", "professionals", "everyone")
 
-# The stage code names of the case tracker (see DESIGN.md §2). Each has one pathway page per
-# audience in PATHWAY_AUDIENCES. Keep in step with portal/pathway.py.
-PATHWAY_STAGES = (
-    "request",
-    "assessment",
-    "decision",
-    "draft",
-    "final",
-    "review",
-    "ceased",
-    "not_assessing",
-    "not_issuing",
-)
+# The stage code names of the case tracker (`portal.pathway.Stage`). Each has one pathway page
+# per audience in PATHWAY_AUDIENCES.
+PATHWAY_STAGES = tuple(stage.value for stage in Stage)
 PATHWAY_AUDIENCES = ("families", "young_people", "professionals")
-# The viewer audiences of portal/pathway.py, and which pathway pages each one reads.
-VIEWER_AUDIENCES = {
-    "young_person": "young_people",
-    "parent": "families",
-    "school": "professionals",
-    "professional": "professionals",
-    "case_officer": "professionals",
+# Which pathway pages each reader's audience (`portal.pathway.Audience`) reads.
+PAGES_FOR_AUDIENCE: dict[str, str] = {
+    Audience.YOUNG_PERSON: "young_people",
+    Audience.PARENT: "families",
+    Audience.SCHOOL: "professionals",
+    Audience.PROFESSIONAL: "professionals",
+    Audience.CASE_OFFICER: "professionals",
 }
 
 HEADER_KEYS = ("slug", "title", "summary", "audience")
@@ -86,12 +78,12 @@ class ContentFile:
 def pathway_slug(stage: str, audience: str) -> str:
     """Return the slug of the page explaining `stage` to `audience`.
 
-    `audience` is a content audience (`families`, `young_people`, `professionals`) or a viewer
-    audience from portal/pathway.py (`parent`, `young_person`, `school`, ...).
+    `audience` is a content audience (`families`, `young_people`, `professionals`) or a reader's
+    `portal.pathway.Audience` (`parent`, `young_person`, `school`, ...).
     `pathway_slug("not_assessing", "young_person")` → `"pathway-not-assessing-young-people"`.
     """
     stage, audience = str(stage), str(audience)
-    audience = VIEWER_AUDIENCES.get(audience, audience)
+    audience = PAGES_FOR_AUDIENCE.get(audience, audience)
     if stage not in PATHWAY_STAGES:
         raise ValueError(f"Unknown pathway stage: {stage!r}")
     if audience not in PATHWAY_AUDIENCES:

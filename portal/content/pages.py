@@ -20,7 +20,8 @@ from flask import g, url_for
 from markupsafe import Markup
 from sqlalchemy import Select, and_, select
 
-from portal.content.files import VIEWER_AUDIENCES, pathway_slug
+from portal.accounts.models import Role
+from portal.content.files import PAGES_FOR_AUDIENCE, pathway_slug
 from portal.content.models import ContentPage, ContentRevision
 from portal.extensions import db
 
@@ -212,7 +213,7 @@ def demote_headings(html: Markup) -> Markup:
 
 def stage_text_section(case, user) -> dict | None:
     """The published words about the case's stage, for this reader's audience (one query)."""
-    audience = VIEWER_AUDIENCES.get(str(user.role), "professionals")
+    audience = PAGES_FOR_AUDIENCE[Role(user.role).audience]
     page = pathway_text(case.stage, audience)
     if page is None:
         return None

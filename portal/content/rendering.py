@@ -14,8 +14,17 @@ Headings: the page template supplies the only `<h1>`, so a `#` heading in conten
 
 GOV.UK Frontend classes are added by nh3 itself (`set_tag_attribute_values`) after every `class`
 attribute from the input has been removed, so a writer cannot choose classes. Links get
-`rel="noopener noreferrer"`. Images are kept only when their `src` is a path on our own site
-(starts with one `/`); other images are replaced by their alt text.
+`rel="noopener noreferrer"`.
+
+No images, not even from our own site: a browser fetches an image by itself, with the reader's
+cookies, so `![](/cases/…/download-all)` in an update made the case officer's browser download the
+whole case (recorded in their name). An image is replaced by its alt text.
+
+Cost: Python-Markdown's link parsing is quadratic on unclosed `[` or `(` (an open upstream issue):
+each one makes it scan the rest of the text, so 2,000 `[` took a second. `_defuse_brackets` escapes
+every unclosed or deeply nested one first (it then shows as written), which keeps rendering linear.
+Text written by people is also rendered once, when it is saved, and the HTML stored (see
+`Update.body_html` and `ContentRevision.html`).
 """
 
 from __future__ import annotations
@@ -33,7 +42,7 @@ from markupsafe import Markup
 ALLOWED_TAGS = frozenset(
     {
         "h2", "h3", "h4", "p", "br", "ul", "ol", "li", "strong", "em", "a", "blockquote",
-        "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td", "img",
+        "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
     }
 )  # fmt: skip
 
@@ -41,7 +50,6 @@ ALLOWED_TAGS = frozenset(
 # `data-*` are never listed, so nh3 drops them.
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
     "ol": {"start"},
 }
 
@@ -97,8 +105,6 @@ def _is_allowed_link(href: str) -> bool:
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     """Final say on attribute values nh3 would otherwise keep."""
-    if tag == "img" and attribute == "src":
-        return value if is_own_origin_path(value) else None
     if tag == "ol" and attribute == "start":
         return value if value.isdigit() and len(value) <= 6 else None
     return value
@@ -123,7 +129,7 @@ def sanitise_html(html: str) -> str:
 
 
 class _TidyTree(Treeprocessor):
-    """Demote headings; turn off-site images and unsafe links into plain words.
+    """Demote headings; turn images and unsafe links into plain words.
 
     A friendliness step, not a security one: nh3 enforces the same rules afterwards.
     """
@@ -134,8 +140,7 @@ class _TidyTree(Treeprocessor):
                 element.tag = _HEADING_RENAMES[element.tag]
         parents = {child: parent for parent in root.iter() for child in parent}
         for image in list(root.iter("img")):
-            if not is_own_origin_path(image.get("src", "")):
-                _replace_with_text(image, parents[image], image.get("alt", ""))
+            _replace_with_text(image, parents[image], image.get("alt", ""))
         for link in root.iter("a"):
             if not _is_allowed_link(link.get("href", "")):
                 # nh3 unwraps tags it does not know, so the words stay but stop looking like a link.
@@ -166,7 +171,48 @@ class _PortalExtension(Extension):
         md.treeprocessors.register(_TidyTree(md), "portal_tidy", -10)
 
 
+#: Brackets nested deeper than this are shown as written (no link is nested that deep).
+MAX_NESTING = 3
+
+_OPENERS = {"]": "[", ")": "("}
+
+
+def _defuse_brackets(text: str) -> str:
+    """Escape each `[` or `(` that is never closed, or is nested too deep, so Markdown shows it
+    as written instead of scanning the rest of the text for its end (see "Cost" above).
+
+    One pass and linear; a balanced, shallow `[text](url)` is left alone, so links still work.
+    """
+    stacks: dict[str, list[int]] = {"[": [], "(": []}
+    escape: list[int] = []
+    escaped = False
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in stacks:
+            if len(stacks[char]) >= MAX_NESTING:
+                escape.append(index)
+            else:
+                stacks[char].append(index)
+        elif char in _OPENERS and stacks[_OPENERS[char]]:
+            stacks[_OPENERS[char]].pop()
+    escape.extend(stacks["["] + stacks["("])
+    if not escape:
+        return text
+    pieces = []
+    last = 0
+    for index in sorted(escape):
+        pieces.append(text[last:index])
+        pieces.append("\\")
+        last = index
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def _markdown_to_html(text: str) -> str:
+    text = _defuse_brackets(text)
     # A new instance per call: Markdown objects keep state and are not thread-safe.
     md = markdown.Markdown(
         extensions=["tables", "sane_lists", "fenced_code", _PortalExtension()],
@@ -186,5 +232,17 @@ def render_markdown(text: str) -> Markup:
 
 def render_markdown_block(text: str) -> Markup:
     """Render Markdown inside `<div class="portal-prose" hx-disable>`, ready to put in a page."""
-    inner = render_markdown(text)
+    return _block(render_markdown(text))
+
+
+def prose_block(stored_html: str) -> Markup:
+    """HTML that `render_markdown` made and the database kept, inside the same container.
+
+    Only for HTML from `render_markdown`: it is sanitised again here (nh3 is fast, and linear),
+    so a row changed by hand cannot put script on a page either.
+    """
+    return _block(Markup(sanitise_html(stored_html)))  # noqa: S704 (sanitised just here)
+
+
+def _block(inner: Markup) -> Markup:
     return Markup('<div class="portal-prose" hx-disable>') + inner + Markup("</div>")

@@ -91,9 +91,15 @@ ACCEPT_ATTRIBUTE = ",".join(f".{extension}" for extension in KIND_BY_EXTENSION)
 class ZipLimits:
     """Limits for ZIP-based documents (Word, OpenDocument)."""
 
-    max_total_size: int = 200 * MB  # all parts unpacked together
+    max_total_size: int = 100 * MB  # all parts unpacked together
     max_ratio: int = 100  # unpacked size / packed size of one part...
     ratio_applies_from: int = 1 * MB  # ...once it unpacks to this much (small XML packs well)
+    # All parts together (embedded spreadsheets included) may unpack to this many times the
+    # size of the whole file, once past `total_ratio_applies_from`. Real Word and OpenDocument
+    # files unpack to 2 to 10 times their size; a bomb spread over many small parts, each under
+    # `ratio_applies_from`, is caught here, before anything is decompressed.
+    max_total_ratio: int = 20
+    total_ratio_applies_from: int = 10 * MB
     max_entries: int = 5000
 
 
@@ -254,7 +260,7 @@ def sniff(head: bytes) -> Sniffed:
             return Sniffed(None, description)
     if head[4:8] == b"ftyp":
         if head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis"}:
-            return Sniffed(None, "a HEIC photo (the iPhone camera format)")
+            return Sniffed(None, HEIC_DESCRIPTION)
         return Sniffed(None, "a video or audio file")
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return Sniffed(None, "a WebP image")
@@ -427,13 +433,26 @@ def _has_macros(archive: zipfile.ZipFile, kind: FileKind) -> bool:
 class _Budget:
     """How many unpacked bytes a document may still use, shared with archives inside it."""
 
-    def __init__(self, limits: ZipLimits) -> None:
+    def __init__(self, limits: ZipLimits, packed_size: int) -> None:
         self.limits = limits
-        self.remaining = limits.max_total_size
+        by_ratio = max(limits.max_total_ratio * packed_size, limits.total_ratio_applies_from)
+        self.allowed = min(limits.max_total_size, by_ratio)
+        self.remaining = self.allowed
 
     def spend(self, amount: int) -> None:
+        """Count a part's declared size; refuse as soon as the total is over the allowance.
+
+        Called for every part from the archive's directory before any part is unpacked, so a
+        bomb costs only the reading of its directory. zipfile never unpacks more than a part's
+        declared size, so a part cannot lie its way past this.
+        """
         self.remaining -= amount
         if self.remaining < 0:
+            if self.allowed < self.limits.max_total_size:
+                raise _Unsafe(
+                    f"it would unpack to more than {self.limits.max_total_ratio} times its "
+                    "size, a trick used to overload computers (a “zip bomb”)"
+                )
             raise _Unsafe(
                 f"it would unpack to more than {self.limits.max_total_size // MB} MB, "
                 "a trick used to overload computers"
@@ -500,11 +519,17 @@ def _check_member_content(
                 _check_zip_members(inner_archive, budget, embedded_ok=False)
 
 
-def _check_zip_document(f: IO[bytes], kind: FileKind, limits: ZipLimits) -> None:
+def _check_zip_document(f: IO[bytes], size: int, kind: FileKind, limits: ZipLimits) -> None:
     with _open_zip(f) as archive:
+        budget = _Budget(limits, size)
+        # Every part's declared size first, from the directory: a bomb is refused before
+        # anything (the macro check included) is unpacked.
+        for info in archive.infolist():
+            budget.spend(info.file_size)
+        budget.remaining = budget.allowed
         if _has_macros(archive, kind):
             raise _Unsafe(MACROS)
-        _check_zip_members(archive, _Budget(limits), embedded_ok=kind is DOCX)
+        _check_zip_members(archive, budget, embedded_ok=kind is DOCX)
 
 
 # --- Checks for the other kinds --------------------------------------------------------------
@@ -641,17 +666,23 @@ def _check_kind(f: IO[bytes], head: bytes, size: int, kind: FileKind, limits: Zi
     elif kind is TEXT:
         _check_text(f)
     else:
-        _check_zip_document(f, kind, limits)
+        _check_zip_document(f, size, kind, limits)
+
+
+HEIC_DESCRIPTION = "a HEIC photo (the iPhone camera format)"
+#: How to turn an iPhone photo into one we accept, said with the refusal.
+HEIC_FIX = "Add a screenshot of the photo instead."
 
 
 def _not_allowed_message(name: str, extension: str, description: str) -> str:
     expected = KIND_BY_EXTENSION.get(extension)
+    fix = f" {HEIC_FIX}" if description == HEIC_DESCRIPTION else ""
     if expected:
         return (
             f"The file '{name}' is not {expected.label}: its content is {description}. "
-            f"{ALLOWED_SENTENCE}"
+            f"{ALLOWED_SENTENCE}{fix}"
         )
-    return f"The file '{name}' is {description}. {ALLOWED_SENTENCE}"
+    return f"The file '{name}' is {description}. {ALLOWED_SENTENCE}{fix}"
 
 
 def _mismatch_message(name: str, extension: str, kind: FileKind) -> str:

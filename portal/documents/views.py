@@ -24,6 +24,7 @@ from flask_login import current_user
 from portal import access
 from portal.accounts.models import Role
 from portal.cases.models import Case
+from portal.cases.services import record_view
 from portal.documents import archive, intake, policy, services
 from portal.documents.filenames import content_disposition
 from portal.documents.forms import NewVersionForm, RemoveDocumentForm, UploadForm, chosen_files
@@ -32,6 +33,7 @@ from portal.documents.policy import DocumentAction
 from portal.documents.scanning import ScannerUnavailable
 from portal.documents.storage import format_size
 from portal.errors import TITLES
+from portal.extensions import limiter
 from portal.rendering import render_page, wants_fragment
 
 bp = Blueprint("documents", __name__)
@@ -109,33 +111,50 @@ def _added_message(count: int) -> str:
 @bp.get("/cases/<public_id:case_id>/documents")
 @access.load(Case, "case_id", access.Action.VIEW_DOCUMENTS)
 def case_documents():
-    """Every document of the case this person may see, grouped by category, newest first."""
-    return render_page(
+    """Every document of the case this person may see, grouped by category, newest first.
+    The page and its htmx fragment are both recorded as a view of the case."""
+    response = render_page(
         "documents/case_documents.html",
         fragment="documents/partials/documents_area.html",
         **_area_context(g.case),
     )
+    record_view(current_user, g.case, page="documents")
+    return response
 
 
 def documents_section(case: Case, user) -> dict | None:
-    """The case page's Documents section: the same grouped list (2 queries)."""
+    """The case overview's Documents section: how many of each kind, counted in SQL (one query
+    however many documents there are), and links to the documents page and to add one."""
     if not access.can(user, access.Action.VIEW_DOCUMENTS, case):
         return None
-    documents = services.documents_for(user, case)
+    counts = services.document_counts(user, case)
     return {
         "case": case,
-        "groups": services.rows_by_category(user, documents),
-        "document_count": len(documents),
+        "counts": counts,
+        "document_count": sum(count for _, count in counts),
         "can_add": access.can(user, access.Action.ADD_DOCUMENTS, case),
-        "can_manage": access.can(user, access.Action.MANAGE, case),
-        "show_scan": Role(user.role).is_professional,
     }
 
 
 # --- Adding ------------------------------------------------------------------------------------
 
 
+def _uploader() -> str:
+    """Uploads are limited per person (wherever they upload from), else per address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{request.remote_addr}"
+
+
+# Every upload costs a scan and a check of its contents: one person may not make the server do
+# that without pause. Shared by both upload pages; a page of several files is one upload.
+upload_limit = limiter.shared_limit(
+    "10 per minute; 60 per hour", scope="uploads", key_func=_uploader, methods=["POST"]
+)
+
+
 @bp.route("/cases/<public_id:case_id>/documents/add", methods=["GET", "POST"])
+@upload_limit
 @access.load(Case, "case_id", access.Action.ADD_DOCUMENTS)
 def upload_documents():
     """Upload one or several files (one document each). With htmx, answers the documents area
@@ -218,6 +237,7 @@ def upload_too_big(error):
 
 
 @bp.route("/documents/<public_id:document_id>/new-version", methods=["GET", "POST"])
+@upload_limit
 @access.load(Document, "document_id", DocumentAction.ADD_VERSION)
 def new_version():
     """Add a new version of a document; the old versions are kept."""
@@ -264,12 +284,14 @@ def removed_documents():
     """The case's removed documents: who removed each, when and why, with downloads and a
     button to restore it."""
     case = g.case
-    return render_template(
+    page = render_template(
         "documents/removed.html",
         case=case,
         documents=services.removed_documents_for(current_user, case),
         show_scan=_is_staff(),
     )
+    record_view(current_user, case, page="removed documents")
+    return page
 
 
 @bp.post("/documents/<public_id:document_id>/restore")

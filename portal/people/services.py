@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from portal import access, audit, clock
@@ -19,7 +19,7 @@ from portal.audit import Visibility
 from portal.cases.models import Case, CaseGrant, Relationship
 from portal.cases.policy import is_team_case_officer
 from portal.extensions import db
-from portal.mail import send_email
+from portal.mail import portal_link, send_email
 from portal.refusals import Refused
 
 #: The relationships a case officer can choose. Council staff get access through their team.
@@ -223,7 +223,7 @@ def add_person(
 
 def _send_invitation(actor: User, user: User, link_secret: str) -> None:
     config = current_app.config
-    link = url_for("accounts.accept_invitation", token=link_secret, _external=True)
+    link = portal_link("accounts.accept_invitation", token=link_secret)
     send_email(
         user.email,
         f"You are invited to the {config['SERVICE_NAME']}",

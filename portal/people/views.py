@@ -11,6 +11,8 @@ from sqlalchemy import select
 from portal import access
 from portal.accounts.models import Organisation, OrganisationKind
 from portal.cases.models import Case, CaseGrant
+from portal.cases.sections import sections_for
+from portal.cases.services import record_view
 from portal.extensions import db
 from portal.people import (
     policy,  # noqa: F401  (registers the CaseGrant rule)
@@ -38,14 +40,17 @@ def case_people():
     """Who can see the case and what each may do; the case officer also gets the controls."""
     case = g.case
     manager = access.can(current_user, access.Action.MANAGE, case)
-    return render_template(
+    page = render_template(
         "people/people.html",
         case=case,
         grants=services.live_grants(case),
         ended=services.ended_grants(case) if manager else [],
         can_manage=manager,
         permissions_of=services.Permissions.of,
+        sections=sections_for(case, current_user, page="people"),
     )
+    record_view(current_user, case, page="people")
+    return page
 
 
 def people_section(case: Case, user) -> dict | None:

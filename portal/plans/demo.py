@@ -23,7 +23,7 @@ from portal.accounts.models import User
 from portal.audit import Event
 from portal.cases.models import Case, CaseMilestones, Child
 from portal.extensions import db
-from portal.plans import services
+from portal.plans import comments, services
 from portal.plans.models import Section
 
 # Needs are (section, area or None, text, is_strength); outcomes link to needs by their index in
@@ -345,6 +345,41 @@ AVA: dict[str, Any] = {
     "provision": [],
 }
 
+#: Family comments on the draft: child → (email, {section: comment}, school, meeting, send,
+#: [(section, response, answer)]). Jordan sent his and the council answered; Maya's mum has
+#: saved hers and not sent them yet.
+DEMO_COMMENTS: dict[
+    str, tuple[str, dict[str, str], str, bool, bool, list[tuple[str, str, str]]]
+] = {
+    "Jordan": (
+        "young.person@example.org",
+        {
+            "a": "Please say I want my own workshop one day, not just a job.",
+            "f": "I don't want to be taken out of lessons in front of everyone.",
+        },
+        "Riverside Academy",
+        False,
+        True,
+        [
+            ("a", "changed", "We added your hope of having your own workshop to Section A."),
+            (
+                "f",
+                "not_changed",
+                "Your teaching has to happen in school time, but your teacher will meet you at "
+                "the start of lunch so nobody sees you leave a lesson.",
+            ),
+        ],
+    ),
+    "Maya": (
+        "parent2@example.org",
+        {"f": "“Regular phonics support” does not say how often. Maya needs it every day."},
+        "Oakfield Primary School",
+        True,
+        False,
+        [],
+    ),
+}
+
 #: child's first name → (plan, versions to freeze: "draft", "final")
 DEMO_PLANS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
     "Maya": (MAYA, ("draft",)),
@@ -430,11 +465,37 @@ def load_demo_plans(users: dict[str, User]) -> None:
                     officer, case, placement_name=name, placement_type=kind
                 )
                 day = milestones.final_issued_on if milestones else None
+            if step == "draft" and first_name in DEMO_COMMENTS:
+                _comment(version, milestones, DEMO_COMMENTS[first_name])
             if day is not None:
                 version.frozen_at = datetime.combine(day, time(10, 30))
                 version.created_at = version.updated_at = version.frozen_at
             last_event = _date_events(case, last_event, day)
             db.session.commit()
+
+
+def _comment(version, milestones, spec) -> None:
+    """The family's comments on a demo draft, sent and answered if the story says so."""
+    email, by_section, school, meeting, send, answers = spec
+    author = db.session.execute(select(User).where(User.email == email)).scalar_one()
+    case = version.plan.case
+    comments.save_feedback(
+        author,
+        version,
+        comments={Section(letter): text for letter, text in by_section.items()},
+        wants_meeting=meeting,
+        school_preference=school,
+    )
+    if not send:
+        return
+    feedback = comments.submit_feedback(author, version)
+    if milestones is not None and milestones.family_comments_on is not None:
+        feedback.submitted_at = datetime.combine(milestones.family_comments_on, time(18, 0))
+    officer = case.case_officer
+    for letter, response, text in answers:
+        comment = next(c for c in feedback.comments if c.section == letter)
+        comments.respond(officer, version, comment, response, text)
+    db.session.commit()
 
 
 def _date_events(case: Case, after_id: int, day) -> int:

@@ -597,7 +597,10 @@ def _send(actor: Any, case: Case, day: date | None, visibility: Visibility) -> P
         case=case,
         subject=version,
         visibility=visibility,
-        summary=f"The council sent {version.label.lower()} of the plan. You can read it here.",
+        summary=(
+            f"The council sent {version.label.lower()} of the plan. "
+            "It is under “The plan” on the case page."
+        ),
     )
     return version
 
@@ -637,7 +640,10 @@ def _issue(
         case=case,
         subject=version,
         visibility=visibility,
-        summary=f"The council issued the {version.label.lower()}. You can read it here.",
+        summary=(
+            f"The council issued the {version.label.lower()}. "
+            "It is under “The plan” on the case page."
+        ),
     )
     return version
 

@@ -79,8 +79,9 @@ def test_empty_sign_in_form_says_what_is_missing(client_request):
     assert "email-error" in page.html.select_one("#email")["aria-describedby"]
 
 
-def test_ten_failures_lock_the_account_for_five_minutes(client_request, parent):
-    """After 10 wrong passwords in 5 minutes even the right one is refused, for 5 minutes."""
+def test_ten_failures_lock_the_account_for_five_minutes(client_request, parent, outbox):
+    """After 10 wrong passwords in 5 minutes from one address even the right one is refused from
+    there, for 5 minutes, and the account holder is told by email."""
     start = clock.utcnow()
     for attempt in range(10):
         clock.freeze(start + timedelta(seconds=attempt * 10))
@@ -97,6 +98,7 @@ def test_ten_failures_lock_the_account_for_five_minutes(client_request, parent):
         "accounts.sign_in", {"email": parent.email, "password": PASSWORD}, expected_status=200
     )
     assert "too many attempts" in locked.error_summary[0]
+    assert [message["To"] for message in outbox] == [parent.email]
 
     clock.freeze(start + timedelta(seconds=90) + timedelta(minutes=5, seconds=1))
     client_request.post(

@@ -232,7 +232,9 @@ def after_htmx_swap(page: Page, action: Callable[[], object], *, timeout: float 
 
 # GET never changes anything in the portal, but these links leave the page's purpose.
 SKIP_PATHS = {"/sign-out"}
-DOWNLOAD_PATH = re.compile(r"/download(s)?(/|$)|\.(pdf|docx?|xlsx?|odt|zip|png|jpe?g|csv)$", re.I)
+DOWNLOAD_PATH = re.compile(
+    r"/download(s|-all)?(/|$)|\.(pdf|docx?|xlsx?|odt|zip|png|jpe?g|csv)$", re.I
+)
 
 
 @dataclass

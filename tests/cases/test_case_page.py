@@ -164,7 +164,7 @@ def test_the_case_officer_sees_every_deadline_with_its_status(
         )
     }
     assert rows == {
-        "Advice from Dr Eve Psych": "Late",
+        "Advice from Dr Eve Psych, the educational psychologist": "Late",
         "Advice from the health visitor": "Done on time",
         "Decision on whether to make a plan": "Due",
         "Final plan": "Due",
@@ -195,32 +195,64 @@ def test_a_no_decision_shows_the_right_to_appeal_and_its_last_day(
     assert page.html.select_one('main a[href="/help/if-you-disagree"]') is not None
 
 
-def test_an_open_case_shows_no_appeal_box(client_request, tracker_today, parent, family_case):
-    """There is nothing to appeal while the case is still open."""
+@pytest.mark.parametrize(
+    ("stage", "words"),
+    [
+        ("request", "Talk to your case officer first"),
+        ("assessment", "has not been asked for advice"),
+        ("decision", "2 months from the date on the letter"),
+        ("draft", "at least 15 days to comment on the draft plan"),
+        ("final", "appeal to a tribunal within 2 months"),
+        ("review", "If the council suggests changes, you have at least 15 days"),
+    ],
+)
+def test_an_open_case_tells_the_family_how_to_disagree_at_its_stage(
+    client_request, tracker_today, parent, senco, family_case, stage, words
+):
+    """At every open stage the parent reads what they can do if they disagree, with the free
+    advice service's number and the help page; a school reads no such box."""
+    family_case.stage = stage
+    db.session.commit()
     page = _open(client_request, parent, family_case)
-    assert page.html.select_one('main a[href="/help/if-you-disagree"]') is None
+    box = page.text("[aria-labelledby=disagree-heading]")
+    assert words in box
+    assert "01234 567 999" in box  # the (demo) information, advice and support service
+    assert page.html.select_one('main a[href="/help/if-you-disagree"]') is not None
+    school = _open(client_request, senco, family_case)
+    assert school.html.select_one("#disagree-heading") is None
 
 
-def test_who_can_see_this_case_lists_everyone_and_what_they_may_do(
+def test_a_young_person_is_told_how_to_say_they_do_not_agree(
+    client_request, tracker_today, young_person, family_case
+):
+    """The young person's box uses their words: the person who looks after the plan, an adult
+    they trust."""
+    page = _open(client_request, young_person, family_case)
+    box = page.text("[aria-labelledby=disagree-heading]")
+    assert "If you do not agree" in box and "an adult you trust" in box
+
+
+def test_who_can_see_this_case_lists_everyone_near_the_top(
     client_request, tracker_today, parent, family_case, psychologist, case_officer
 ):
-    """The family sees the case officer and every person with access, and what each may do;
-    someone whose access ended is not listed."""
+    """The family sees the case officer and every person with access, and who each is, with
+    what each may do a link away; someone whose access ended is not listed."""
     revoked = factories.grant(family_case, psychologist, Relationship.EDUCATIONAL_PSYCHOLOGIST)
     revoked.revoked_at = datetime(2027, 3, 1)
     db.session.commit()
     page = _open(client_request, parent, family_case)
-    rows = {
-        tr.select_one("th").get_text(" ", strip=True): " ".join(tr.get_text(" ").split())
-        for tr in page.html.select("#who-can-see + [role=region] table tbody tr")
+    lines = {
+        li.select_one("strong").get_text(): " ".join(li.get_text(" ").split())
+        for li in page.html.select("#who-can-see + ul li")
     }
-    assert set(rows) == {"Chris Officer", "Pat Parent", "Yara Young", "Sally Senco"}
-    assert "Case officer" in rows["Chris Officer"]
-    assert "can add documents" in rows["Sally Senco"]
-    assert "can post updates" in rows["Sally Senco"]
-    assert "School or setting" in rows["Sally Senco"]
-    assert "can see documents" in rows["Yara Young"]
-    assert "can post updates" not in rows["Yara Young"]
+    assert set(lines) == {"Chris Officer", "Pat Parent", "Yara Young", "Sally Senco"}
+    assert "case officer" in lines["Chris Officer"]
+    assert "school or setting" in lines["Sally Senco"]
+    link = page.html.select_one("#who-can-see ~ p a")
+    assert link["href"] == f"/cases/{family_case.public_id}/people"
+    # What each may do is on the People page, a link away.
+    people = client_request.get("people.case_people", case_id=family_case.public_id)
+    assert "Sally Senco" in people.text("main")
 
 
 def test_the_timeline_shows_each_reader_only_what_they_may_see(
@@ -253,8 +285,8 @@ def test_the_timeline_shows_each_reader_only_what_they_may_see(
 def test_the_timeline_is_newest_first_with_older_entries_a_link_away(
     client_request, tracker_today, parent, family_case
 ):
-    """The case page shows the 20 newest entries; "Show older entries" opens the rest as a page
-    without JavaScript, or as a small fragment for htmx."""
+    """The overview shows the 3 newest entries; the History page the 20 newest; "Show older
+    entries" opens the rest as a page without JavaScript, or as a small fragment for htmx."""
     start = datetime(2027, 1, 1, 9, 0)
     for n in range(25):
         add_event(
@@ -263,10 +295,15 @@ def test_the_timeline_is_newest_first_with_older_entries_a_link_away(
             summary=f"Entry {n}",
             at=start + timedelta(days=n),
         )
-    page = _open(client_request, parent, family_case)
+    overview = _open(client_request, parent, family_case)
+    assert overview.texts(".portal-timeline__title") == ["Entry 24", "Entry 23", "Entry 22"]
+    history = overview.html.find("a", string="Everything that has happened on this case")
+    assert history["href"] == f"/cases/{family_case.public_id}/timeline"
+    page = client_request.get("cases.case_timeline", case_id=family_case.public_id)
+    assert page.h1 == "What has happened"
     titles = page.texts(".portal-timeline__title")
     assert titles == [f"Entry {n}" for n in range(24, 4, -1)]
-    link = page.html.select_one("#case-history a[hx-get]")
+    link = page.html.select_one("main a[hx-get]")
     assert link.get_text() == "Show older entries" and link["href"] == link["hx-get"]
 
     before = int(link["href"].rsplit("before=", 1)[1])
@@ -337,3 +374,86 @@ def test_the_case_and_its_history_are_hidden_from_everyone_else(
     assert response.status_code == 404
     assert "portal-timeline" not in response.get_data(as_text=True)
     client_request.get("cases.post_update", case_id=case_id, expected_status=404)
+
+
+def test_the_panel_lists_every_open_date_soonest_first_naming_each_adviser(
+    client_request, tracker_today, parent, senco, psychologist, family_case
+):
+    """During the assessment the parent sees the next date and every other open one, soonest
+    first: each adviser named with who they are, and the council's week-16 and week-20 dates;
+    advice already in is not listed."""
+    _receive(family_case, date(2027, 1, 4))
+    family_case.stage = Stage.ASSESSMENT
+    db.session.add_all(
+        [
+            AdviceRequest(
+                case_id=family_case.id,
+                kind=AdviceKind.EDUCATIONAL,
+                adviser_id=senco.id,
+                sent_on=date(2027, 2, 1),  # due 15 March
+            ),
+            AdviceRequest(
+                case_id=family_case.id,
+                kind=AdviceKind.PSYCHOLOGICAL,
+                adviser_id=psychologist.id,
+                sent_on=date(2027, 2, 8),  # due 22 March
+            ),
+            AdviceRequest(
+                case_id=family_case.id,
+                kind=AdviceKind.HEALTH,
+                service_name="the health visitor",
+                sent_on=date(2027, 1, 20),
+                received_on=date(2027, 2, 20),
+            ),
+        ]
+    )
+    db.session.commit()
+    page = _open(client_request, parent, family_case)
+    panel = page.text(".portal-where-we-are")
+    assert "Advice from Sally Senco at the school: Monday 15 March 2027" in panel
+    others = page.texts(".portal-open-dates li")
+    assert [line.split(":")[0] for line in others] == [
+        "Advice from Dr Eve Psych, the educational psychologist",
+        "Decision on whether to make a plan",
+        "Final plan",
+    ]
+    assert "health visitor" not in panel
+
+
+def test_the_family_reads_its_own_dates_as_yours(
+    client_request, tracker_today, parent, case_officer, family_case
+):
+    """At the draft stage the parent reads "Your comments on the draft plan"; the case officer
+    reads the family's."""
+    _receive(family_case, date(2027, 1, 4))
+    family_case.stage = Stage.DRAFT
+    db.session.commit()
+    set_milestones(family_case, draft_sent_on=date(2027, 3, 5))
+    parent_panel = _open(client_request, parent, family_case).text(".portal-where-we-are")
+    assert "Your comments on the draft plan" in parent_panel
+    assert "Family's comments" not in parent_panel
+    officer_page = _open(client_request, case_officer, family_case)
+    assert "Family's comments on the draft plan" in officer_page.text("#deadlines + [role=region]")
+
+
+def test_what_happens_next_follows_the_step_within_the_stage(
+    client_request, tracker_today, parent, family_case
+):
+    """Once every piece of advice is in, the parent is told the council now decides about a
+    plan, not that it is waiting for advice (the rules: tests/test_pathway_next_step.py)."""
+    _receive(family_case, date(2027, 1, 4))
+    family_case.stage = Stage.ASSESSMENT
+    request = AdviceRequest(
+        case_id=family_case.id,
+        kind=AdviceKind.HEALTH,
+        service_name="the health visitor",
+        sent_on=date(2027, 1, 20),
+    )
+    db.session.add(request)
+    db.session.commit()
+    waiting = _open(client_request, parent, family_case).text(".portal-where-we-are")
+    assert "waiting for advice about your child" in waiting
+    request.received_on = date(2027, 2, 20)
+    db.session.commit()
+    all_in = _open(client_request, parent, family_case).text(".portal-where-we-are")
+    assert "All the advice is in" in all_in and "waiting for advice" not in all_in

@@ -83,7 +83,7 @@ def test_late_and_due_this_week(client_request, case_officer, team):
     late = page.text("#late + ul")
     assert "Late Child" in late
     assert "LongAgo Child" in late and "Next review meeting" in late
-    assert page.text("#due-this-week").startswith("Due this week: 1")
+    assert page.text("#due-this-week").startswith("Due in the next 7 days: 1")
     assert "Monday 15 March 2027 (in 5 days)" in page.text("#due-this-week + ul")
 
 

@@ -71,7 +71,7 @@ def test_advice_requests_and_exceptions_become_deadlines(council, case_officer, 
     assert deadline.label == "Advice from Health visitors"
     assert deadline.due == date(2027, 3, 3) and status is pathway.Status.LATE
     deadline, status = by_key[f"advice:{psych.id}"]
-    assert deadline.label == f"Advice from {psychologist.name}"
+    assert deadline.label == f"Advice from {psychologist.name}, the educational psychologist"
     assert status is pathway.Status.DELAY_ALLOWED
 
 

@@ -7,6 +7,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from portal.accounts.models import Role
+from portal.contacts import NATIONAL_SERVICES
 from portal.content.files import (
     AUDIENCES,
     PATHWAY_AUDIENCES,
@@ -137,9 +139,13 @@ def test_pathway_slug_rejects_unknown_names(stage, audience):
         pathway_slug(stage, audience)
 
 
-def test_pathway_stages_match_the_process_rules():
-    """Every stage in portal/pathway.py has pages, and no page is for an unknown stage."""
-    assert set(PATHWAY_STAGES) == {stage.value for stage in Stage}
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_reads_one_set_of_pathway_pages(role):
+    """Whoever reads a case page (admins and editors included) gets a stage page in words for
+    them: families, young people, or professionals."""
+    assert pathway_slug(Stage.DRAFT, role.audience) in {
+        f"pathway-draft-{audience}".replace("_", "-") for audience in PATHWAY_AUDIENCES
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,12 +237,29 @@ def test_pledge_is_a_draft_with_ten_promises_to_the_young_person():
     assert all(item.get_text().startswith("I will") for item in items)
 
 
-def test_disagree_page_names_free_advice_without_web_addresses():
-    """Free advice is named (SENDIASS and national charities) with no guessed web addresses."""
+def test_disagree_page_names_free_advice_and_every_way_to_disagree():
+    """The page covers each step (case officer, draft comments, review, mediation, tribunal) with
+    the time limits, and names the free advice services."""
     body = PAGES_BY_SLUG["if-you-disagree"].body
-    for name in ("SENDIASS", "IPSEA", "SOS!SEN", "Contact", "2 months", "mediation certificate"):
-        assert name in body
-    assert not re.search(r"https?://|www\.", body)
+    for words in ("SENDIASS", "IPSEA", "SOS!SEN", "Contact", "2 months", "mediation certificate"):
+        assert words in body
+    for words in ("case officer", "15 days", "draft plan", "review", "Ombudsman", "tribunal"):
+        assert words in body
+
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s)\]]+")
+_PHONE = re.compile(r"\b0\d{3} ?\d{3} ?\d{4}\b")
+
+
+@pytest.mark.parametrize("slug", sorted(PAGES_BY_SLUG))
+def test_every_address_and_phone_number_in_content_is_a_known_service(slug):
+    """No guessed links or numbers: each web address and phone number a shipped page gives
+    belongs to one of the national services listed (and checked) in `portal.contacts`."""
+    body = PAGES_BY_SLUG[slug].body
+    websites = {service.website for service in NATIONAL_SERVICES}
+    phones = {service.phone for service in NATIONAL_SERVICES if service.phone}
+    assert set(_WEB_ADDRESS.findall(body)) <= websites
+    assert set(_PHONE.findall(body)) <= phones
 
 
 def test_accessibility_statement_covers_the_required_parts():

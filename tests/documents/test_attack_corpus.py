@@ -522,3 +522,15 @@ def test_valid_files_are_accepted_and_scanned_clean(
     assert result.clean
     assert stored.size == len(data)
     assert list(storage.keys()) == [stored.key]
+
+
+def test_an_iphone_photo_is_refused_with_how_to_send_it(storage: LocalStorage) -> None:
+    """A HEIC photo (the iPhone camera's format) is refused with a way to send it that works."""
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 100
+    with pytest.raises(RejectedFile) as refused:
+        receive(storage, NoScanner(), "IMG_0001.HEIC", heic)
+    message = refused.value.message
+    assert "HEIC photo" in message
+    assert "Add a screenshot of the photo instead." in message
+    _assert_plain(message, "IMG_0001.HEIC")
+    _assert_nothing_kept(storage)

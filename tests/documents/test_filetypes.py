@@ -94,7 +94,7 @@ def test_total_unpacked_size_is_limited(upload) -> None:
     data = samples.docx([("word/media/photo.bin", os.urandom(2 * MB))])
     with pytest.raises(RejectedFile, match="would unpack to more than 1 MB"):
         upload("advice.docx", data, zip_limits=ZipLimits(max_total_size=1 * MB))
-    assert upload("advice.docx", data).kind == "docx"  # under the default 200 MB
+    assert upload("advice.docx", data).kind == "docx"  # under the default 100 MB
 
 
 def test_jpeg_with_data_after_its_end_is_accepted(upload) -> None:

@@ -42,3 +42,20 @@ def test_demo_plans_are_readable_and_one_is_vague(app, client_request):
     assert "Final plan" in page.text(".govuk-caption-l")
     assert "Riverside Academy" in page.text("#section-i")
     assert "Preparing for adulthood" in page.text("#section-e")
+
+
+def test_demo_has_family_comments_answered_and_saved(app, client_request):
+    """Jordan reads the council's answers to his comments; Maya's mum has hers saved, unsent."""
+    load_demo_data("demo-portal-password")
+    jordan = _case("Jordan")
+    client_request.sign_in_as(_user("young.person@example.org"))
+    with app.test_request_context():
+        draft = services.readable_versions(_user("young.person@example.org"), jordan)[-1]
+    page = client_request.get("plans.plan_comments", version_id=draft.public_id)
+    assert "We did not change the plan" in page.text(".portal-plan-comments")
+    maya = _case("Maya")
+    client_request.sign_in_as(_user("parent2@example.org"))
+    with app.test_request_context():
+        draft = services.readable_versions(_user("parent2@example.org"), maya)[0]
+    page = client_request.get("plans.plan_comments", version_id=draft.public_id)
+    assert "every day" in page.html.select_one("textarea#section_f").get_text()

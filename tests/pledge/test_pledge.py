@@ -73,7 +73,10 @@ def test_the_family_sees_who_promised_and_who_has_not(
     _sign(senco_client, family_case)
 
     for person in (parent, young_person):
-        page = _case_page(client_request, person, family_case)
+        case_page = _case_page(client_request, person, family_case)
+        assert "Sally Senco promised to follow the pledge" in case_page.text("#case-history")
+        # The list is on the case's People page, a link away from the overview.
+        page = client_request.get("people.case_people", case_id=family_case.public_id)
         section = page.html.select_one("#pledge")
         assert (
             section.select_one("h2").get_text() == "These people have promised to follow the pledge"
@@ -86,7 +89,6 @@ def test_the_family_sees_who_promised_and_who_has_not(
         assert not_signed == [
             "Dr Eve Psych, Educational psychologist, Psychology Service: Not signed yet"
         ]
-        assert "Sally Senco promised to follow the pledge" in page.text("#case-history")
 
 
 def test_a_family_member_or_case_officer_cannot_sign(
@@ -131,7 +133,8 @@ def test_someone_whose_access_ended_is_not_asked_or_listed(
     db.session.commit()
     client_request.sign_in_as(senco)
     client_request.get("pledge.sign_pledge", case_id=family_case.public_id, expected_status=404)
-    page = _case_page(client_request, parent, family_case)
+    client_request.sign_in_as(parent)
+    page = client_request.get("people.case_people", case_id=family_case.public_id)
     assert page.html.select_one("#pledge") is None
 
 

@@ -9,6 +9,7 @@ from portal import access, clock, pathway
 from portal.accounts.models import Role
 from portal.cases.facts import record_for
 from portal.cases.models import Case
+from portal.cases.services import record_view
 from portal.casework import forms
 from portal.casework.next_steps import available_actions
 from portal.casework.steps import assessment as steps
@@ -59,7 +60,7 @@ def manage_case():
         )
         for deadline in pathway.case_deadlines(record.facts(today))
     ]
-    return render_template(
+    page = render_template(
         "casework/manage_case.html",
         case=case,
         record=record,
@@ -70,3 +71,5 @@ def manage_case():
         delay_label=pathway.delay_label,
         case_url=case_url(case),
     )
+    record_view(current_user, case, page="manage")  # after rendering: see cases.views
+    return page

@@ -1,0 +1,306 @@
+"""The benchmark: the key pages of the portal under gunicorn, driven by wrk, beside a bare app.
+
+    make bench                                     # 1,000 cases on PostgreSQL
+    make bench BENCH_CASES=10000 BENCH_ARGS="--connections 8 32"
+    .venv/bin/python scripts/bench.py --database sqlite --cases 1000
+
+What it does, in one run:
+
+1. Makes (or reuses) a database holding the demo grown to N cases (`flask bench-data N`).
+   PostgreSQL databases are named `ehc_bench_<N>` on the server of BENCH_POSTGRES_URL (default:
+   the local one); SQLite ones live in `instance/bench-<N>.db`. `--fresh` starts again.
+2. Signs in as each person the pages need, and counts the SQL statements and rows each page
+   fetches (in this process, with `portal.sqlstats`).
+3. Serves the portal with gunicorn (2 sync workers, production settings) and, for each page,
+   a bare Flask app answering the same bytes under the same gunicorn; drives each with wrk on
+   loopback, portal then bare app, page by page.
+4. Prints requests/s, p50/p95/p99 and the ratio to the bare app's requests/s.
+
+On a shared machine absolute numbers move with the other work on it: compare ratios, and
+compare before/after only within one run window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+PASSWORD = "bench-portal-password"
+PORTAL_PORT, BARE_PORT = 8111, 8112
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %f %f %f %f %d %d\\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status, summary.requests))
+end
+"""
+
+BARE_APP = """
+import json, os
+from flask import Flask, Response
+pages = json.load(open(os.environ["BENCH_PAGES"]))
+app = Flask(__name__)
+
+@app.route("/", defaults={"path": ""})
+@app.route("/<path:path>")
+def page(path):
+    return Response(pages["body"], content_type=pages["content_type"])
+"""
+
+
+@dataclass
+class Page:
+    name: str
+    who: str  # demo account email
+    path: str
+    htmx: bool = False
+
+
+def pages(family_case: str) -> list[Page]:
+    return [
+        Page("officer caseload", "officer@example.org", "/home"),
+        Page("officer caseload page 2", "officer@example.org", "/home?page=2"),
+        # The search itself is POSTed (its words stay out of addresses); the stage filter is the
+        # same results fragment on a GET.
+        Page("caseload filter (htmx)", "officer@example.org", "/home?stage=assessment", htmx=True),
+        Page("team dashboard", "officer@example.org", "/dashboard"),
+        Page("family case page", "parent@example.org", f"/cases/{family_case}"),
+        Page("SENCO caseload", "senco@example.org", "/home"),
+    ]
+
+
+def database_url(kind: str, cases: int, fresh: bool) -> str:
+    if kind == "sqlite":
+        path = ROOT / "instance" / f"bench-{cases}.db"
+        path.parent.mkdir(exist_ok=True)
+        if fresh and path.exists():
+            path.unlink()
+        return f"sqlite:///{path}"
+    import sqlalchemy as sa
+
+    server = sa.make_url(
+        os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
+    )
+    name = f"ehc_bench_{cases}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists and fresh:
+            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            exists = False
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def flask(env: dict, *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare(env: dict, cases: int) -> None:
+    """Schema, demo, and growth to `cases` cases (each step skipped if already done)."""
+    from sqlalchemy import create_engine, text
+
+    flask(env, "db", "upgrade")
+    engine = create_engine(env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        have = conn.scalar(text('SELECT count(*) FROM "case"'))
+    engine.dispose()
+    if have == 0:
+        flask(env, "demo", "--password", PASSWORD)
+    if have < cases:
+        started = time.monotonic()
+        flask(env, "bench-data", str(cases))
+        print(f"bench-data {cases}: {time.monotonic() - started:.0f} s", flush=True)
+
+
+def sign_in_cookies(env: dict) -> tuple[dict[str, str], str, dict]:
+    """A session cookie for each demo account the pages use, the family case's URL id, and the
+    statements and rows each page fetches."""
+    os.environ.update(env)
+    from sqlalchemy import select
+
+    from portal import create_app, sqlstats
+    from portal.accounts import services
+    from portal.accounts.models import User
+    from portal.cases.models import Case, CaseGrant
+    from portal.extensions import db
+
+    app = create_app()
+    cookies: dict[str, str] = {}
+    with app.app_context():
+        parent = db.session.scalar(select(User).where(User.email == "parent@example.org"))
+        family_case = db.session.scalar(
+            select(Case.public_id)
+            .join(CaseGrant, CaseGrant.case_id == Case.id)
+            .where(CaseGrant.user_id == parent.id)
+            .order_by(Case.id)
+        )
+        serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+        for email in {page.who for page in pages(family_case)}:
+            user = db.session.scalar(select(User).where(User.email == email))
+            with app.test_request_context():
+                token = services._start_session(user)
+                db.session.commit()
+            cookies[email] = serializer.dumps({"_user_id": token, "_fresh": True})
+    counts = {}
+    name = app.config["SESSION_COOKIE_NAME"]
+    for page in pages(family_case):
+        client = app.test_client()
+        client.set_cookie(name, cookies[page.who], domain="localhost")
+        headers = {"HX-Request": "true"} if page.htmx else {}
+        client.get(page.path, headers=headers, base_url="https://localhost")
+        # Each request in its own application context, as under gunicorn (nothing on `g` is
+        # shared between requests, the signed-in person included).
+        with app.app_context(), sqlstats.counting() as stats:
+            response = client.get(page.path, headers=headers, base_url="https://localhost")
+        assert response.status_code == 200, (page.path, response.status_code)
+        counts[page.name] = (stats.queries, stats.rows)
+    return cookies, family_case, counts
+
+
+def wait_for(port: int) -> None:
+    for _ in range(200):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listening on {port}")
+
+
+def gunicorn(app: str, port: int, env: dict, tree: Path = ROOT) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync", "--chdir", str(tree),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
+        cwd=tree, env={**env, "PYTHONPATH": str(tree)}, start_new_session=True,
+    )  # fmt: skip
+    wait_for(port)
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def wrk(url: str, headers: dict, connections: int, seconds: int, script: str) -> list[float]:
+    args = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "60s"]
+    args += ["-s", script]
+    for key, value in headers.items():
+        args += ["-H", f"{key}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"^BENCH (.*)$", out, re.M)
+    assert match, out
+    return [float(x) for x in match.group(1).split()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--connections", type=int, nargs="+", default=[8])
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--fresh", action="store_true", help="rebuild the benchmark database")
+    parser.add_argument("--only", help="only pages whose name contains this")
+    parser.add_argument("--prepare-only", action="store_true", help="make the database and stop")
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        help="serve the portal from another checkout (e.g. `git archive` of an older commit) "
+        "beside this one, to compare before and after in the same run",
+    )
+    options = parser.parse_args()
+
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "PORTAL_URL": "https://localhost",
+        "TRUSTED_HOSTS": "localhost,127.0.0.1",
+        # Production refuses to start without these services unless told; no page measured
+        # here sends mail, scans a file or is rate limited.
+        "ALLOW_EMAIL_TO_LOG": "true",
+        "ALLOW_UNSCANNED_UPLOADS": "true",
+        "ALLOW_MEMORY_RATE_LIMITS": "true",
+        "DATABASE_URL": database_url(options.database, options.cases, options.fresh),
+        "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-uploads-"),
+    }
+    prepare({**env, "PORTAL_ENV": "development"}, options.cases)
+    if options.prepare_only:
+        return
+    cookies, family_case, counts = sign_in_cookies(env)
+    cookie_name = "__Host-portal"
+    script = Path(tempfile.mkdtemp()) / "report.lua"
+    script.write_text(WRK_SCRIPT)
+    chosen = [p for p in pages(family_case) if not options.only or options.only in p.name]
+
+    tree = (options.tree or ROOT).resolve()
+    portal = gunicorn("app:app", PORTAL_PORT, env, tree)
+    print(
+        f"\n{options.cases:,} cases on {options.database}, gunicorn 2 sync workers, "
+        f"wrk {options.seconds} s per page, portal from {tree}"
+        + (" (queries and rows: this checkout's code)" if options.tree else "")
+        + "\n"
+    )
+    header = (
+        f"{'page':<26}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'bare req/s':>12}{'ratio':>8}{'queries':>9}{'rows':>7}"
+    )
+    print(header)
+    try:
+        for page in chosen:
+            headers = {"Cookie": f"{cookie_name}={cookies[page.who]}"}
+            if page.htmx:
+                headers["HX-Request"] = "true"
+            url = f"http://127.0.0.1:{PORTAL_PORT}{page.path}"
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as response:
+                body, content_type = response.read(), response.headers["Content-Type"]
+            pages_file = Path(tempfile.mkdtemp()) / "page.json"
+            pages_file.write_text(json.dumps({"body": body.decode(), "content_type": content_type}))
+            bare_file = pages_file.parent / "bare.py"
+            bare_file.write_text(BARE_APP)
+            bare = gunicorn(
+                "bare:app", BARE_PORT, {**env, "BENCH_PAGES": str(pages_file)}, pages_file.parent
+            )
+            try:
+                for connections in options.connections:
+                    measured = wrk(url, headers, connections, options.seconds, str(script))
+                    rps, p50, p95, p99, errors, _ = measured
+                    bare_rps, *_ = wrk(
+                        f"http://127.0.0.1:{BARE_PORT}{page.path}", headers, connections,
+                        options.seconds, str(script),
+                    )  # fmt: skip
+                    queries, rows = counts[page.name]
+                    print(
+                        f"{page.name:<26}{connections:>6}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
+                        f"{bare_rps:>12.0f}{rps / bare_rps:>8.1%}{queries:>9}{rows:>7}"
+                        + (f"  ({int(errors)} error responses)" if errors else ""),
+                        flush=True,
+                    )
+            finally:
+                stop(bare)
+    finally:
+        stop(portal)
+
+
+if __name__ == "__main__":
+    main()
