@@ -9,9 +9,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from portal import access
+from portal import access, clock
 from portal.cases.tracker import general_pathway
 from portal.content.pages import BAND_PAGES, HELP_PAGES, published_page, published_pages
+from portal.funding.money import (
+    BANDS,
+    MAINSTREAM_THRESHOLD_PENCE,
+    FinancialYear,
+    SettingType,
+    illustrative_tariff,
+    mainstream_split,
+)
 
 bp = Blueprint("pages", __name__)
 
@@ -69,7 +77,16 @@ def help_page(slug: str):
 @access.public
 def banded_funding():
     """How banded funding works, with the descriptor pages for each area of need listed."""
-    return _content("banded-funding")
+    year = FinancialYear.containing(clock.today())
+    return _content(
+        "banded-funding",
+        "pages/banded_funding.html",
+        tariff=illustrative_tariff(year, base_year=year.start_year),
+        settings=list(SettingType),
+        bands=BANDS,
+        threshold=MAINSTREAM_THRESHOLD_PENCE,
+        mainstream_split=mainstream_split,
+    )
 
 
 @bp.get("/banded-funding/<slug:slug>")

@@ -212,3 +212,21 @@ def test_section_paragraph_reads_the_shipped_pages(content):
 
 def test_band_descriptors_for_an_unknown_area_are_not_found(client_request, content):
     client_request.get("pages.band_descriptors", slug="what-the-words-mean", expected_status=404)
+
+
+def test_banded_funding_shows_this_years_illustrative_tariff_and_the_mainstream_split(
+    client_request, content
+):
+    """Schools and families read the top-up per band and setting, labelled as illustrative."""
+    page = client_request.get("pages.banded_funding")
+    heading = page.html.select_one("h2#tariff").get_text()
+    assert heading.startswith("Top-up for each band, April ")
+    assert "illustrative" in page.html.select_one(".govuk-warning-text").get_text()
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
+        for row in page.html.select("table tbody tr")
+    ]
+    assert len(rows) == 6
+    band_1 = rows[0]
+    assert band_1[0] == "Band 1"
+    assert band_1[-1] == "£6,000 + " + band_1[1] + " = " + band_1[-1].split(" = ")[1]
