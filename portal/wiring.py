@@ -25,6 +25,7 @@ from portal.content.policy import content_page_rule
 from portal.documents.models import Document, DocumentVersion
 from portal.documents.policy import document_rule, version_rule
 from portal.documents.views import documents_section
+from portal.funding import models as funding_models  # noqa: F401  (the banding table)
 from portal.notifications.events import on_event as notices_from_event
 from portal.notifications.messages import thread_rule
 from portal.notifications.models import MessageThread
