@@ -20,6 +20,7 @@ NAVIGATION = {
     Role.CASE_OFFICER: [
         ("Team cases", "cases.home"),
         ("Dashboard", "cases.dashboard"),
+        ("Committed top-up", "funding.committed_spend"),
         ("Open a new case", "casework.open_case"),
         ("Invite someone", "accounts.invite"),
     ],

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.types import Date
 
+from portal.cases.models import Case
 from portal.extensions import db
 from portal.funding.models import AREAS_OF_NEED, Banding, BandingStatus
 from portal.funding.money import FinancialYear, SettingType, Tariff, pence
@@ -35,8 +36,8 @@ class CommittedRow:
         return AREAS_OF_NEED[self.area_of_need]
 
 
-def committed_in_year(tariff: Tariff) -> list[CommittedRow]:
-    """The top-up committed in `tariff.year` by band, area of need and setting type."""
+def committed_in_year(tariff: Tariff, team_id: int) -> list[CommittedRow]:
+    """The top-up one council (`team_id`) committed in `tariff.year`, by band, area, setting."""
     year: FinancialYear = tariff.year
     first = literal(year.first_day, Date)
     after = literal(year.last_day + timedelta(days=1), Date)
@@ -54,7 +55,8 @@ def committed_in_year(tariff: Tariff) -> list[CommittedRow]:
             )
             .label("stop"),
         )
-        .where(Banding.status == BandingStatus.AGREED.value)
+        .join(Case, Case.id == Banding.case_id)
+        .where(Banding.status == BandingStatus.AGREED.value, Case.team_id == team_id)
         .subquery()
     )
     start = case((periods.c.start > first, periods.c.start), else_=first)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
+from portal.accounts.models import OrganisationKind
+from portal.audit import Event
+from portal.extensions import db
 from portal.funding import services
 from portal.funding.finance import committed_in_year
 from portal.funding.money import FinancialYear, SettingType, due_in_year, illustrative_tariff
-from tests.factories import make_case
+from tests.factories import make_case, make_organisation
 
 YEAR = FinancialYear(2026)
 TARIFF = illustrative_tariff(YEAR, base_year=2026)
@@ -52,7 +57,9 @@ def test_committed_matches_the_per_pupil_arithmetic(family_case, senco, case_off
         statements="x",
         evidence="y",
     )
-    rows = {(r.band, r.area_of_need, r.setting): r for r in committed_in_year(TARIFF)}
+    elsewhere = make_case(team=make_organisation(kind=OrganisationKind.COUNCIL))
+    _band(elsewhere, case_officer, case_officer, band=6, effective=date(2026, 4, 1))
+    rows = {(r.band, r.area_of_need, r.setting): r for r in committed_in_year(TARIFF, council.id)}
     assert set(rows) == {
         (2, "semh", SettingType.SPECIAL),
         (3, "cognition", SettingType.MAINSTREAM),
@@ -70,7 +77,7 @@ def test_one_query_whatever_the_number_of_plans(
 ):
     def bands_and_count():
         with count_queries() as queries:
-            committed_in_year(TARIFF)
+            committed_in_year(TARIFF, council.id)
         return len(queries)
 
     _band(family_case, senco, case_officer, effective=date(2026, 9, 1))
@@ -79,5 +86,35 @@ def test_one_query_whatever_the_number_of_plans(
         case = make_case(team=council, officer=case_officer)
         _band(case, case_officer, case_officer, band=1 + n % 6, effective=date(2026, 4, 1))
     assert bands_and_count() == few == 1
-    total = sum(r.pupils for r in committed_in_year(TARIFF))
+    total = sum(r.pupils for r in committed_in_year(TARIFF, council.id))
     assert total == 31
+
+
+def test_case_officer_sees_committed_spend_and_downloads_the_csv(
+    client_request, family_case, senco, case_officer, council, parent
+):
+    from portal.clock import today
+
+    _band(family_case, senco, case_officer, effective=FinancialYear.containing(today()).first_day)
+    client_request.sign_in_as(case_officer)
+    page = client_request.get("funding.committed_spend")
+    assert page.h1.startswith("Committed top-up, April ")
+    cells = page.texts("table tbody td")
+    assert cells[:3] == ["Band 3", "Cognition and learning", "Mainstream school"]
+    assert cells[-1] == "£6,500"
+    response = client_request.client.get("/funding/committed-spend/download")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[1].endswith(",Cognition and learning,Mainstream school,1,6500.00")
+    downloads = db.session.scalars(
+        select(Event).where(Event.action == "funding.committed_spend_downloaded")
+    ).all()
+    assert [event.actor_id for event in downloads] == [case_officer.id]
+
+
+def test_families_and_schools_cannot_see_the_councils_spend(new_client, parent, senco):
+    for person in (parent, senco):
+        browser = new_client()
+        browser.sign_in_as(person)
+        browser.get("funding.committed_spend", expected_status=403)
+        browser.get("funding.committed_spend_csv", expected_status=403)
