@@ -25,8 +25,7 @@ pytestmark = pytest.mark.browser
 
 
 def _names_on_case_page(page: Page) -> set[str]:
-    table = page.get_by_role("table", name="The people who can see this case and what each can do")
-    return {name.strip() for name in table.locator("tbody th").all_inner_texts()}
+    return {name.strip() for name in page.locator("#who-can-see + ul li strong").all_inner_texts()}
 
 
 def test_journey_2_parent_checks_the_case_and_shares_a_document(browsing, js, tmp_path: Path):
@@ -79,7 +78,7 @@ def test_journey_2_parent_checks_the_case_and_shares_a_document(browsing, js, tm
     # Upload a genuine PDF (the portal checks what files contain, not their names).
     page.locator(".govuk-back-link").click()
     expect(page.locator("h1")).to_have_text(child)
-    page.get_by_role("link", name="Open the documents page").click()
+    page.get_by_role("navigation", name="This case").get_by_role("link", name="Documents").click()
     expect(page.locator("h1")).to_have_text(f"Documents for {child}")
     assert_accessible(page, js=js)
     token = uuid.uuid4().hex[:8]

@@ -56,6 +56,10 @@ def test_journey_1_young_person_sees_their_pathway_and_the_pledge(browsing, js):
     expect(now.locator(".portal-pathway__name")).to_have_text(stage_here)
     assert page.locator("ol.portal-pathway .portal-pathway__stage--done").count() >= 1
     expect(page.get_by_role("heading", name="What happens next").first).to_be_visible()
+    assert_accessible(page, js=js)
+    # Who promised to follow the pledge is on the People page, a link away.
+    page.get_by_role("navigation", name="This case").get_by_role("link", name="People").click()
+    expect(page.locator("h1")).to_have_text("People on this case")
     pledge_heading = page.get_by_role("heading", name="These people have promised")
     expect(pledge_heading).to_be_visible()
     signers = page.locator("table", has_text="promised").locator("tbody tr")

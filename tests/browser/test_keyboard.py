@@ -158,7 +158,6 @@ def test_signing_in_with_the_keyboard_alone(browsing, js):
 
 # Enough for the longest page a parent Tabs through (the documents page lists every document).
 MOST_TABS = 150
-PEOPLE_REGION = "The people who can see this case and what each can do"
 CASE_LINK = re.compile(r"^See the case of ")
 
 
@@ -240,14 +239,16 @@ def test_journey_2_with_the_keyboard_alone(browsing, js):
     expect(where).to_contain_text("What happens next")
     expect(where).to_contain_text(DATE_WITH_DISTANCE)
 
-    # Who can see the case: a table in a scrolling box the keyboard can reach.
-    people = page.get_by_role("region", name=PEOPLE_REGION)
-    _tab_to(page, people, "who can see this case")
-    assert people.locator("tbody tr").count() >= 2, "the parent cannot see who else is on the case"
-    expect(people).to_contain_text("Case officer", ignore_case=True)
+    # Who can see the case: a short list near the top, and a link to what each may do.
+    people = page.locator("#who-can-see + ul")
+    more = page.get_by_role("link", name="What each person can do, and since when")
+    _tab_to(page, more, "what each person on the case can do")
+    assert people.locator("li").count() >= 2, "the parent cannot see who else is on the case"
+    expect(people).to_contain_text("case officer", ignore_case=True)
 
-    # Back up the page to the documents.
-    documents_link = page.locator("main").get_by_role("link", name="Open the documents page")
+    # Back up the page to the case's own navigation, and its Documents page.
+    nav = page.get_by_role("navigation", name="This case")
+    documents_link = nav.get_by_role("link", name="Documents")
     _tab_to(page, documents_link, "the link to the documents page", backwards=True)
     _press_and_wait_for_page(page)
 
