@@ -118,3 +118,22 @@ def test_families_and_schools_cannot_see_the_councils_spend(new_client, parent, 
         browser.sign_in_as(person)
         browser.get("funding.committed_spend", expected_status=403)
         browser.get("funding.committed_spend_csv", expected_status=403)
+
+
+def test_case_page_shows_bands_in_plain_words_and_money_only_to_school_and_council(
+    new_client, family_case, senco, case_officer, parent
+):
+    from portal.clock import today
+
+    start = FinancialYear.containing(today()).first_day
+    _band(family_case, senco, case_officer, band=4, effective=start)
+    for person, sees_money in ((parent, False), (senco, True), (case_officer, True)):
+        browser = new_client()
+        browser.sign_in_as(person)
+        page = browser.get("cases.case_page", case_id=family_case.public_id)
+        section = page.html.select_one("#bands-section-title").parent
+        text = section.get_text(" ", strip=True)
+        assert "Cognition and learning" in text and "Band 4" in text
+        link = section.select_one("a[href='/banded-funding/bands-cognition-and-learning']")
+        assert link is not None
+        assert ("£" in text) is sees_money, person.role
