@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.casework.blueprint import bp as casework_bp
     from portal.content.views import bp as content_bp
     from portal.documents.views import bp as documents_bp
+    from portal.funding.views import bp as funding_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.pages import bp as pages_bp
     from portal.people.views import bp as people_bp
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         pledge_bp,
         plans_bp,
         notifications_bp,
+        funding_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -24,6 +24,7 @@ from portal.casework.steps import assessment, lawful_delays, plan
 from portal.casework.steps import review as review_steps
 from portal.documents.demo import load_demo_documents
 from portal.extensions import db
+from portal.funding.demo import load_demo_bandings
 from portal.notifications import services as notification_services
 from portal.plans.demo import load_demo_plans
 from portal.pledge.demo import load_demo_signatures
@@ -550,6 +551,7 @@ def load_demo_data(password: str) -> dict[str, User]:
     load_demo_signatures(users)
     load_demo_documents(users)
     load_demo_plans(users)
+    load_demo_bandings(users)
     return users
 
 

@@ -9,9 +9,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from portal import access
+from portal import access, clock
 from portal.cases.tracker import general_pathway
-from portal.content.pages import HELP_PAGES, published_page, published_pages
+from portal.content.pages import BAND_PAGES, HELP_PAGES, published_page, published_pages
+from portal.funding.money import (
+    BANDS,
+    MAINSTREAM_THRESHOLD_PENCE,
+    FinancialYear,
+    SettingType,
+    illustrative_tariff,
+    mainstream_split,
+)
 
 bp = Blueprint("pages", __name__)
 
@@ -61,6 +69,31 @@ def help_index():
 @access.public
 def help_page(slug: str):
     if slug not in HELP_PAGES:
+        abort(404)
+    return _content(slug)
+
+
+@bp.get("/banded-funding")
+@access.public
+def banded_funding():
+    """How banded funding works, with the descriptor pages for each area of need listed."""
+    year = FinancialYear.containing(clock.today())
+    return _content(
+        "banded-funding",
+        "pages/banded_funding.html",
+        tariff=illustrative_tariff(year, base_year=year.start_year),
+        settings=list(SettingType),
+        bands=BANDS,
+        threshold=MAINSTREAM_THRESHOLD_PENCE,
+        mainstream_split=mainstream_split,
+    )
+
+
+@bp.get("/banded-funding/<slug:slug>")
+@access.public
+def band_descriptors(slug: str):
+    """What bands 1 to 6 mean for one broad area of need."""
+    if slug not in BAND_PAGES:
         abort(404)
     return _content(slug)
 

@@ -10,6 +10,7 @@ from portal import access
 from portal.accounts.models import Role
 from portal.contacts import contacts
 from portal.dates import date_and_time, long_date, relative_to_today
+from portal.funding.money import pounds
 
 NAVIGATION = {
     Role.YOUNG_PERSON: [("My pathway", "cases.home"), ("The pledge", "pages.pledge")],
@@ -19,6 +20,7 @@ NAVIGATION = {
     Role.CASE_OFFICER: [
         ("Team cases", "cases.home"),
         ("Dashboard", "cases.dashboard"),
+        ("Committed top-up", "funding.committed_spend"),
         ("Open a new case", "casework.open_case"),
         ("Invite someone", "accounts.invite"),
     ],
@@ -74,6 +76,7 @@ def init_templating(app: Flask) -> None:
         date_and_time=date_and_time,
         relative=relative_to_today,
         markdown=render_markdown_block,
+        pounds=pounds,
     )
 
     # A global (not a context value) so that imported macros can read it too.

@@ -25,6 +25,7 @@ from portal.content.policy import content_page_rule
 from portal.documents.models import Document, DocumentVersion
 from portal.documents.policy import document_rule, version_rule
 from portal.documents.views import documents_section
+from portal.funding.case_section import bands_section
 from portal.notifications.events import on_event as notices_from_event
 from portal.notifications.messages import thread_rule
 from portal.notifications.models import MessageThread
@@ -63,6 +64,7 @@ CASE_SECTIONS = (
         "stage_text", "content/partials/stage_text_section.html", stage_text_section
     ),
     sections.CaseSection("plan", "plans/partials/case_section.html", plan_section),
+    sections.CaseSection("bands", "funding/partials/case_section.html", bands_section),
     sections.CaseSection("documents", "documents/partials/case_section.html", documents_section),
     sections.CaseSection("people", "people/partials/case_section.html", people_section),
     sections.CaseSection(

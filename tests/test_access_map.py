@@ -14,6 +14,8 @@ PUBLIC_ENDPOINTS = {
     "pages.pathway",
     "pages.help_index",
     "pages.help_page",
+    "pages.banded_funding",
+    "pages.band_descriptors",
     "pages.accessibility",
     "pages.privacy",
     "accounts.sign_in",

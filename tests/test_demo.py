@@ -61,3 +61,25 @@ def test_demo_families_see_only_their_own_case(app, demo):
         user = db.session.query(User).filter_by(email=email).one()
         cases = db.session.scalars(visible_cases(user)).all()
         assert [c.child.first_name for c in cases] == [child]
+
+
+def test_demo_bandings_commit_top_up_and_one_was_changed_by_the_panel(app, demo):
+    """The demo shows agreed bands (one moderated with a reason) and a proposal still waiting."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.clock import today
+    from portal.extensions import db
+    from portal.funding.finance import committed_in_year
+    from portal.funding.models import Banding
+    from portal.funding.money import FinancialYear, illustrative_tariff
+
+    bandings = db.session.scalars(select(Banding)).all()
+    assert {b.status for b in bandings} == {"agreed", "proposed"}
+    changed = [b for b in bandings if b.was_changed]
+    assert len(changed) == 1 and changed[0].moderation_reason
+    officer = db.session.scalar(select(User).where(User.email == "officer@example.org"))
+    year = FinancialYear.containing(today())
+    rows = committed_in_year(illustrative_tariff(year, year.start_year), officer.organisation_id)
+    assert sum(row.pupils for row in rows) == 5
+    assert all(row.committed > 0 for row in rows)

@@ -26,12 +26,22 @@ from portal.content.models import ContentPage, ContentRevision
 from portal.extensions import db
 
 HELP_PAGES = ["what-the-words-mean", "if-you-disagree", "who-can-see-my-information"]
+# The banded funding descriptors: one page per broad area of need, each describing bands 1 to 6
+# (the council's funding officers edit them like any content page). Public under
+# /banded-funding/<slug>; the overview "banded-funding" is /banded-funding.
+BAND_PAGES = [
+    "bands-communication-and-interaction",
+    "bands-cognition-and-learning",
+    "bands-social-emotional-and-mental-health",
+    "bands-sensory-and-physical",
+]
 # Content pages with a public address of their own (help pages are under /help/<slug>).
 PUBLIC_PAGE_ENDPOINTS = {
     "pledge": "pages.pledge",
     "pathway": "pages.pathway",
     "accessibility-statement": "pages.accessibility",
     "privacy-notice": "pages.privacy",
+    "banded-funding": "pages.banded_funding",
 }
 
 
@@ -41,6 +51,8 @@ def public_url(slug: str) -> str | None:
         return url_for(PUBLIC_PAGE_ENDPOINTS[slug])
     if slug in HELP_PAGES:
         return url_for("pages.help_page", slug=slug)
+    if slug in BAND_PAGES:
+        return url_for("pages.band_descriptors", slug=slug)
     return None
 
 

@@ -21,6 +21,7 @@ from portal.content.files import (
     parse_content,
     pathway_slug,
 )
+from portal.content.pages import BAND_PAGES
 from portal.content.rendering import render_markdown
 from portal.pathway import Audience, Stage
 
@@ -155,8 +156,9 @@ def test_every_expected_page_is_shipped():
     """The pledge, the overview, every stage for every audience and the help pages all exist."""
     expected = {"pledge", "pathway"} | HELP_PAGES
     expected |= {pathway_slug(s, a) for s in PATHWAY_STAGES for a in PATHWAY_AUDIENCES}
+    expected |= {"banded-funding", *BAND_PAGES}
     assert set(PAGES_BY_SLUG) == expected
-    assert len(PAGES) == len(expected) == 34
+    assert len(PAGES) == len(expected) == 39
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.slug)
@@ -276,3 +278,21 @@ def test_privacy_notice_gives_lawful_basis_and_rights():
     needed += ["How long we keep it", "Information Commissioner"]
     for words in needed:
         assert words in body
+
+
+@pytest.mark.parametrize("slug", BAND_PAGES)
+def test_band_pages_describe_six_bands_in_three_parts_and_say_they_are_an_example(slug):
+    """Each area of need has bands 1 to 6, each with the need, the help and the proof expected."""
+    page = PAGES_BY_SLUG[slug]
+    soup = BeautifulSoup(render_markdown(page.body), "html.parser")
+    assert [h2.get_text() for h2 in soup.find_all("h2")] == [f"Band {n}" for n in range(1, 7)]
+    for part in ("What the need looks like.", "Typical help.", "Proof we expect."):
+        assert page.body.count(f"**{part}**") == 6
+    assert "example" in page.body.split("\n")[0]
+
+
+def test_banded_funding_overview_links_every_area_and_the_mainstream_threshold():
+    body = PAGES_BY_SLUG["banded-funding"].body
+    for slug in BAND_PAGES:
+        assert f"(/banded-funding/{slug})" in body
+    assert "first £6,000" in body

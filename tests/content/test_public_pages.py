@@ -19,6 +19,8 @@ PUBLIC = [
     ("pages.help_page", {"slug": "who-can-see-my-information"}, None),
     ("pages.accessibility", {}, None),
     ("pages.privacy", {}, None),
+    ("pages.banded_funding", {}, "How banded funding works"),
+    ("pages.band_descriptors", {"slug": "bands-cognition-and-learning"}, None),
 ]
 
 
@@ -206,3 +208,25 @@ def test_section_paragraph_reads_the_shipped_pages(content):
     words = section_paragraph(page.safe_html, "What happens next")
     assert words.startswith("The council must tell you by letter if it will do an assessment.")
     assert section_paragraph(page.safe_html, "What you can do") is None  # a list
+
+
+def test_band_descriptors_for_an_unknown_area_are_not_found(client_request, content):
+    client_request.get("pages.band_descriptors", slug="what-the-words-mean", expected_status=404)
+
+
+def test_banded_funding_shows_this_years_illustrative_tariff_and_the_mainstream_split(
+    client_request, content
+):
+    """Schools and families read the top-up per band and setting, labelled as illustrative."""
+    page = client_request.get("pages.banded_funding")
+    heading = page.html.select_one("h2#tariff").get_text()
+    assert heading.startswith("Top-up for each band, April ")
+    assert "illustrative" in page.html.select_one(".govuk-warning-text").get_text()
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in row.select("th, td")]
+        for row in page.html.select("table tbody tr")
+    ]
+    assert len(rows) == 6
+    band_1 = rows[0]
+    assert band_1[0] == "Band 1"
+    assert band_1[-1] == "£6,000 + " + band_1[1] + " = " + band_1[-1].split(" = ")[1]

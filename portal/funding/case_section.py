@@ -1,0 +1,65 @@
+"""The case page's "Funding bands" section: the agreed bands in force, in plain words.
+
+Families and young people see each band and a link to what it means, never money. The school and
+the council also see the annual top-up each band brings (priced with the illustrative tariff until
+the council enters its own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from portal import access, clock
+from portal.accounts.models import Role
+from portal.extensions import db
+from portal.funding.models import Banding, BandingStatus
+from portal.funding.money import FinancialYear, SettingType, illustrative_tariff
+
+#: The descriptor page (a content page, `portal.content.pages.BAND_PAGES`) for each area of need.
+DESCRIPTOR_SLUGS = {
+    "communication": "bands-communication-and-interaction",
+    "cognition": "bands-cognition-and-learning",
+    "semh": "bands-social-emotional-and-mental-health",
+    "sensory_physical": "bands-sensory-and-physical",
+}
+
+
+def bands_section(case: Any, user: Any) -> dict | None:
+    """The bands in force today for this case, one per area of need (one query)."""
+    if not access.can(user, access.Action.VIEW_DOCUMENTS, case):
+        return None
+    today = clock.today()
+    rows = db.session.scalars(
+        select(Banding)
+        .where(
+            Banding.case_id == case.id,
+            Banding.status == BandingStatus.AGREED.value,
+            Banding.effective <= today,
+        )
+        .order_by(Banding.effective.desc(), Banding.id.desc())
+    )
+    in_force: dict[str, Banding] = {}
+    for row in rows:
+        in_force.setdefault(row.area_of_need, row)
+    if not in_force:
+        return None
+    year = FinancialYear.containing(today)
+    tariff = illustrative_tariff(year, base_year=year.start_year)
+    shows_money = user.role in (Role.SCHOOL, Role.CASE_OFFICER)
+    bands = [
+        {
+            "area": banding.area_label,
+            "band": banding.agreed_band,
+            "primary": banding.primary,
+            "effective": banding.effective,
+            "slug": DESCRIPTOR_SLUGS[banding.area_of_need],
+            "top_up": tariff.annual_top_up(
+                banding.agreed_band or banding.proposed_band, SettingType(banding.setting_type)
+            )
+            if shows_money
+            else None,
+        }
+        for banding in sorted(in_force.values(), key=lambda b: (not b.primary, b.area_of_need))
+    ]
+    return {"bands": bands, "shows_money": shows_money, "year": year}

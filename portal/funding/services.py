@@ -1,0 +1,127 @@
+"""Proposing and agreeing bands. The views check who may act (the one access policy); these
+functions check the facts and write, returning `Refused` with a plain reason instead of raising."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.cases.models import Case
+from portal.clock import utcnow
+from portal.extensions import db
+from portal.funding.models import AREAS_OF_NEED, Banding, BandingStatus
+from portal.funding.money import BANDS, BandingPeriod, SettingType
+from portal.refusals import Refused
+
+
+def propose(
+    case: Case,
+    by: User,
+    *,
+    area_of_need: str,
+    band: int,
+    setting_type: str,
+    effective: date,
+    statements: str,
+    evidence: str,
+    primary: bool = False,
+) -> Banding:
+    """Record a proposed band for one area of need (by the school or the case officer)."""
+    if area_of_need not in AREAS_OF_NEED:
+        raise Refused("Choose one of the four areas of need.", "area_of_need")
+    if band not in BANDS:
+        raise Refused("Choose a band from 1 to 6.", "band")
+    if setting_type not in {s.value for s in SettingType}:
+        raise Refused("Choose the type of school or setting.", "setting_type")
+    if not statements.strip():
+        raise Refused(
+            "Say which descriptor statements fit the child best, so the panel can check the band.",
+            "statements",
+        )
+    if not evidence.strip():
+        raise Refused(
+            "Say which needs and help in the plan show this band (sections B and F).", "evidence"
+        )
+    banding = Banding(
+        case_id=case.id,
+        area_of_need=area_of_need,
+        proposed_band=band,
+        setting_type=setting_type,
+        effective=effective,
+        statements=statements.strip(),
+        evidence=evidence.strip(),
+        primary=primary,
+        proposed_by_id=by.id,
+    )
+    db.session.add(banding)
+    db.session.flush()
+    return banding
+
+
+def decide(banding: Banding, by: User, *, band: int, reason: str) -> Banding:
+    """Agree a proposed band, or a different one with the reason recorded (moderation)."""
+    if banding.status != BandingStatus.PROPOSED.value:
+        raise Refused("This band has already been decided.", "band")
+    if band not in BANDS:
+        raise Refused("Choose a band from 1 to 6.", "band")
+    if band != banding.proposed_band and not reason.strip():
+        raise Refused(
+            f"Say why the band is {band} and not the proposed band {banding.proposed_band}.",
+            "reason",
+        )
+    banding.agreed_band = band
+    banding.moderation_reason = reason.strip()
+    banding.status = BandingStatus.AGREED.value
+    banding.decided_by_id = by.id
+    banding.decided_at = utcnow()
+    if banding.primary:
+        _clear_other_primary(banding)
+    db.session.flush()
+    return banding
+
+
+def _clear_other_primary(banding: Banding) -> None:
+    """Only one area of need is primary for a case from a given date on."""
+    others = db.session.scalars(
+        select(Banding).where(
+            Banding.case_id == banding.case_id,
+            Banding.id != banding.id,
+            Banding.primary.is_(True),
+            Banding.status == BandingStatus.AGREED.value,
+            Banding.effective <= banding.effective,
+        )
+    )
+    for other in others:
+        other.primary = False
+
+
+def history(case: Case) -> list[Banding]:
+    """Every banding of a case, newest effective date first (proposed, agreed and withdrawn)."""
+    return list(
+        db.session.scalars(
+            select(Banding)
+            .where(Banding.case_id == case.id)
+            .order_by(Banding.effective.desc(), Banding.id.desc())
+        )
+    )
+
+
+def agreed_periods(case: Case, area_of_need: str) -> list[BandingPeriod]:
+    """The agreed bands for one area of need, as periods the money arithmetic prices."""
+    rows = db.session.scalars(
+        select(Banding)
+        .where(
+            Banding.case_id == case.id,
+            Banding.area_of_need == area_of_need,
+            Banding.status == BandingStatus.AGREED.value,
+        )
+        .order_by(Banding.effective, Banding.id)
+    )
+    return [
+        BandingPeriod(
+            row.effective, row.agreed_band or row.proposed_band, SettingType(row.setting_type)
+        )
+        for row in rows
+    ]

@@ -1,0 +1,139 @@
+"""The council's committed top-up for a year, summed in the database in one query."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.accounts.models import OrganisationKind
+from portal.audit import Event
+from portal.extensions import db
+from portal.funding import services
+from portal.funding.finance import committed_in_year
+from portal.funding.money import FinancialYear, SettingType, due_in_year, illustrative_tariff
+from tests.factories import make_case, make_organisation
+
+YEAR = FinancialYear(2026)
+TARIFF = illustrative_tariff(YEAR, base_year=2026)
+
+
+def _band(case, by, officer, *, area="cognition", band=3, setting="mainstream", effective):
+    banding = services.propose(
+        case,
+        by,
+        area_of_need=area,
+        band=band,
+        setting_type=setting,
+        effective=effective,
+        statements="Fits band.",
+        evidence="Section B need 1.",
+    )
+    services.decide(banding, officer, band=band, reason="")
+    return banding
+
+
+def test_committed_matches_the_per_pupil_arithmetic(family_case, senco, case_officer, council):
+    _band(family_case, senco, case_officer, effective=date(2026, 9, 1))
+    _band(family_case, senco, case_officer, band=5, effective=date(2027, 1, 1))
+    other = make_case(team=council, officer=case_officer)
+    _band(
+        other,
+        case_officer,
+        case_officer,
+        area="semh",
+        setting="special_school",
+        effective=date(2025, 1, 1),
+        band=2,
+    )
+    # Not yet agreed: not committed.
+    services.propose(
+        other,
+        case_officer,
+        area_of_need="cognition",
+        band=6,
+        setting_type="mainstream",
+        effective=date(2026, 4, 1),
+        statements="x",
+        evidence="y",
+    )
+    elsewhere = make_case(team=make_organisation(kind=OrganisationKind.COUNCIL))
+    _band(elsewhere, case_officer, case_officer, band=6, effective=date(2026, 4, 1))
+    rows = {(r.band, r.area_of_need, r.setting): r for r in committed_in_year(TARIFF, council.id)}
+    assert set(rows) == {
+        (2, "semh", SettingType.SPECIAL),
+        (3, "cognition", SettingType.MAINSTREAM),
+        (5, "cognition", SettingType.MAINSTREAM),
+    }
+    assert rows[(3, "cognition", SettingType.MAINSTREAM)].committed == 217_260
+    assert rows[(5, "cognition", SettingType.MAINSTREAM)].committed == 320_548
+    assert rows[(2, "semh", SettingType.SPECIAL)].committed == 1_300_000
+    periods = services.agreed_periods(family_case, "cognition")
+    assert due_in_year(periods, {YEAR: TARIFF}, YEAR) == 217_260 + 320_548
+
+
+def test_one_query_whatever_the_number_of_plans(
+    family_case, senco, case_officer, council, count_queries
+):
+    def bands_and_count():
+        with count_queries() as queries:
+            committed_in_year(TARIFF, council.id)
+        return len(queries)
+
+    _band(family_case, senco, case_officer, effective=date(2026, 9, 1))
+    few = bands_and_count()
+    for n in range(30):
+        case = make_case(team=council, officer=case_officer)
+        _band(case, case_officer, case_officer, band=1 + n % 6, effective=date(2026, 4, 1))
+    assert bands_and_count() == few == 1
+    total = sum(r.pupils for r in committed_in_year(TARIFF, council.id))
+    assert total == 31
+
+
+def test_case_officer_sees_committed_spend_and_downloads_the_csv(
+    client_request, family_case, senco, case_officer, council, parent
+):
+    from portal.clock import today
+
+    _band(family_case, senco, case_officer, effective=FinancialYear.containing(today()).first_day)
+    client_request.sign_in_as(case_officer)
+    page = client_request.get("funding.committed_spend")
+    assert page.h1.startswith("Committed top-up, April ")
+    cells = page.texts("table tbody td")
+    assert cells[:3] == ["Band 3", "Cognition and learning", "Mainstream school"]
+    assert cells[-1] == "£6,500"
+    response = client_request.client.get("/funding/committed-spend/download")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[1].endswith(",Cognition and learning,Mainstream school,1,6500.00")
+    downloads = db.session.scalars(
+        select(Event).where(Event.action == "funding.committed_spend_downloaded")
+    ).all()
+    assert [event.actor_id for event in downloads] == [case_officer.id]
+
+
+def test_families_and_schools_cannot_see_the_councils_spend(new_client, parent, senco):
+    for person in (parent, senco):
+        browser = new_client()
+        browser.sign_in_as(person)
+        browser.get("funding.committed_spend", expected_status=403)
+        browser.get("funding.committed_spend_csv", expected_status=403)
+
+
+def test_case_page_shows_bands_in_plain_words_and_money_only_to_school_and_council(
+    new_client, family_case, senco, case_officer, parent
+):
+    from portal.clock import today
+
+    start = FinancialYear.containing(today()).first_day
+    _band(family_case, senco, case_officer, band=4, effective=start)
+    for person, sees_money in ((parent, False), (senco, True), (case_officer, True)):
+        browser = new_client()
+        browser.sign_in_as(person)
+        page = browser.get("cases.case_page", case_id=family_case.public_id)
+        section = page.html.select_one("#bands-section-title").parent
+        text = section.get_text(" ", strip=True)
+        assert "Cognition and learning" in text and "Band 4" in text
+        link = section.select_one("a[href='/banded-funding/bands-cognition-and-learning']")
+        assert link is not None
+        assert ("£" in text) is sees_money, person.role

@@ -1,0 +1,188 @@
+"""The arithmetic of banded funding, table-tested: years, pro rata, band changes, rounding."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from portal.funding.money import (
+    MAINSTREAM_THRESHOLD_PENCE,
+    BandingPeriod,
+    FinancialYear,
+    SettingType,
+    Tariff,
+    days_in_year,
+    due_in_year,
+    illustrative_tariff,
+    mainstream_split,
+    pence,
+    pounds,
+    pro_rata,
+)
+
+FY26 = FinancialYear(2026)
+FY27 = FinancialYear(2027)
+
+
+@pytest.mark.parametrize(
+    ("day", "start_year"),
+    [
+        (date(2026, 4, 1), 2026),
+        (date(2027, 3, 31), 2026),
+        (date(2026, 3, 31), 2025),
+        (date(2026, 12, 4), 2026),
+        (date(2028, 1, 1), 2027),
+    ],
+)
+def test_financial_year_runs_april_to_march(day, start_year):
+    assert FinancialYear.containing(day) == FinancialYear(start_year)
+
+
+def test_financial_year_length_and_label():
+    assert FY26.days == 365
+    assert FinancialYear(2027).days == 366  # includes 29 February 2028
+    assert FY26.label == "April 2026 to March 2027"
+    assert FY26.next() == FY27
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "days"),
+    [
+        (date(2026, 4, 1), None, 365),  # the whole year
+        (date(2025, 9, 1), None, 365),  # began in an earlier year
+        (date(2026, 9, 1), None, 212),  # September to March
+        (date(2026, 9, 1), date(2027, 1, 1), 122),  # September to December
+        (date(2027, 4, 1), None, 0),  # starts next year
+        (date(2025, 4, 1), date(2026, 4, 1), 0),  # ended before this year
+        (date(2026, 4, 1), date(2026, 4, 2), 1),
+    ],
+)
+def test_days_in_year(start, end, days):
+    assert days_in_year(start, end, FY26) == days
+
+
+@pytest.mark.parametrize(
+    ("annual", "start", "end", "due"),
+    [
+        (1_000_000, date(2026, 4, 1), None, 1_000_000),
+        (1_000_000, date(2026, 9, 1), None, 580_822),  # 10,000 × 212 / 365 = 5,808.219… pounds
+        (365_00, date(2026, 4, 1), date(2026, 4, 2), 100),  # £365 a year is £1 a day
+        (1, date(2026, 4, 1), date(2026, 10, 1), 1),  # 183/365 of a penny rounds up to 1p
+        (1, date(2026, 4, 1), date(2026, 9, 30), 0),  # 182/365 rounds down
+        (730, date(2026, 4, 1), date(2026, 9, 30), 364),  # exactly 364p
+        (73, date(2026, 4, 1), date(2026, 9, 30), 36),  # 36.4p → 36p
+        (0, date(2026, 4, 1), None, 0),
+    ],
+)
+def test_pro_rata_rounds_to_the_penny(annual, start, end, due):
+    assert pro_rata(annual, start, end, FY26) == due
+
+
+def test_pence_rounds_halves_away_from_zero():
+    from decimal import Decimal
+
+    assert pence(Decimal("2.5")) == 3
+    assert pence(Decimal("-2.5")) == -3
+    assert pence(Decimal("2.4999")) == 2
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [(600_000, "£6,000"), (580_822, "£5,808.22"), (5, "£0.05"), (-150, "-£1.50")],
+)
+def test_pounds(amount, text):
+    assert pounds(amount) == text
+
+
+def _tariff(year=FY26):
+    amounts = {
+        (band, setting): band * 100_000 + index * 1_000_000
+        for index, setting in enumerate(SettingType)
+        for band in range(1, 7)
+    }
+    return Tariff(year=year, top_ups=amounts)
+
+
+def test_tariff_differs_by_setting_type_and_rejects_unknown_bands():
+    tariff = _tariff()
+    assert tariff.annual_top_up(3, SettingType.MAINSTREAM) == 300_000
+    assert tariff.annual_top_up(3, SettingType.SPECIAL) == 2_300_000
+    with pytest.raises(ValueError, match="bands run from 1 to 6"):
+        tariff.annual_top_up(7, SettingType.MAINSTREAM)
+
+
+def test_mainstream_school_meets_the_first_6000_and_the_band_pays_above():
+    split = mainstream_split(950_000)
+    assert MAINSTREAM_THRESHOLD_PENCE == 600_000
+    assert (split.school_pays, split.top_up, split.total) == (600_000, 950_000, 1_550_000)
+
+
+TARIFFS = {FY26: _tariff(FY26), FY27: _tariff(FY27)}
+
+
+@pytest.mark.parametrize(
+    ("periods", "year", "due"),
+    [
+        # A band 2 all year in mainstream.
+        ([BandingPeriod(date(2025, 9, 1), 2, SettingType.MAINSTREAM)], FY26, 200_000),
+        # Banded from 1 September: 212 of 365 days.
+        ([BandingPeriod(date(2026, 9, 1), 2, SettingType.MAINSTREAM)], FY26, 116_164),
+        # Band 2 until 1 January, then band 4: 275 days at £2,000, 90 days at £4,000.
+        (
+            [
+                BandingPeriod(date(2026, 4, 1), 2, SettingType.MAINSTREAM),
+                BandingPeriod(date(2027, 1, 1), 4, SettingType.MAINSTREAM),
+            ],
+            FY26,
+            150_685 + 98_630,
+        ),
+        # Moved to a special school on 1 January with the same band.
+        (
+            [
+                BandingPeriod(date(2026, 4, 1), 3, SettingType.MAINSTREAM),
+                BandingPeriod(date(2027, 1, 1), 3, SettingType.SPECIAL),
+            ],
+            FY26,
+            226_027 + 567_123,  # 2,300,000 × 90 / 365 = 567,123.3
+        ),
+        # The same bandings seen from the next financial year: only the last one is in force.
+        (
+            [
+                BandingPeriod(date(2026, 4, 1), 2, SettingType.MAINSTREAM),
+                BandingPeriod(date(2027, 1, 1), 4, SettingType.MAINSTREAM),
+            ],
+            FY27,
+            400_000,
+        ),
+        # Banded from February: crosses into the next year; this year pays 59 days.
+        (
+            [BandingPeriod(date(2027, 2, 1), 6, SettingType.POST_16)],
+            FY26,
+            581_918,
+        ),  # 3,600,000 × 59 / 365 = 581,917.8
+        # Given in any order.
+        (
+            [
+                BandingPeriod(date(2027, 1, 1), 4, SettingType.MAINSTREAM),
+                BandingPeriod(date(2026, 4, 1), 2, SettingType.MAINSTREAM),
+            ],
+            FY26,
+            150_685 + 98_630,
+        ),
+        ([], FY26, 0),
+    ],
+)
+def test_due_in_year(periods, year, due):
+    assert due_in_year(periods, TARIFFS, year) == due
+
+
+def test_illustrative_tariff_is_whole_pounds_and_rises_each_year():
+    this_year = illustrative_tariff(FY26, base_year=2026)
+    next_year = illustrative_tariff(FY27, base_year=2026)
+    assert this_year.annual_top_up(1, SettingType.MAINSTREAM) == 200_000
+    assert next_year.annual_top_up(1, SettingType.MAINSTREAM) == 204_000
+    assert all(amount % 100 == 0 for amount in next_year.top_ups.values())
+    for setting in SettingType:
+        amounts = [this_year.annual_top_up(band, setting) for band in range(1, 7)]
+        assert amounts == sorted(amounts) and len(set(amounts)) == 6
