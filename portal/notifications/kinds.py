@@ -21,6 +21,7 @@ class Kind(StrEnum):
     ADVICE_LATE = "advice_late"
     DRAFT_SENT = "draft_sent"
     COMMENTS_DUE_SOON = "comments_due_soon"
+    AMENDMENT_COMMENTS_DUE_SOON = "amendment_comments_due_soon"
     REVIEW_ARRANGED = "review_arranged"
     PLAN_ISSUED = "plan_issued"
     PLEDGE_TO_SIGN = "pledge_to_sign"
@@ -79,6 +80,10 @@ KINDS: dict[Kind, KindInfo] = {
     Kind.COMMENTS_DUE_SOON: KindInfo(
         "3 days left to comment on the draft plan",
         "Reminder: 3 days left to comment on the draft plan",
+    ),
+    Kind.AMENDMENT_COMMENTS_DUE_SOON: KindInfo(
+        "3 days left to comment on the changes to the plan",
+        "Reminder: 3 days left to comment on proposed changes to the plan",
     ),
     Kind.REVIEW_ARRANGED: KindInfo("A review meeting", "A review meeting is arranged"),
     Kind.PLAN_ISSUED: KindInfo(

@@ -40,9 +40,11 @@ def remind(today: date | None = None) -> int:
 
     - advice due within 7 days: the person asked;
     - advice late: the person asked and the case officer (unless a lawful delay is recorded);
-    - 3 days (or fewer) left for the family's comments on the draft plan: the family;
+    - 3 days (or fewer) left for the family's comments on the draft plan, or on the changes
+      proposed after a review: the family;
     - a review meeting's report due within 3 days and not yet sent: the case officer.
-    Closed cases and advice already received are left alone.
+    Closed cases, advice already received and time limits the officer recorded a lawful delay
+    for are left alone: a reminder of a time limit that does not apply only alarms people.
     """
     today = today or clock.today()
     considered = 0
@@ -56,6 +58,13 @@ def remind(today: date | None = None) -> int:
             Case.closed_at.is_(None),
         )
     )
+    # Advice whose time limit lawfully does not apply (a recorded lawful delay) is neither
+    # "due soon" nor "late".
+    lawfully_delayed = exists().where(
+        LawfulDelay.case_id == AdviceRequest.case_id,
+        LawfulDelay.deadline_key == literal("advice:") + cast(AdviceRequest.id, String),
+    )
+    outstanding = outstanding.where(~lawfully_delayed)
     for advice, case in db.session.execute(
         outstanding.where(AdviceRequest.sent_on.between(earliest, latest))
     ).all():
@@ -67,13 +76,8 @@ def remind(today: date | None = None) -> int:
             dedupe_key=f"advice_due_soon:{advice.id}",
         )
         considered += 1
-    # Advice whose time limit lawfully does not apply (a recorded lawful delay) is not "late".
-    lawfully_delayed = exists().where(
-        LawfulDelay.case_id == AdviceRequest.case_id,
-        LawfulDelay.deadline_key == literal("advice:") + cast(AdviceRequest.id, String),
-    )
     for advice, case in db.session.execute(
-        outstanding.where(AdviceRequest.sent_on < earliest, ~lawfully_delayed)
+        outstanding.where(AdviceRequest.sent_on < earliest)
     ).all():
         notify(
             Kind.ADVICE_LATE,
@@ -112,6 +116,10 @@ def remind(today: date | None = None) -> int:
         .where(
             Review.report_sent_on.is_(None),
             Case.closed_at.is_(None),
+            ~exists().where(
+                LawfulDelay.case_id == Case.id,
+                LawfulDelay.deadline_key == pathway.DeadlineKind.REVIEW_REPORT.value,
+            ),
             Review.meeting_on.between(today - report_window, today + REPORT_NOTICE - report_window),
         )
     ).all():
@@ -123,7 +131,35 @@ def remind(today: date | None = None) -> int:
             dedupe_key=f"review_report_due:{review.id}",
         )
         considered += 1
+    considered += _remind_amendment_comments(today)
     db.session.commit()
+    return considered
+
+
+def _remind_amendment_comments(today: date) -> int:
+    """The family's 15 days to comment on the changes proposed after a review, like the draft's:
+    reminded 3 days before the last day, while no comments and no amended plan have arrived."""
+    window = pathway.amendment_comments_due(today) - today
+    considered = 0
+    for review, case in db.session.execute(
+        select(Review, Case)
+        .join(Case, Case.id == Review.case_id)
+        .where(
+            Case.closed_at.is_(None),
+            Review.amendment_comments_on.is_(None),
+            Review.amended_plan_issued_on.is_(None),
+            Review.amendments_sent_on.between(today - window, today + COMMENTS_NOTICE - window),
+        )
+    ).all():
+        assert review.amendments_sent_on is not None
+        notify(
+            Kind.AMENDMENT_COMMENTS_DUE_SOON,
+            case,
+            only=select(User.id).where(User.role.in_(FAMILY_ROLES)),
+            due_on=pathway.amendment_comments_due(review.amendments_sent_on),
+            dedupe_key=f"amendment_comments_due:{review.id}",
+        )
+        considered += 1
     return considered
 
 

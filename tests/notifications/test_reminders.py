@@ -185,3 +185,73 @@ def test_advice_with_a_lawful_delay_is_not_called_late(app, advice, psychologist
     _on(date(2027, 2, 20))
     assert [n.kind for n in notices_of(psychologist)] == []
     assert notices_of(case_officer) == []
+
+
+def test_the_family_is_reminded_3_days_before_the_last_day_to_comment_on_proposed_changes(
+    app, family_case, parent, young_person, senco, case_officer
+):
+    """Changes proposed after a review on 1 March: the last day is 15 March; the family hears
+    on 12 March, once; nobody else does; a review whose comments arrived is not chased."""
+    family_case.stage = "review"
+    waiting = Review(
+        case=family_case,
+        meeting_on=date(2027, 2, 1),
+        report_sent_on=date(2027, 2, 8),
+        decision="amend",
+        decided_on=date(2027, 2, 20),
+        amendments_sent_on=date(2027, 3, 1),
+    )
+    answered = Review(
+        case=family_case,
+        meeting_on=date(2027, 2, 1),
+        report_sent_on=date(2027, 2, 8),
+        decision="amend",
+        decided_on=date(2027, 2, 20),
+        amendments_sent_on=date(2027, 3, 1),
+        amendment_comments_on=date(2027, 3, 4),
+    )
+    db.session.add_all([waiting, answered])
+    db.session.commit()
+    _on(date(2027, 3, 11))
+    assert notices_of(parent) == []
+    _on(date(2027, 3, 12))
+    _on(date(2027, 3, 14))
+    (notice,) = notices_of(parent)
+    assert (notice.kind, notice.due_on) == (Kind.AMENDMENT_COMMENTS_DUE_SOON, date(2027, 3, 15))
+    assert len(notices_of(young_person)) == 1
+    assert notices_of(senco) == [] and notices_of(case_officer) == []
+
+
+def test_advice_with_a_lawful_delay_is_not_called_due_soon(app, advice, psychologist):
+    """A time limit that lawfully does not apply is not counted down to the adviser either."""
+    db.session.add(
+        LawfulDelay(
+            case_id=advice.case_id,
+            deadline_key=f"advice:{advice.id}",
+            reason="missed_appointment",
+            applies_from=SENT,
+            explanation="The child was unwell on the day of the appointment.",
+            recorded_by_id=advice.requested_by_id,
+        )
+    )
+    db.session.commit()
+    _on(date(2027, 2, 10))
+    assert notices_of(psychologist) == []
+
+
+def test_a_review_report_with_a_lawful_delay_is_not_chased(app, family_case, case_officer):
+    family_case.stage = "review"
+    db.session.add(Review(case=family_case, meeting_on=date(2027, 3, 1)))
+    db.session.add(
+        LawfulDelay(
+            case_id=family_case.id,
+            deadline_key="review_report",
+            reason="personal_circumstances",
+            applies_from=date(2027, 3, 1),
+            explanation="The family asked for more time after a bereavement.",
+            recorded_by_id=case_officer.id,
+        )
+    )
+    db.session.commit()
+    _on(date(2027, 3, 12))
+    assert notices_of(case_officer) == []
