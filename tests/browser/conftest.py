@@ -29,6 +29,7 @@ from tests.browser.support import (
     PageWatcher,
     sign_in,
 )
+from tests.mailsink import SmtpSink
 
 BROWSER_REQUIRED = os.environ.get("PORTAL_REQUIRE_BROWSER") == "1"
 CHROMIUM_ARGS = [
@@ -133,6 +134,17 @@ def _wait_until_serving(process: subprocess.Popen, url: str, log: Path) -> None:
 class PortalServer:
     base_url: str
     log: Path
+    #: Where the portal's emails arrive: a real SMTP server on 127.0.0.1.
+    mail: SmtpSink
+    env: dict[str, str]
+
+    def send_notice_emails(self) -> None:
+        """Run the notifications worker once, as `make run`'s worker would in the background:
+        journeys then read the emails it sent from `mail`."""
+        _run(
+            [sys.executable, "-m", "flask", "--app", "app", "notifications", "worker", "--once"],
+            self.env,
+        )
 
     def last_error(self) -> str:
         """The end of the last traceback the server logged, to explain an error response."""
@@ -156,18 +168,25 @@ def portal_server(tmp_path_factory, chromium_executable) -> Iterator[PortalServe
         for key, value in os.environ.items()
         if not key.startswith(("FLASK_", "MAIL_", "PORTAL_", "CLAMD_"))
     }
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    mail = SmtpSink()
+    mail.start()
     env.update(
         DATABASE_URL=f"sqlite:///{folder / 'portal.db'}",
         UPLOAD_DIR=str(folder / "uploads"),
         SECRET_KEY=secrets.token_hex(32),
         PYTHONUNBUFFERED="1",
+        # Emails go by SMTP to a server the journeys can read, with links to this server.
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(mail.port),
+        PORTAL_URL=base_url,
     )
     # The schema comes from the models (the lead regenerates the migration from them at the end;
     # tests/test_migrations.py checks the migration matches).
     _run([sys.executable, "-c", CREATE_SCHEMA], env)
     _run([sys.executable, "-m", "flask", "--app", "app", "demo", "--password", DEMO_PASSWORD], env)
 
-    port = _free_port()
     log = folder / "server.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(
@@ -190,10 +209,9 @@ def portal_server(tmp_path_factory, chromium_executable) -> Iterator[PortalServe
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_serving(process, f"{base_url}/sign-in", log)
-        yield PortalServer(base_url, log)
+        yield PortalServer(base_url, log, mail, env)
     finally:
         process.terminate()
         try:
@@ -201,6 +219,7 @@ def portal_server(tmp_path_factory, chromium_executable) -> Iterator[PortalServe
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        mail.stop()
 
 
 class PageKinds:

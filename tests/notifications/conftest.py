@@ -2,63 +2,12 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-from email import message_from_bytes
-from email import policy as email_policy
-from email.message import EmailMessage
-
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.notifications.models import Notice
-
-
-class Inbox:
-    """What the SMTP server received, parsed; it can be told to refuse everything for a while."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content, policy=email_policy.default)
-        with self.lock:
-            self.messages.append(message)  # type: ignore[arg-type]
-        return "250 Message accepted"
-
-    def message_ids(self) -> list[str]:
-        return [m["Message-ID"] for m in self.messages]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class SmtpSink:
-    """A real SMTP server on the loopback interface that can be stopped and started again."""
-
-    def __init__(self) -> None:
-        self.inbox = Inbox()
-        self.port = _free_port()
-        self.controller: Controller | None = None
-
-    def start(self) -> None:
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    @property
-    def messages(self) -> list[EmailMessage]:
-        return self.inbox.messages
+from tests.mailsink import SmtpSink
 
 
 @pytest.fixture
