@@ -81,3 +81,17 @@ def relative_to_today(value: date | None) -> str:
     if value is None:
         return ""
     return relative_phrase(value, clock.today())
+
+
+def closed_day(day: date) -> str | None:
+    """Why most schools and offices are shut on ``day``, in words, or None on a working day:
+    "a Saturday", "Christmas Day, a bank holiday". England's bank holidays (the same as
+    Wales's), from the maintained `holidays` package rather than a list kept by hand."""
+    import holidays  # imported when needed: it builds its tables on first use
+
+    name = holidays.country_holidays("GB", subdiv="ENG", years=day.year).get(day)
+    if name:
+        return f"{name}, a bank holiday"
+    if day.weekday() >= 5:
+        return f"a {_WEEKDAYS[day.weekday()]}"
+    return None

@@ -11,7 +11,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
-from portal import pathway
+from portal import dates, pathway
 from portal.cases.models import AdviceKind, AssessmentOutcome, RequestedBy, ReviewDecision
 from portal.forms import BaseForm, GovDateField
 
@@ -262,6 +262,24 @@ class ScheduleReviewForm(BaseForm):
         "the date of the review meeting",
         description="Invitations must go out at least 2 weeks before. For example, 27 3 2027",
     )
+    closed_day_confirmed = BooleanField("Yes, the meeting is on this day")
+
+    #: Why the chosen day is one most families and schools cannot come (a weekend or a bank
+    #: holiday), while the officer has not yet said the date is right: the page warns and asks.
+    closed_day: str | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """A meeting on a weekend or bank holiday is allowed, but only once the officer has seen
+        a warning and ticked that the date is right (a mistyped date is the likelier story)."""
+        if not super().validate(extra_validators):
+            return False
+        meeting_on = self.meeting_on.data
+        assert meeting_on is not None  # required, and validated above
+        reason = dates.closed_day(meeting_on)
+        if reason and not self.closed_day_confirmed.data:
+            self.closed_day = f"{dates.format_long_date(meeting_on)} is {reason}."
+            return False
+        return True
 
 
 class InvitationsForm(BaseForm):

@@ -156,6 +156,13 @@ def test_the_case_officer_sees_every_deadline_with_its_status(
     )
     db.session.commit()
     page = _open(client_request, case_officer, family_case)
+    table_rows = [
+        [" ".join(td.get_text(" ").split()) for td in tr.select("td")]
+        for tr in page.html.select("#deadlines + [role=region] table tbody tr")
+    ]
+    done = next(cells for cells in table_rows if cells[0] == "Advice from the health visitor")
+    # Said once, with the day it was done: not "(done on time)" beside "Done on time".
+    assert done[1:] == ["Wednesday 3 March 2027", "Done on time Done on Saturday 20 February 2027"]
     rows = {
         cells[0]: cells[2]
         for cells in (
@@ -165,7 +172,7 @@ def test_the_case_officer_sees_every_deadline_with_its_status(
     }
     assert rows == {
         "Advice from Dr Eve Psych, the educational psychologist": "Late",
-        "Advice from the health visitor": "Done on time",
+        "Advice from the health visitor": "Done on time Done on Saturday 20 February 2027",
         "Decision on whether to make a plan": "Due",
         "Final plan": "Due",
     }

@@ -908,3 +908,58 @@ def test_services_refuse_someone_who_may_not_manage_the_case(other_council_offic
             other_council_officer, family_case, outcome="yes", letter_on=TODAY
         )
     assert family_case.stage == "request"
+
+
+def test_a_meeting_on_christmas_day_is_warned_about_then_arranged_once_confirmed(officer, final):
+    """A bank holiday (or a weekend) is not refused, but the officer is warned and asked to say
+    the date is right; nothing is recorded until they do, and the date they typed is kept."""
+    christmas = date(2027, 12, 25)
+    page = officer.post(
+        "casework.schedule_review",
+        dated("meeting_on", christmas),
+        url_values={"case_id": final.public_id},
+        expected_status=200,
+    )
+    warning = page.text("#closed-day")
+    assert "Saturday 25 December 2027 is Christmas Day, a bank holiday." in warning
+    assert page.error_summary == []
+    assert page.html.select_one("input[name=meeting_on-day]")["value"] == "25"
+    assert page.html.select_one("label[for=closed_day_confirmed]").get_text(strip=True) == (
+        "Yes, the meeting is on this day"
+    )
+    assert final.stage == "final" and db.session.scalar(select(Review)) is None
+
+    officer.post(
+        "casework.schedule_review",
+        {**dated("meeting_on", christmas), "closed_day_confirmed": "y"},
+        url_values={"case_id": final.public_id},
+    )
+    assert db.session.scalar(select(Review.meeting_on)) == christmas
+
+
+@pytest.mark.parametrize(
+    ("day", "reason"),
+    [
+        (date(2027, 5, 3), "Monday 3 May 2027 is May Day, a bank holiday."),
+        (date(2027, 4, 17), "Saturday 17 April 2027 is a Saturday."),
+    ],
+)
+def test_a_bank_holiday_or_a_weekend_is_named_in_the_warning(officer, final, day, reason):
+    page = officer.post(
+        "casework.schedule_review",
+        dated("meeting_on", day),
+        url_values={"case_id": final.public_id},
+        expected_status=200,
+    )
+    assert reason in page.text("#closed-day")
+
+
+def test_a_working_day_is_arranged_without_a_warning(officer, final):
+    form = officer.get("casework.schedule_review", case_id=final.public_id)
+    assert form.html.select_one("input[name=closed_day_confirmed]") is None
+    officer.post(
+        "casework.schedule_review",
+        dated("meeting_on", date(2027, 5, 4)),
+        url_values={"case_id": final.public_id},
+    )
+    assert db.session.scalar(select(Review.meeting_on)) == date(2027, 5, 4)
