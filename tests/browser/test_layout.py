@@ -72,3 +72,25 @@ def test_text_at_200_percent_loses_nothing(browsing, js, who, target):
     )
     problems = layout_problems(page)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "parent"])
+def test_the_seven_pathway_stages_sit_in_one_row_on_a_desktop_screen(browsing, who):
+    """At 1,200 pixels wide the pathway reads left to right in one row: no stage is left alone
+    on a second row (the public pathway page, and a family's case page)."""
+    page = _open(
+        browsing,
+        who,
+        "/the-ehc-pathway" if who == "anonymous" else "a case page",
+        js=True,
+        width=1200,
+    )
+    tops = (
+        page.locator(".portal-pathway")
+        .first.locator(".portal-pathway__stage")
+        .evaluate_all(
+            "stages => stages.map(stage => Math.round(stage.getBoundingClientRect().top))"
+        )
+    )
+    assert len(tops) == 7, tops
+    assert len(set(tops)) == 1, f"the stages sit on more than one row: tops {tops}"
