@@ -57,6 +57,20 @@ class PublishForm(BaseForm):
     )
 
 
+class PublishAnywayForm(PublishForm):
+    """Publish a revision whose plain-language check says it needs work: the editor says why."""
+
+    override_reason = TextAreaField(
+        "Why publish it now?",
+        description="For example: it is urgent, and a plainer version will follow this week. "
+        "This is kept with the page's history.",
+        validators=[
+            DataRequired("Say why you are publishing it before it meets the target"),
+            Length(max=500, message="The reason must be 500 characters or fewer"),
+        ],
+    )
+
+
 class ConfirmForm(BaseForm):
     """A confirmation button with nothing but the CSRF token (unpublish, restore)."""
 

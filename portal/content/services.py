@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import CursorResult
@@ -26,6 +26,7 @@ from portal import access, audit, clock
 from portal.accounts.models import User
 from portal.content.files import HEADER_FENCE, ContentFile, iter_content_files
 from portal.content.models import ContentPage, ContentRevision
+from portal.content.plain_language import check_text
 from portal.content.policy import ContentAction
 from portal.content.rendering import render_markdown
 from portal.dates import format_long_date
@@ -63,6 +64,16 @@ class EditConflict(Exception):
 
 class RevisionMissing(LookupError):
     """The revision number does not exist for this page."""
+
+
+class NeedsWork(Exception):
+    """The revision misses its readers' plain-language target and no reason was given for
+    publishing it anyway. Nothing was published. `problems` says why, in plain sentences."""
+
+    def __init__(self, revision: ContentRevision, problems: list[str]) -> None:
+        super().__init__(f"revision {revision.number} needs work")
+        self.revision = revision
+        self.problems = problems
 
 
 def _check(actor: User, action: ContentAction, page: ContentPage) -> None:
@@ -263,26 +274,38 @@ def restore_revision(actor: User, page: ContentPage, number: int) -> ContentRevi
     return revision
 
 
-def publish_revision(actor: User, page: ContentPage, number: int) -> ContentRevision:
+def publish_revision(
+    actor: User, page: ContentPage, number: int, *, override_reason: str = ""
+) -> ContentRevision:
     """Make revision `number` the one the public sees (content editors only).
 
     The editor publishes the revision they were looking at, by number, so a save made by
-    someone else in the meantime is never published unseen. Records `content.published`.
+    someone else in the meantime is never published unseen. A revision whose plain-language
+    check says "Needs work" is refused (`NeedsWork`) unless the editor gives a reason to publish
+    it anyway: young people may read it on their case page at once. Records `content.published`,
+    with the reason when the check was overridden.
     """
     _check(actor, ContentAction.PUBLISH, page)
     revision = revision_of(page, number)
     if revision is None:
         raise RevisionMissing(number)
+    problems = check_text(revision.body, page.audience).problems
+    override_reason = override_reason.strip()
+    if problems and not override_reason:
+        raise NeedsWork(revision, problems)
     page.published_number = revision.number
     page.published_at = clock.utcnow()
     page.published_by_id = actor.id
+    overridden: dict[str, Any] = {"overridden": True, "reason": override_reason} if problems else {}
     audit.record(
         "content.published",
         actor=actor,
         subject=revision,
-        summary=f"{actor.name} published revision {revision.number} of {page.slug}",
+        summary=f"{actor.name} published revision {revision.number} of {page.slug}"
+        + (" although its plain-language check said it needs work" if problems else ""),
         slug=page.slug,
         number=revision.number,
+        **overridden,
     )
     db.session.commit()
     return revision

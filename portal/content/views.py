@@ -14,7 +14,14 @@ from portal import access
 from portal.accounts.models import Role
 from portal.content import services
 from portal.content.diffing import diff_text
-from portal.content.forms import MAX_BODY, CompareForm, ConfirmForm, EditPageForm, PublishForm
+from portal.content.forms import (
+    MAX_BODY,
+    CompareForm,
+    ConfirmForm,
+    EditPageForm,
+    PublishAnywayForm,
+    PublishForm,
+)
 from portal.content.models import ContentPage, ContentRevision
 from portal.content.pages import public_url
 from portal.content.plain_language import check_text
@@ -166,15 +173,37 @@ def preview_page(slug: str):
 def publish_page(slug: str):
     """Publish the revision the editor was looking at."""
     page = _page(slug)
-    form = PublishForm()
-    if not form.validate():
-        abort(400)
+    reason = ""
+    if "override_reason" in request.form:  # sent from the "needs work" page
+        anyway = PublishAnywayForm()
+        if not anyway.validate():
+            if anyway.revision.errors or "csrf_token" in anyway.errors:
+                abort(400)
+            return _needs_work_page(page, anyway)
+        number, reason = anyway.revision.data, anyway.override_reason.data
+    else:
+        form = PublishForm()
+        if not form.validate():
+            abort(400)
+        number = form.revision.data
     try:
-        revision = services.publish_revision(current_user, page, form.revision.data)
+        revision = services.publish_revision(current_user, page, number, override_reason=reason)
     except services.RevisionMissing:
         abort(404)
+    except services.NeedsWork:
+        return _needs_work_page(page, PublishAnywayForm(formdata=None, revision=number))
     flash(f"Revision {revision.number} is published. Everyone can now read it", "success")
     return redirect(url_for("content.page_detail", slug=page.slug), 303)
+
+
+def _needs_work_page(page: ContentPage, form: PublishAnywayForm):
+    """Publishing a revision that misses its plain-language target needs a second look and a
+    reason: young people may read it on their case page as soon as it is published."""
+    revision = _revision(page, form.revision.data)
+    report = check_text(revision.body, page.audience)
+    return render_template(
+        "content/publish_anyway.html", page=page, revision=revision, report=report, form=form
+    )
 
 
 @bp.route("/<slug:slug>/unpublish", methods=["GET", "POST"])

@@ -45,7 +45,8 @@ def _publish(editor, slug: str, body: str) -> None:
         body=body,
         based_on=page.current_number,
     )
-    services.publish_revision(editor, page, revision.number)
+    # The words are a test's, not written for the plain-language target: published anyway.
+    services.publish_revision(editor, page, revision.number, override_reason="A test's words")
 
 
 def _default(part, audience: Audience) -> str:

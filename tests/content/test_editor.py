@@ -151,6 +151,67 @@ def test_publishing_and_unpublishing_change_what_the_public_sees(
     assert page_by_slug("pledge").status is PageStatus.DRAFT
 
 
+LONG_HARD_WORDS = (
+    "Notwithstanding the aforementioned statutory considerations, practitioners "
+    "contemporaneously ascertain eligibility determinations incorporating multidisciplinary "
+    "recommendations, comprehensive documentation, and individualised developmental "
+    "interventions throughout consecutive administrative procedures.\n"
+)
+
+
+def test_publishing_a_page_that_needs_work_asks_why_and_records_the_override(
+    client_request, content, editor, new_client
+):
+    """A revision the plain-language check marks "Needs work" is not published with one click:
+    the editor sees what the check found and must give a reason; then it is published and the
+    history keeps that the check was overridden, and why."""
+    client_request.sign_in_as(editor)
+    _save(client_request, _open(client_request) | {"body": LONG_HARD_WORDS})
+    warned = client_request.post(
+        "content.publish_page", {"revision": 2}, url_values={"slug": "pledge"},
+        expected_status=200,
+    )  # fmt: skip
+    assert warned.h1 == "This revision needs work"
+    assert "Reading age is" in warned.text("#needs-work-problems")
+    assert page_by_slug("pledge").published_number == 1, "nothing is published yet"
+
+    no_reason = client_request.post(
+        "content.publish_page", {"revision": 2, "override_reason": "  "},
+        url_values={"slug": "pledge"}, expected_status=200,
+    )  # fmt: skip
+    assert no_reason.error_summary == ["Say why you are publishing it before it meets the target"]
+    assert page_by_slug("pledge").published_number == 1
+
+    client_request.post(
+        "content.publish_page",
+        {"revision": 2, "override_reason": "The law changed today; a plainer version follows."},
+        url_values={"slug": "pledge"}, expected_redirect="/content/pledge",
+    )  # fmt: skip
+    assert page_by_slug("pledge").published_number == 2
+    assert "Notwithstanding" in _public_pledge_text(new_client)
+    event = db.session.scalars(
+        select(Event).where(Event.action == "content.published").order_by(Event.id.desc())
+    ).first()
+    assert event.detail["overridden"] is True
+    assert event.detail["reason"] == "The law changed today; a plainer version follows."
+    assert "needs work" in event.summary
+
+
+def test_a_plain_revision_is_published_with_one_click_and_no_override_recorded(
+    client_request, content, editor
+):
+    client_request.sign_in_as(editor)
+    _save(client_request, _open(client_request) | {"body": "We will listen to you.\n"})
+    client_request.post(
+        "content.publish_page", {"revision": 2}, url_values={"slug": "pledge"},
+        expected_redirect="/content/pledge",
+    )  # fmt: skip
+    event = db.session.scalars(
+        select(Event).where(Event.action == "content.published").order_by(Event.id.desc())
+    ).first()
+    assert "overridden" not in (event.detail or {})
+
+
 def test_publishing_a_revision_that_does_not_exist_is_404(client_request, content, editor):
     """Only real revisions can be published."""
     client_request.sign_in_as(editor)
