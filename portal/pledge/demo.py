@@ -1,8 +1,8 @@
 """Demo signatures: some professionals on the demo cases have promised to follow the pledge.
 
-On Alfie Taylor's case (parent@example.org) the school and the psychologist have signed and the
-health visitor has not, so the family sees both lists. On Jordan Ellis's case (the young
-person's own) everyone has signed.
+On Alfie Taylor's case (parent@example.org) the case officer, the school and the psychologist
+have signed and the health visitor has not, so the family sees both lists. On Jordan Ellis's
+case (the young person's own) everyone has signed.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from portal.extensions import db
 from portal.pledge.services import current_pledge, sign_pledge
 
 DEMO_SIGNATURES = [
-    # child's first name, professional's email
+    # child's first name, professional's or case officer's email
+    ("Alfie", "officer@example.org"),
     ("Alfie", "senco@example.org"),
     ("Alfie", "psychologist@example.org"),
     ("Maya", "senco@example.org"),
+    ("Jordan", "officer@example.org"),
     ("Jordan", "senco2@example.org"),
     ("Jordan", "psychologist@example.org"),
 ]

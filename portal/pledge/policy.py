@@ -1,4 +1,5 @@
-"""Who is asked to sign the pledge on a case: schools and other professionals working on it.
+"""Who is asked to sign the pledge on a case: schools and other professionals working on it,
+and the case's own case officer, who looks after the plan.
 
 The rule is for `PledgePromise` (a person and a case), so the decision is made by
 `access.can` like every other, never inside a view.
@@ -13,9 +14,10 @@ from portal.cases.models import Case
 from portal.cases.policy import active_grant
 
 SIGN = "sign"
-# Council case officers run the case and are bound by the council's own policies; the pledge is
-# asked of the school and the professionals the council brings in.
-SIGNING_ROLES = (Role.SCHOOL, Role.PROFESSIONAL)
+#: Schools and professionals sign on the cases they are given access to; a case officer signs on
+#: the cases they manage (the young person is told the officer looks after their plan).
+GRANTED_SIGNING_ROLES = (Role.SCHOOL, Role.PROFESSIONAL)
+SIGNING_ROLES = (*GRANTED_SIGNING_ROLES, Role.CASE_OFFICER)
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,12 @@ class PledgePromise:
 
 
 def pledge_rule(user: User, action: str, promise: PledgePromise) -> bool:
-    """A school or professional may sign for themselves on a case they hold a live grant on."""
-    return (
-        action == SIGN
-        and promise.user.id == user.id
-        and user.role in SIGNING_ROLES
-        and active_grant(user, promise.case) is not None
-    )
+    """A school or professional may sign for themselves on a case they hold a live grant on;
+    a case officer on the case they manage, while they are on its team."""
+    if action != SIGN or promise.user.id != user.id:
+        return False
+    if user.role == Role.CASE_OFFICER:
+        return (
+            promise.case.case_officer_id == user.id and promise.case.team_id == user.organisation_id
+        )
+    return user.role in GRANTED_SIGNING_ROLES and active_grant(user, promise.case) is not None

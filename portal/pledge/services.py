@@ -11,17 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal import access, audit
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.audit import Visibility
 from portal.cases.models import Case, CaseGrant
 from portal.content.pages import PublishedPage, published_page
 from portal.extensions import db
 from portal.pledge.models import PledgeSignature
-from portal.pledge.policy import SIGN, SIGNING_ROLES, PledgePromise
+from portal.pledge.policy import GRANTED_SIGNING_ROLES, SIGN, PledgePromise
 from portal.refusals import NotAllowed
 
 PLEDGE_SLUG = "pledge"
@@ -99,50 +101,62 @@ def sign_pledge(user: User, case: Case) -> PledgeSignature:
 
 @dataclass(frozen=True)
 class PledgeLine:
-    """A professional on the case and their signature, if they have signed."""
+    """Someone asked to sign on the case, who they are in words, and their signature if any."""
 
-    grant: CaseGrant
+    user: User
+    role: str  # "Educational psychologist, Northfield ...", "Case officer, Northfield Council"
     signature: PledgeSignature | None
 
-    @property
-    def user(self) -> User:
-        return self.grant.user
 
-    @property
-    def role(self) -> str:
-        """Their job and where they work, in words: "Educational psychologist, Northfield ..."."""
-        job = self.user.job_title or self.grant.relationship_enum.label
-        organisation = self.user.organisation.name if self.user.organisation else None
-        return f"{job}, {organisation}" if organisation else job
+def _role_words(user: User, relationship: str) -> str:
+    job = user.job_title or relationship
+    return f"{job}, {user.organisation.name}" if user.organisation else job
 
 
 def pledge_lines(case: Case) -> list[PledgeLine]:
-    """Everyone on the case who is asked to sign, with their signature or None (one query,
-    remembered for the rest of the request)."""
+    """Everyone on the case who is asked to sign, with their signature or None: the case officer
+    first, then schools and professionals in the order they joined (one query, remembered for
+    the rest of the request)."""
     cache = g.setdefault("_pledge_lines", {})
     if case.id not in cache:
+        is_officer = and_(
+            User.id == case.case_officer_id,
+            User.role == Role.CASE_OFFICER.value,
+            User.organisation_id == case.team_id,
+        )
         rows = db.session.execute(
-            select(CaseGrant, PledgeSignature)
-            .join(User, User.id == CaseGrant.user_id)
+            select(User, CaseGrant, PledgeSignature)
             .outerjoin(
-                PledgeSignature,
+                CaseGrant,
                 and_(
-                    PledgeSignature.case_id == CaseGrant.case_id,
-                    PledgeSignature.user_id == CaseGrant.user_id,
+                    CaseGrant.user_id == User.id,
+                    CaseGrant.case_id == case.id,
+                    CaseGrant.revoked_at.is_(None),
                 ),
             )
-            .where(
-                CaseGrant.case_id == case.id,
-                CaseGrant.revoked_at.is_(None),
-                User.role.in_([str(role) for role in SIGNING_ROLES]),
+            .outerjoin(
+                PledgeSignature,
+                and_(PledgeSignature.case_id == case.id, PledgeSignature.user_id == User.id),
             )
-            .order_by(CaseGrant.granted_at, CaseGrant.id)
+            .where(
+                or_(
+                    is_officer,
+                    and_(
+                        CaseGrant.id.is_not(None),
+                        User.role.in_([str(role) for role in GRANTED_SIGNING_ROLES]),
+                    ),
+                )
+            )
+            .order_by(sql_case((is_officer, 0), else_=1), CaseGrant.granted_at, CaseGrant.id)
+            .options(joinedload(User.organisation))
         ).all()
         seen: set[int] = set()
         lines = []
-        for grant, signature in rows:
-            if grant.user_id not in seen:
-                seen.add(grant.user_id)
-                lines.append(PledgeLine(grant, signature))
+        for user, grant, signature in rows:
+            if user.id in seen:
+                continue
+            seen.add(user.id)
+            relationship = "Case officer" if grant is None else grant.relationship_enum.label
+            lines.append(PledgeLine(user, _role_words(user, relationship), signature))
         cache[case.id] = lines
     return cache[case.id]

@@ -11,7 +11,8 @@ from portal.pledge.services import pledge_lines
 
 
 def test_demo_cases_have_signers_and_one_professional_who_has_not_signed(app):
-    """On Alfie's case the school and psychologist promised and the nurse has not; on Jordan's
+    """On Alfie's case the case officer, school and psychologist promised and the nurse has not;
+    on Jordan's
     (the young person's own case) everyone has. The content was loaded to make that possible."""
     load_demo_data("demo-portal-password")
 
@@ -19,5 +20,10 @@ def test_demo_cases_have_signers_and_one_professional_who_has_not_signed(app):
         case = db.session.scalar(select(Case).join(Child).where(Child.first_name == first_name))
         return {line.user.name: line.signature is not None for line in pledge_lines(case)}
 
-    assert lines("Alfie") == {"Helen Brooks": True, "Dr Ruth Patel": True, "Grace Mensah": False}
+    assert lines("Alfie") == {
+        "Chris Walker": True,
+        "Helen Brooks": True,
+        "Dr Ruth Patel": True,
+        "Grace Mensah": False,
+    }
     assert set(lines("Jordan").values()) == {True}

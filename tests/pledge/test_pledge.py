@@ -87,20 +87,39 @@ def test_the_family_sees_who_promised_and_who_has_not(
         assert utcnow().strftime("%B %Y") in rows[0]
         not_signed = page.texts("#pledge li")
         assert not_signed == [
-            "Dr Eve Psych, Educational psychologist, Psychology Service: Not signed yet"
+            "Chris Officer, Case officer, Test Council SEND Team: Not signed yet",
+            "Dr Eve Psych, Educational psychologist, Psychology Service: Not signed yet",
         ]
 
 
-def test_a_family_member_or_case_officer_cannot_sign(
-    client_request, content, parent, young_person, case_officer, family_case
+def test_a_family_member_or_another_case_officer_cannot_sign(
+    client_request, content, parent, young_person, council, family_case
 ):
-    """Only schools and professionals on the case are asked: others are refused, see no prompt."""
-    for person in (parent, young_person, case_officer):
+    """The family is not asked, nor a case officer on the team who does not manage the case:
+    they are refused and see no prompt."""
+    colleague = factories.make_user(factories.Role.CASE_OFFICER, organisation=council)
+    for person in (parent, young_person, colleague):
         page = _case_page(client_request, person, family_case)
         assert page.html.select_one("#pledge-prompt-title") is None
         client_request.get("pledge.sign_pledge", case_id=family_case.public_id, expected_status=403)
         _sign(client_request, family_case, expected_status=403)
     assert _signatures() == 0
+
+
+def test_the_case_officer_who_manages_the_case_is_asked_and_signs(
+    client_request, new_client, content, case_officer, parent, family_case
+):
+    """The young person is told their case officer looks after the plan: the officer is asked
+    to promise too, and the family then sees them among those who promised."""
+    page = _case_page(client_request, case_officer, family_case)
+    assert page.html.select_one("#pledge-prompt-title") is not None
+    _sign(client_request, family_case)
+    assert _signatures() == 1
+    family = new_client()
+    family.sign_in_as(parent)
+    people = family.get("people.case_people", case_id=family_case.public_id)
+    rows = [" ".join(r.get_text(" ").split()) for r in people.html.select("#pledge tbody tr")]
+    assert rows[0].startswith("Chris Officer Case officer, Test Council SEND Team")
 
 
 def test_people_without_access_to_the_case_cannot_find_it(client_request, content, family_case):
@@ -135,7 +154,7 @@ def test_someone_whose_access_ended_is_not_asked_or_listed(
     client_request.get("pledge.sign_pledge", case_id=family_case.public_id, expected_status=404)
     client_request.sign_in_as(parent)
     page = client_request.get("people.case_people", case_id=family_case.public_id)
-    assert page.html.select_one("#pledge") is None
+    assert senco.name not in page.text("#pledge")
 
 
 def test_with_the_pledge_unpublished_nobody_can_sign(
