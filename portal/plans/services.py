@@ -213,6 +213,11 @@ def _require(user: Any, action: str, version: PlanVersion) -> None:
         raise NotAllowed
 
 
+def require_read(user: Any, version: PlanVersion) -> None:
+    """NotAllowed unless `user` may read this version."""
+    _require(user, READ, version)
+
+
 def working_copy(actor: Any, case: Case) -> PlanVersion:
     """The version the council is writing: the unsent one, or a new one copied from the latest
     frozen version (or an empty first one). Only the case's team case officers."""

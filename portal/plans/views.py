@@ -7,14 +7,24 @@ section by section, on the working copy only. Views read the request, call one s
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from portal import access, clock
 from portal.accounts.models import Role
 from portal.cases.models import Case
-from portal.extensions import db
-from portal.plans import about_me, comments, compare, services
+from portal.extensions import db, limiter
+from portal.plans import about_me, comments, compare, pdf, services
 from portal.plans.checks import Finding, check_plan, provision_findings
 from portal.plans.forms import (
     AboutMeForm,
@@ -88,6 +98,22 @@ def plan_version():
     """One version of the plan (an earlier draft, the final plan...)."""
     case = g.version.plan.case
     return _render_version(case, g.version, services.readable_versions(current_user, case))
+
+
+@bp.get("/plans/<public_id:version_id>/pdf")
+@limiter.limit("20 per minute")  # about a second of CPU each for a long plan
+@access.load(PlanVersion, "version_id", READ, g_name="version")
+def plan_pdf():
+    """A sent or issued version as a PDF to keep or print (the working copy has none)."""
+    try:
+        made = pdf.make_pdf(current_user, g.version)
+    except ValueError:
+        abort(404)
+    response = make_response(made.content)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/plans/<public_id:version_id>/compare")
