@@ -9,6 +9,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from tests.browser.support import ROLE_EMAILS, after_htmx_swap, assert_accessible
 
@@ -68,3 +69,23 @@ def test_the_vague_word_check_fires_then_clears_and_the_help_is_saved(browsing, 
     expect(page.locator("h1")).to_contain_text("Section F")
     expect(page.locator("main")).to_contain_text("15 minutes every school day")
     assert_accessible(page, js=js)
+
+
+def test_the_parent_downloads_the_draft_plan_as_a_pdf_with_every_section(browsing, js):
+    """From the case page to the plan, then "Download this draft as a PDF": a real download
+    whose text names every section of the plan and numbers its pages."""
+    parent = browsing.page(js=js, user=ROLE_EMAILS["parent2"])
+    parent.goto("/home")
+    parent.locator("main").get_by_role("link", name=re.compile("^See the case")).first.click()
+    parent.get_by_role("link", name=re.compile("plan", re.I)).first.click()
+    expect(parent.locator("h1")).to_have_text("The EHC plan")
+    assert_accessible(parent, js=js)
+    with parent.expect_download() as waiting:
+        parent.get_by_role("link", name=re.compile("^Download this draft as a PDF")).click()
+    download = waiting.value
+    assert re.fullmatch(r"EHC-\d{4}-\d{4,}-draft-\d+\.pdf", download.suggested_filename)
+    reader = PdfReader(download.path())
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for letter in ("A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J", "K"):
+        assert f"Section {letter}:" in text, f"Section {letter} is not in the PDF"
+    assert f"Page 1 of {len(reader.pages)}" in text
