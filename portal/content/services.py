@@ -308,7 +308,7 @@ def publish_revision(
     if problems and not override_reason:
         raise NeedsWork(revision, problems)
     overridden: dict[str, Any] = {"overridden": True, "reason": override_reason} if problems else {}
-    asker = None
+    asker: User | None = None
     if current_app.config["CONTENT_TWO_EDITORS"]:
         approving = page.approval_number == revision.number and page.approval_asked_by_id not in (
             None,
@@ -331,6 +331,7 @@ def publish_revision(
             db.session.commit()
             return Published(revision, published=False)
         asker = page.approval_asked_by
+        overridden["asked_by"] = page.approval_asked_by_id
     page.published_number = revision.number
     page.published_at = clock.utcnow()
     page.published_by_id = actor.id
@@ -344,7 +345,6 @@ def publish_revision(
         + (" although its plain-language check said it needs work" if problems else ""),
         slug=page.slug,
         number=revision.number,
-        **({"asked_by": asker.id} if asker else {}),
         **overridden,
     )
     db.session.commit()
