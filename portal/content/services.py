@@ -307,7 +307,7 @@ def publish_revision(
     override_reason = override_reason.strip()
     if problems and not override_reason:
         raise NeedsWork(revision, problems)
-    overridden: dict[str, Any] = {"overridden": True, "reason": override_reason} if problems else {}
+    detail: dict[str, Any] = {"overridden": True, "reason": override_reason} if problems else {}
     asker: User | None = None
     if current_app.config["CONTENT_TWO_EDITORS"]:
         approving = page.approval_number == revision.number and page.approval_asked_by_id not in (
@@ -326,12 +326,12 @@ def publish_revision(
                 f"{revision.number} of {page.slug}",
                 slug=page.slug,
                 number=revision.number,
-                **overridden,
+                **detail,
             )
             db.session.commit()
             return Published(revision, published=False)
         asker = page.approval_asked_by
-        overridden["asked_by"] = page.approval_asked_by_id
+        detail["asked_by"] = page.approval_asked_by_id
     page.published_number = revision.number
     page.published_at = clock.utcnow()
     page.published_by_id = actor.id
@@ -345,7 +345,7 @@ def publish_revision(
         + (" although its plain-language check said it needs work" if problems else ""),
         slug=page.slug,
         number=revision.number,
-        **overridden,
+        **detail,
     )
     db.session.commit()
     return Published(revision, published=True)
