@@ -2,7 +2,8 @@
 section by section and sends the draft; the parent comments on Section F and names a school;
 the officer answers, and the parent reads "you said, we did"; the officer changes the plan as
 promised, names the school in Section I and issues the final plan; the parent reads it and
-downloads it as a PDF whose text holds every section, the change and the school.
+downloads it as a PDF whose text holds every section, the change and the school; the young
+person reads "My plan".
 
 A new child and a newly invited parent each run, so the demo cases other tests read never
 change.
@@ -63,6 +64,13 @@ def test_journey_the_family_comments_on_the_draft_and_reads_the_final_plan(
     accept_invitation(
         parent, portal_server.mail, parent_email, portal_server.base_url, f"family pass {tag}!"
     )
+    young_email = f"theo.{tag}@example.org"
+    officer.goto(case_url)
+    invite_to_case(officer, young_email, f"{first_name} {last_name}", "The young person")
+    young = browsing.page(js=js)
+    accept_invitation(
+        young, portal_server.mail, young_email, portal_server.base_url, f"theo pass {tag}!"
+    )
     assess(officer, case_url, today=today)
 
     # --- The officer writes the plan: A, a need in B, an outcome in E, help in F.
@@ -72,6 +80,9 @@ def test_journey_the_family_comments_on_the_draft_and_reads_the_final_plan(
     assert_accessible(officer, js=js)
     _edit_section(officer, case_url, "A")
     officer.locator("textarea[name=text]").fill(f"{first_name} loves trains and drawing.")
+    officer.get_by_label(re.compile("^“My plan”")).fill(
+        "I want to talk so people understand me. I see a speech therapist at school."
+    )
     officer.get_by_role("button", name="Save Section A").click()
     expect(success(officer)).to_be_visible()
 
@@ -173,3 +184,11 @@ def test_journey_the_family_comments_on_the_draft_and_reads_the_final_plan(
     for letter in ("A", "B", "C", "D", "E", "F", "G", "H1", "H2", "I", "J", "K"):
         assert f"Section {letter}:" in text, f"Section {letter} is not in the PDF"
     assert SCHOOL in text and "30 minutes every week" in text
+
+    # --- The young person reads "My plan", in their own simple words.
+    young.goto(case_url)
+    young.get_by_role("link", name="Read the plan, section by section").click()
+    expect(young.locator("h1")).to_have_text("My plan")
+    expect(young.locator("#my-plan-title")).to_have_text("My plan in a few words")
+    expect(young.locator("main")).to_contain_text("I want to talk so people understand me.")
+    assert_accessible(young, js=js)
