@@ -99,9 +99,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _init_wiring(app: Flask) -> None:
+    from portal.audit import install_chain
     from portal.wiring import init_wiring
 
     init_wiring(app)
+    install_chain()
 
 
 def _init_assets(app: Flask) -> None:
@@ -129,9 +131,11 @@ def _register_commands(app: Flask) -> None:
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
     from portal.notifications.cli import notifications_cli
+    from portal.records.cli import audit_cli
 
     app.cli.add_command(demo_command)
     app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(documents_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(audit_cli)
