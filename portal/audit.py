@@ -56,6 +56,7 @@ class Visibility(StrEnum):
 #: The condition that keeps audit rows off a timeline, written with a literal (not a bound
 #: parameter) so both databases can prove a query's condition matches the partial index below.
 NOT_AUDIT_SQL = "visibility <> 'audit'"
+AUDIT_SQL = "visibility = 'audit'"
 
 
 class Event(db.Model):
@@ -74,6 +75,14 @@ class Event(db.Model):
             "id",
             postgresql_where=text(NOT_AUDIT_SQL),
             sqlite_where=text(NOT_AUDIT_SQL),
+        ),
+        # "Who has looked at this case": the case's audit rows, newest first, a page at a time.
+        Index(
+            "ix_event_case_audit",
+            "case_id",
+            "id",
+            postgresql_where=text(AUDIT_SQL),
+            sqlite_where=text(AUDIT_SQL),
         ),
     )
 

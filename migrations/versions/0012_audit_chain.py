@@ -29,6 +29,13 @@ def upgrade():
         batch_op.add_column(sa.Column("chain_seq", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("chain_hash", sa.String(length=64), nullable=True))
         batch_op.create_unique_constraint(batch_op.f("uq_event_chain_seq"), ["chain_seq"])
+        batch_op.create_index(
+            "ix_event_case_audit",
+            ["case_id", "id"],
+            unique=False,
+            postgresql_where=sa.text("visibility = 'audit'"),
+            sqlite_where=sa.text("visibility = 'audit'"),
+        )
     _chain_existing_events(op.get_bind())
 
 
@@ -88,6 +95,7 @@ def _chain_existing_events(conn) -> None:
 
 def downgrade():
     with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_index("ix_event_case_audit")
         batch_op.drop_constraint(batch_op.f("uq_event_chain_seq"), type_="unique")
         batch_op.drop_column("chain_hash")
         batch_op.drop_column("chain_seq")
