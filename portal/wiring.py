@@ -39,6 +39,7 @@ from portal.plans.services import freeze_after_draft_sent, freeze_after_plan_iss
 from portal.plans.views import plan_section
 from portal.pledge.policy import PledgePromise, pledge_rule
 from portal.pledge.views import pledge_prompt_section, pledge_signers_section
+from portal.records.views import who_looked_section
 
 ACCESS_RULES: dict[type, access.Rule] = {
     Case: case_rule,
@@ -69,6 +70,9 @@ CASE_SECTIONS = (
     sections.CaseSection("people", "people/partials/case_section.html", people_section),
     sections.CaseSection(
         "messages", "notifications/partials/messages_section.html", messages_section
+    ),
+    sections.CaseSection(
+        "who_looked", "records/partials/who_looked_section.html", who_looked_section
     ),
     sections.CaseSection(
         "pledge_signers",
