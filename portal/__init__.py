@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.people.views import bp as people_bp
     from portal.plans.views import bp as plans_bp
     from portal.pledge.views import bp as pledge_bp
+    from portal.quality.views import bp as quality_bp
 
     for blueprint in (
         pages_bp,
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         notifications_bp,
         funding_bp,
+        quality_bp,
     ):
         app.register_blueprint(blueprint)
 
