@@ -21,11 +21,18 @@ NAVIGATION = {
         ("Team cases", "cases.home"),
         ("Dashboard", "cases.dashboard"),
         ("Committed top-up", "funding.committed_spend"),
+        ("Feedback on my plans", "quality.my_feedback"),
         ("Open a new case", "casework.open_case"),
         ("Invite someone", "accounts.invite"),
     ],
     Role.CONTENT_EDITOR: [("Content pages", "content.page_list")],
     Role.ADMIN: [("People", "cases.home"), ("Invite someone", "accounts.invite")],
+    Role.QUALITY_LEAD: [
+        ("Audit rounds", "quality.rounds"),
+        ("My audits", "quality.my_audits"),
+        ("Quality dashboard", "quality.dashboard"),
+    ],
+    Role.AUDITOR: [("My audits", "quality.my_audits")],
 }
 
 
