@@ -25,7 +25,11 @@ NAVIGATION = {
         ("Invite someone", "accounts.invite"),
     ],
     Role.CONTENT_EDITOR: [("Content pages", "content.page_list")],
-    Role.ADMIN: [("People", "cases.home"), ("Invite someone", "accounts.invite")],
+    Role.ADMIN: [
+        ("People", "cases.home"),
+        ("Invite someone", "accounts.invite"),
+        ("Audit trail", "records.audit_search"),
+    ],
 }
 
 
