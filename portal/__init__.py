@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.people.views import bp as people_bp
     from portal.plans.views import bp as plans_bp
     from portal.pledge.views import bp as pledge_bp
+    from portal.quality.views import bp as quality_bp
     from portal.records.views import bp as records_bp
 
     for blueprint in (
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         funding_bp,
         records_bp,
+        quality_bp,
     ):
         app.register_blueprint(blueprint)
 

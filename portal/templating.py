@@ -21,6 +21,7 @@ NAVIGATION = {
         ("Team cases", "cases.home"),
         ("Dashboard", "cases.dashboard"),
         ("Committed top-up", "funding.committed_spend"),
+        ("Feedback on my plans", "quality.my_feedback"),
         ("Open a new case", "casework.open_case"),
         ("Invite someone", "accounts.invite"),
     ],
@@ -30,6 +31,12 @@ NAVIGATION = {
         ("Invite someone", "accounts.invite"),
         ("Audit trail", "records.audit_search"),
     ],
+    Role.QUALITY_LEAD: [
+        ("Audit rounds", "quality.rounds"),
+        ("My audits", "quality.my_audits"),
+        ("Quality dashboard", "quality.dashboard"),
+    ],
+    Role.AUDITOR: [("My audits", "quality.my_audits")],
 }
 
 

@@ -4,6 +4,7 @@
   (`portal.access.can` asks it). A kind of object missing here is denied to everyone.
 - `CASE_SECTIONS`: the sections feature packages add to the case page, in the order shown.
 - `EVENT_OBSERVERS`: told of every event as it is recorded (notifications turn some into notices).
+- the plan source: what quality audits may read of plans (`portal.plans.quality_source`).
 
 Nothing registers itself by being imported: a rule or section that is not listed here does not
 exist, which is what the access-map and case-page tests check.
@@ -32,6 +33,7 @@ from portal.notifications.models import MessageThread
 from portal.notifications.views import messages_section
 from portal.people.policy import grant_rule
 from portal.people.views import people_section
+from portal.plans import quality_source
 from portal.plans.about_me import AboutMeAuthor, about_me_rule
 from portal.plans.models import PlanVersion
 from portal.plans.policy import version_rule as plan_version_rule
@@ -39,6 +41,9 @@ from portal.plans.services import freeze_after_draft_sent, freeze_after_plan_iss
 from portal.plans.views import plan_section
 from portal.pledge.policy import PledgePromise, pledge_rule
 from portal.pledge.views import pledge_prompt_section, pledge_signers_section
+from portal.quality import policy as quality_policy
+from portal.quality.models import Audit, AuditRound, QualityAction, SampledPlan
+from portal.quality.plan_source import install_plan_source
 from portal.records.views import who_looked_section
 
 ACCESS_RULES: dict[type, access.Rule] = {
@@ -54,6 +59,10 @@ ACCESS_RULES: dict[type, access.Rule] = {
     MessageThread: thread_rule,
     PlanVersion: plan_version_rule,
     AboutMeAuthor: about_me_rule,
+    AuditRound: quality_policy.round_rule,
+    SampledPlan: quality_policy.sample_rule,
+    Audit: quality_policy.audit_rule,
+    QualityAction: quality_policy.action_rule,
 }
 
 CASE_SECTIONS = (
@@ -101,3 +110,5 @@ def init_wiring(app: Flask) -> None:
     sections.install_sections(app, CASE_SECTIONS)
     audit.install_observers(app, EVENT_OBSERVERS)
     step_hooks.install_step_hooks(app, STEP_HOOKS)
+    # Plan quality audits read issued plans through this narrow interface only.
+    install_plan_source(app, quality_source)

@@ -1,7 +1,7 @@
 """Issue 10: the audit trail as a hash chain (each event chained to the one before)
 
 Revision ID: 0012_audit_chain
-Revises: 0008_funding
+Revises: 0015_content_approval
 Create Date: 2026-12-04 18:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_audit_chain"
-down_revision = "0008_funding"
+down_revision = "0015_content_approval"
 branch_labels = None
 depends_on = None
 

@@ -43,6 +43,8 @@ class Role(StrEnum):
     CASE_OFFICER = "case_officer"
     CONTENT_EDITOR = "content_editor"
     ADMIN = "admin"
+    QUALITY_LEAD = "quality_lead"  # runs plan quality audit rounds (issue 13)
+    AUDITOR = "auditor"  # audits the plans assigned in a round
 
     @property
     def label(self) -> str:
@@ -54,6 +56,8 @@ class Role(StrEnum):
             "case_officer": "Council case officer",
             "content_editor": "Content editor",
             "admin": "Administrator",
+            "quality_lead": "Quality lead (plan audits)",
+            "auditor": "Plan quality auditor",
         }[self.value]
 
     @property

@@ -43,12 +43,16 @@ def home():
     """Each role lands on its own home page: families their case(s), everyone else a caseload.
     The caseload's filter form is POSTed here (so the search is not in the address)."""
     role = Role(current_user.role)
-    if request.method == "POST" and (role.is_family or role in (Role.ADMIN, Role.CONTENT_EDITOR)):
+    if request.method == "POST" and (
+        role.is_family or role in (Role.ADMIN, Role.CONTENT_EDITOR, Role.QUALITY_LEAD, Role.AUDITOR)
+    ):
         return redirect(url_for("cases.home"), 303)
     if role is Role.ADMIN:
         return redirect(url_for("accounts.people"))
     if role is Role.CONTENT_EDITOR:
         return redirect(url_for("content.page_list"))
+    if role in (Role.QUALITY_LEAD, Role.AUDITOR):
+        return redirect(url_for("quality.my_audits"))
     if role.is_family:
         return _family_home()
     return _caseload()
