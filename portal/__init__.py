@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.plans.views import bp as plans_bp
     from portal.pledge.views import bp as pledge_bp
     from portal.quality.views import bp as quality_bp
+    from portal.records.views import bp as records_bp
 
     for blueprint in (
         pages_bp,
@@ -95,15 +96,18 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         notifications_bp,
         funding_bp,
+        records_bp,
         quality_bp,
     ):
         app.register_blueprint(blueprint)
 
 
 def _init_wiring(app: Flask) -> None:
+    from portal.audit import install_chain
     from portal.wiring import init_wiring
 
     init_wiring(app)
+    install_chain()
 
 
 def _init_assets(app: Flask) -> None:
@@ -131,9 +135,11 @@ def _register_commands(app: Flask) -> None:
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
     from portal.notifications.cli import notifications_cli
+    from portal.records.cli import audit_cli
 
     app.cli.add_command(demo_command)
     app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(documents_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(audit_cli)

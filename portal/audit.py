@@ -10,14 +10,32 @@ foreign keys name tables by string).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, literal_column, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    bindparam,
+    event,
+    literal_column,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.clock import utcnow
 from portal.extensions import db
@@ -38,6 +56,7 @@ class Visibility(StrEnum):
 #: The condition that keeps audit rows off a timeline, written with a literal (not a bound
 #: parameter) so both databases can prove a query's condition matches the partial index below.
 NOT_AUDIT_SQL = "visibility <> 'audit'"
+AUDIT_SQL = "visibility = 'audit'"
 
 
 class Event(db.Model):
@@ -57,6 +76,14 @@ class Event(db.Model):
             postgresql_where=text(NOT_AUDIT_SQL),
             sqlite_where=text(NOT_AUDIT_SQL),
         ),
+        # "Who has looked at this case": the case's audit rows, newest first, a page at a time.
+        Index(
+            "ix_event_case_audit",
+            "case_id",
+            "id",
+            postgresql_where=text(AUDIT_SQL),
+            sqlite_where=text(AUDIT_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,8 +97,24 @@ class Event(db.Model):
     summary: Mapped[str | None] = mapped_column(String(500))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(64))
+    #: The entry's place in the hash chain (1, 2, 3...) and the SHA-256 of its content chained
+    #: to the previous entry's hash: set as the transaction commits (see `_chain_on_commit`).
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class AuditChainHead(db.Model):
+    """One row: the last entry's place in the chain and its hash.
+
+    Writers lock this row to append, so two workers can never both take the same place; it also
+    shows when entries at the end of the chain have been deleted.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 def on_timeline() -> ColumnElement[bool]:
@@ -121,3 +164,232 @@ def record(
     for observer in current_app.extensions.get(_OBSERVERS, ()):
         observer(event, case)
     return event
+
+
+# --- The hash chain ----------------------------------------------------------------------------
+
+GENESIS = "0" * 64
+_HEAD_ID = 1
+_UNCHAINED = "portal.audit_unchained"
+
+
+def entry_hash(previous: str, seq: int, row: Any) -> str:
+    """SHA-256 of an entry's content (everything that says who did what, when, to what) and the
+    previous entry's hash. `row` is an `Event` or a row with the same attribute names."""
+    occurred = row.occurred_at
+    content = [
+        seq,
+        occurred.strftime("%Y-%m-%dT%H:%M:%S.%f") if occurred is not None else None,
+        row.actor_id,
+        row.action,
+        row.case_id,
+        row.subject_type,
+        row.subject_id,
+        str(row.visibility) if row.visibility is not None else None,
+        row.summary,
+        row.detail if row.detail is not None else {},
+        row.ip_address,
+    ]
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{previous}|{canonical}".encode()).hexdigest()
+
+
+def _take_head(session: Session, count: int) -> tuple[int, str]:
+    """Reserve `count` places at the end of the chain; returns the place before them and its
+    hash. The UPDATE locks the head row until this transaction ends (PostgreSQL: a row lock,
+    and a waiting writer re-reads the row once it is free; SQLite: the database's write lock),
+    so concurrent writers append one after another and the chain cannot fork."""
+    bump = (
+        update(AuditChainHead)
+        .where(AuditChainHead.id == _HEAD_ID)
+        .values(seq=AuditChainHead.seq + count)
+        .returning(AuditChainHead.seq, AuditChainHead.last_hash)
+    )
+    bumped = session.execute(bump).one_or_none()
+    if bumped is None:  # a database made without the migration (tests, `db.create_all`)
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            insert(AuditChainHead)
+            .values(id=_HEAD_ID, seq=0, last_hash=GENESIS)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        bumped = session.execute(bump).one()
+    return bumped.seq - count, bumped.last_hash
+
+
+def _remember_new_events(session: Session, _context: Any, _instances: Any) -> None:
+    pending = session.info.setdefault(_UNCHAINED, [])
+    seen = {id(e) for e in pending}
+    new = [obj for obj in session.new if isinstance(obj, Event) and id(obj) not in seen]
+    # The order they were added in, which is the order they are inserted.
+    new.sort(key=lambda e: e._sa_instance_state.insert_order)
+    pending.extend(new)
+
+
+def _chain_on_commit(session: Session) -> None:
+    """Give this transaction's new entries their places and hashes, just before it commits.
+
+    Done at commit, not when each entry is added, so the head row is locked only for the
+    moment of committing and page views on different cases do not queue behind each other.
+    """
+    _remember_new_events(session, None, None)
+    pending = [e for e in session.info.pop(_UNCHAINED, []) if e.chain_seq is None]
+    if not pending:
+        return
+    seq, previous = _take_head(session, len(pending))
+    for entry in pending:
+        seq += 1
+        if entry.occurred_at is None:
+            entry.occurred_at = utcnow()
+        if entry.detail is None:
+            entry.detail = {}
+        if entry.visibility is None:
+            entry.visibility = Visibility.AUDIT
+        entry.chain_seq = seq
+        entry.chain_hash = previous = entry_hash(previous, seq, entry)
+    session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == _HEAD_ID).values(last_hash=previous)
+    )
+
+
+def _forget_unchained(session: Session, transaction: Any) -> None:
+    """A transaction that ends without committing (rolled back, closed) chains nothing."""
+    if transaction.parent is None:
+        session.info.pop(_UNCHAINED, None)
+
+
+def install_chain() -> None:
+    """Chain every event as its transaction commits (once per process: session events are
+    global to SQLAlchemy's `Session` class)."""
+    if not event.contains(Session, "before_commit", _chain_on_commit):
+        event.listen(Session, "before_flush", _remember_new_events)
+        event.listen(Session, "before_commit", _chain_on_commit)
+        event.listen(Session, "after_transaction_end", _forget_unchained)
+
+
+_COLUMNS = (
+    Event.id,
+    Event.chain_seq,
+    Event.chain_hash,
+    Event.occurred_at,
+    Event.actor_id,
+    Event.action,
+    Event.case_id,
+    Event.subject_type,
+    Event.subject_id,
+    Event.visibility,
+    Event.summary,
+    Event.detail,
+    Event.ip_address,
+)
+
+
+def _chained_rows(batch: int) -> Iterator[Any]:
+    """Every chained entry in chain order, `batch` rows at a time (keyset paging on the unique
+    `chain_seq`, so memory stays flat however long the trail)."""
+    after = 0
+    while True:
+        rows = db.session.execute(
+            select(*_COLUMNS).where(Event.chain_seq > after).order_by(Event.chain_seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].chain_seq
+        db.session.rollback()  # end the read transaction between batches: no long snapshot
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What `verify_chain` found: how many entries it checked, and the first problem if any."""
+
+    checked: int
+    problem: str | None = None
+    broken_seq: int | None = None
+    broken_event_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def verify_chain(batch: int = 5000) -> Verdict:
+    """Walk the whole audit trail and recompute each entry's hash from its content and the
+    previous hash. The first entry whose place is missing (deleted), whose hash does not match
+    (changed or moved), or that is not in the chain at all is reported."""
+    previous, expected, checked = GENESIS, 1, 0
+    for row in _chained_rows(batch):
+        if row.chain_seq != expected:
+            return Verdict(
+                checked,
+                f"entry {expected} is missing (deleted); the next entry is {row.chain_seq}",
+                expected,
+                row.id,
+            )
+        if entry_hash(previous, row.chain_seq, row) != row.chain_hash:
+            return Verdict(
+                checked,
+                f"entry {row.chain_seq} (event {row.id}) has been changed or moved",
+                row.chain_seq,
+                row.id,
+            )
+        previous, expected, checked = row.chain_hash, expected + 1, checked + 1
+    head = db.session.get(AuditChainHead, _HEAD_ID)
+    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS)
+    db.session.rollback()
+    if head_seq != checked or head_hash != previous:
+        return Verdict(
+            checked,
+            f"the chain should end at entry {head_seq} but ends at entry {checked}: "
+            "entries at the end have been deleted",
+            checked + 1,
+        )
+    unchained = db.session.scalar(select(Event.id).where(Event.chain_seq.is_(None)).limit(1))
+    if unchained is not None:
+        return Verdict(checked, f"event {unchained} is not in the chain", None, unchained)
+    return Verdict(checked)
+
+
+def seal_unchained(batch: int = 5000) -> int:
+    """Chain the entries written without going through the session (the migration's existing
+    rows, bulk-loaded benchmark data), in id order, after the current end of the chain.
+
+    Not a repair tool: it never touches an entry that is already chained.
+    """
+    sealed = 0
+    while True:
+        rows = db.session.execute(
+            select(*_COLUMNS).where(Event.chain_seq.is_(None)).order_by(Event.id).limit(batch)
+        ).all()
+        if not rows:
+            break
+        seq, previous = _take_head(db.session(), len(rows))
+        values = []
+        for row in rows:
+            seq += 1
+            previous = entry_hash(previous, seq, row)
+            values.append({"event_id": row.id, "seq": seq, "hash": previous})
+        table = Event.__table__
+        db.session.connection().execute(
+            table.update()
+            .where(table.c.id == bindparam("event_id"))
+            .values(chain_seq=bindparam("seq"), chain_hash=bindparam("hash")),
+            values,
+        )
+        db.session.execute(
+            update(AuditChainHead).where(AuditChainHead.id == _HEAD_ID).values(last_hash=previous)
+        )
+        db.session.commit()
+        sealed += len(rows)
+    return sealed
+
+
+def rechain_for_demo() -> None:
+    """Recompute the whole chain from its content (the demo back-dates the events its stories
+    write). Only for demo and benchmark data: on real data this would hide tampering."""
+    db.session.execute(update(Event).values(chain_seq=None, chain_hash=None))
+    db.session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == _HEAD_ID).values(seq=0, last_hash=GENESIS)
+    )
+    db.session.commit()
+    seal_unchained()

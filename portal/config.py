@@ -187,6 +187,9 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "NOTICE_SUMMARY_HOUR": int(env.get("NOTICE_SUMMARY_HOUR", "7")),
         "COUNCIL_NAME": env.get("COUNCIL_NAME", "Northfield Council"),
         "SERVICE_NAME": env.get("SERVICE_NAME", "EHC Portal"),
+        # A council may ask that every page is published by two editors: one asks, another
+        # approves (CONTENT_TWO_EDITORS=1).
+        "CONTENT_TWO_EDITORS": env.get("CONTENT_TWO_EDITORS", "").lower() in {"1", "true", "yes"},
         **_contact_settings(env),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

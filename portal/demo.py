@@ -15,7 +15,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 
-from portal import clock
+from portal import audit, clock
 from portal.accounts.models import Organisation, OrganisationKind, Role, User
 from portal.accounts.passwords import hash_password, password_problem
 from portal.audit import Event
@@ -552,6 +552,8 @@ def load_demo_data(password: str) -> dict[str, User]:
     load_demo_documents(users)
     load_demo_plans(users)
     load_demo_bandings(users)
+    # The stories back-date their events, so the audit chain is made again over the demo data.
+    audit.rechain_for_demo()
     return users
 
 

@@ -44,6 +44,7 @@ from portal.pledge.views import pledge_prompt_section, pledge_signers_section
 from portal.quality import policy as quality_policy
 from portal.quality.models import Audit, AuditRound, QualityAction, SampledPlan
 from portal.quality.plan_source import install_plan_source
+from portal.records.views import who_looked_section
 
 ACCESS_RULES: dict[type, access.Rule] = {
     Case: case_rule,
@@ -78,6 +79,9 @@ CASE_SECTIONS = (
     sections.CaseSection("people", "people/partials/case_section.html", people_section),
     sections.CaseSection(
         "messages", "notifications/partials/messages_section.html", messages_section
+    ),
+    sections.CaseSection(
+        "who_looked", "records/partials/who_looked_section.html", who_looked_section
     ),
     sections.CaseSection(
         "pledge_signers",

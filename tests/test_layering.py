@@ -5,7 +5,8 @@
     accounts        people's accounts, organisations, sign-in
     content         the editors' pages and their rendering
     cases           the case everyone reads: tracker, caseload, timeline, dashboard, updates
-    features        documents, people, pledge, casework, plans, notifications, quality, funding
+    features        documents, people, pledge, casework, plans, notifications, quality, funding,
+                    records
                     (side by side: a feature never imports another feature)
     pages           the public pages
     app             the factory (portal/__init__.py), wiring.py, templating.py, demo.py,
@@ -61,6 +62,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "notifications",
             "quality",
             "funding",
+            "records",
         },
     ),
     ("pages", {"pages"}),

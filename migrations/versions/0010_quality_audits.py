@@ -1,7 +1,7 @@
 """Issue 13: plan quality audits
 
 Revision ID: 0010_quality_audits
-Revises: 0008_funding
+Revises: 0012_audit_chain
 Create Date: 2026-12-04 18:34:20.849767
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_quality_audits'
-down_revision = '0008_funding'
+down_revision = '0012_audit_chain'
 branch_labels = None
 depends_on = None
 

@@ -71,7 +71,14 @@ class ContentPage(db.Model):
     published_at: Mapped[datetime | None]
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    published_by: Mapped[User | None] = relationship()
+    # With two editors required (CONTENT_TWO_EDITORS): the revision an editor asked to publish,
+    # who asked and when, until a second editor approves it.
+    approval_number: Mapped[int | None]
+    approval_asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approval_asked_at: Mapped[datetime | None]
+
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    approval_asked_by: Mapped[User | None] = relationship(foreign_keys=[approval_asked_by_id])
 
     @property
     def status(self) -> PageStatus:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from flask import current_app
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
@@ -274,16 +275,29 @@ def restore_revision(actor: User, page: ContentPage, number: int) -> ContentRevi
     return revision
 
 
+@dataclass(frozen=True)
+class Published:
+    """What asking to publish did: published the revision, or (with two editors required)
+    recorded the request for a second editor to approve."""
+
+    revision: ContentRevision
+    published: bool
+
+
 def publish_revision(
     actor: User, page: ContentPage, number: int, *, override_reason: str = ""
-) -> ContentRevision:
+) -> Published:
     """Make revision `number` the one the public sees (content editors only).
 
     The editor publishes the revision they were looking at, by number, so a save made by
     someone else in the meantime is never published unseen. A revision whose plain-language
     check says "Needs work" is refused (`NeedsWork`) unless the editor gives a reason to publish
-    it anyway: young people may read it on their case page at once. Records `content.published`,
-    with the reason when the check was overridden.
+    it anyway: young people may read it on their case page at once.
+
+    Where the council requires two editors (`CONTENT_TWO_EDITORS`), the first editor's request is
+    recorded (`content.approval_asked`) and the page is published only when a different editor
+    publishes the same revision. Records `content.published`, with the reason when the check
+    was overridden and the editor who asked when there were two.
     """
     _check(actor, ContentAction.PUBLISH, page)
     revision = revision_of(page, number)
@@ -293,22 +307,48 @@ def publish_revision(
     override_reason = override_reason.strip()
     if problems and not override_reason:
         raise NeedsWork(revision, problems)
+    detail: dict[str, Any] = {"overridden": True, "reason": override_reason} if problems else {}
+    asker: User | None = None
+    if current_app.config["CONTENT_TWO_EDITORS"]:
+        approving = page.approval_number == revision.number and page.approval_asked_by_id not in (
+            None,
+            actor.id,
+        )
+        if not approving:
+            page.approval_number = revision.number
+            page.approval_asked_by_id = actor.id
+            page.approval_asked_at = clock.utcnow()
+            audit.record(
+                "content.approval_asked",
+                actor=actor,
+                subject=revision,
+                summary=f"{actor.name} asked another editor to publish revision "
+                f"{revision.number} of {page.slug}",
+                slug=page.slug,
+                number=revision.number,
+                **detail,
+            )
+            db.session.commit()
+            return Published(revision, published=False)
+        asker = page.approval_asked_by
+        detail["asked_by"] = page.approval_asked_by_id
     page.published_number = revision.number
     page.published_at = clock.utcnow()
     page.published_by_id = actor.id
-    overridden: dict[str, Any] = {"overridden": True, "reason": override_reason} if problems else {}
+    page.approval_number = page.approval_asked_by_id = page.approval_asked_at = None
     audit.record(
         "content.published",
         actor=actor,
         subject=revision,
         summary=f"{actor.name} published revision {revision.number} of {page.slug}"
+        + (f", asked for by {asker.name}" if asker else "")
         + (" although its plain-language check said it needs work" if problems else ""),
         slug=page.slug,
         number=revision.number,
-        **overridden,
+        **detail,
     )
     db.session.commit()
-    return revision
+    return Published(revision, published=True)
 
 
 def unpublish_page(actor: User, page: ContentPage) -> None:

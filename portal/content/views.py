@@ -7,7 +7,16 @@ Every view is for the content editor role only (others get 403) and changes go t
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from portal import access
@@ -100,6 +109,7 @@ def page_detail(slug: str):
         compare_form=compare_form,
         form=publish_form,
         public_url=public_url(page.slug),
+        two_editors=current_app.config["CONTENT_TWO_EDITORS"],
     )
 
 
@@ -187,12 +197,19 @@ def publish_page(slug: str):
             abort(400)
         number = form.revision.data
     try:
-        revision = services.publish_revision(current_user, page, number, override_reason=reason)
+        done = services.publish_revision(current_user, page, number, override_reason=reason)
     except services.RevisionMissing:
         abort(404)
     except services.NeedsWork:
         return _needs_work_page(page, PublishAnywayForm(formdata=None, revision=number))
-    flash(f"Revision {revision.number} is published. Everyone can now read it", "success")
+    if done.published:
+        flash(f"Revision {done.revision.number} is published. Everyone can now read it", "success")
+    else:
+        flash(
+            f"Revision {done.revision.number} is waiting for another editor to approve it. "
+            "It is not published yet",
+            "success",
+        )
     return redirect(url_for("content.page_detail", slug=page.slug), 303)
 
 

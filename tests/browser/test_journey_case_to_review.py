@@ -24,6 +24,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.dates import closed_day
+from tests.browser.journeys import fill_date
 from tests.browser.support import ROLE_EMAILS, assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
@@ -53,14 +54,6 @@ def _distance(due: date, today: date) -> str:
     if days > 1:
         return f"in {days} days"
     return "1 day late" if days == -1 else f"{-days} days late"
-
-
-def _fill_date(page: Page, legend: str, day: date) -> None:
-    """Type a date into the GOV.UK day, month and year boxes under `legend`."""
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
 def _add_months(day: date, months: int) -> date:
@@ -172,9 +165,9 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.check()
     page.get_by_label("First name").fill(first_name)
     page.get_by_label("Last name").fill(last_name)
-    _fill_date(page, "Date of birth", date(today.year - 9, today.month, 1))
+    fill_date(page, "Date of birth", date(today.year - 9, today.month, 1))
     page.get_by_label("School or setting", exact=True).select_option(label=SCHOOL)
-    _fill_date(page, "When did the council receive the request?", received)
+    fill_date(page, "When did the council receive the request?", received)
     page.get_by_label("A parent or carer").check()
     page.get_by_role("button", name="Open the case").click()
     decision_due = received + timedelta(weeks=6)
@@ -195,7 +188,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.open_action("Record the decision on assessment", "Record the decision on assessment")
     page.get_by_label("Yes, carry out a needs assessment").check()
     too_early = received - timedelta(days=1)
-    _fill_date(page, "Date of the letter to the family", too_early)
+    fill_date(page, "Date of the letter to the family", too_early)
     page.get_by_role("button", name="Record the decision").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("heading", name="There is a problem")).to_be_visible()
@@ -215,7 +208,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.check()
 
     # Corrected, the decision goes through (the letter went within the 6 weeks).
-    _fill_date(page, "Date of the letter to the family", day[60])
+    fill_date(page, "Date of the letter to the family", day[60])
     page.get_by_role("button", name="Record the decision").click()
     plan_decision_due = received + timedelta(weeks=16)
     officer.sees_case(
@@ -234,7 +227,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
         def fill(page: Page) -> None:
             page.get_by_label(kind).check()
             page.get_by_label("Or, the person or service not on this case").fill(service)
-            _fill_date(page, "When was the request sent?", sent)
+            fill_date(page, "When was the request sent?", sent)
 
         return fill
 
@@ -269,7 +262,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.act(
         f"Record advice from {PSYCHOLOGY} as received",
         f"Record advice from {PSYCHOLOGY}",
-        lambda page: _fill_date(page, "When did the advice arrive?", day[30]),
+        lambda page: fill_date(page, "When did the advice arrive?", day[30]),
         "Record the advice",
         message=f"The advice from {PSYCHOLOGY} is recorded as received.",
         stage="Needs assessment",
@@ -279,7 +272,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.act(
         f"Record advice from {HEALTH} as received",
         f"Record advice from {HEALTH}",
-        lambda page: _fill_date(page, "When did the advice arrive?", day[12]),
+        lambda page: fill_date(page, "When did the advice arrive?", day[12]),
         "Record the advice",
         message=f"The advice from {HEALTH} is recorded as received.",
         stage="Needs assessment",
@@ -289,7 +282,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.act(
         "Finish the assessment",
         "Finish the assessment",
-        lambda page: _fill_date(page, "When did the assessment finish?", day[12]),
+        lambda page: fill_date(page, "When did the assessment finish?", day[12]),
         "Finish the assessment",
         message="The assessment is finished. Next, decide whether to make a plan.",
         stage="Decision whether to issue a plan",
@@ -306,7 +299,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.act(
         "Send the draft plan",
         "Send the draft plan",
-        lambda page: _fill_date(page, "When was the draft plan sent to the family?", day[12]),
+        lambda page: fill_date(page, "When was the draft plan sent to the family?", day[12]),
         "Record the draft as sent",
         message=(
             "The draft plan is recorded as sent. The family can comment until "
@@ -322,7 +315,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     )
 
     def comments(page: Page) -> None:
-        _fill_date(page, "When did the family's comments arrive?", day[10])
+        fill_date(page, "When did the family's comments arrive?", day[10])
         page.get_by_label("Which school or college did they ask for? (optional)").fill(SCHOOL)
 
     final_due = received + timedelta(weeks=20)
@@ -340,7 +333,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     # --- The school the family asked for is consulted, and replies.
     def consult(page: Page) -> None:
         page.get_by_label("School or setting", exact=True).select_option(label=SCHOOL)
-        _fill_date(page, "When was the school asked?", day[10])
+        fill_date(page, "When was the school asked?", day[10])
 
     reply_due = day[10] + timedelta(days=14)
     officer.act(
@@ -359,7 +352,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.act(
         f"Record the reply from {SCHOOL}",
         f"Record the reply from {SCHOOL}",
-        lambda page: _fill_date(page, "When did the school reply?", day[9]),
+        lambda page: fill_date(page, "When did the school reply?", day[9]),
         "Record the reply",
         message=f"The reply from {SCHOOL} is recorded.",
         stage="Draft plan",
@@ -371,7 +364,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.act(
         "Issue the final plan",
         "Issue the final plan",
-        lambda page: _fill_date(page, "When was the final plan issued?", day[8]),
+        lambda page: fill_date(page, "When was the final plan issued?", day[8]),
         "Record the final plan as issued",
         message="The final plan is recorded as issued.",
         stage="Final plan issued",
@@ -389,7 +382,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.act(
         "Arrange the first review",
         "Arrange a review",
-        lambda page: _fill_date(page, "When is the review meeting?", meeting),
+        lambda page: fill_date(page, "When is the review meeting?", meeting),
         "Arrange the review",
         message=(
             f"The review meeting on {_long(meeting)} is arranged. The invitations were due by "
@@ -405,7 +398,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
     officer.act(
         "Record the review report",
         "Record the review report",
-        lambda page: _fill_date(page, "When was the review report sent?", day[0]),
+        lambda page: fill_date(page, "When was the review report sent?", day[0]),
         "Record the report",
         message="The review report is recorded as sent.",
         stage="Reviews",
@@ -415,7 +408,7 @@ def test_case_officer_takes_a_new_case_from_request_through_a_review_without_jav
 
     def keep(page: Page) -> None:
         page.get_by_label("Keep the plan as it is").check()
-        _fill_date(page, "Date of the decision letter", day[0])
+        fill_date(page, "Date of the decision letter", day[0])
 
     officer.act(
         "Record the decision after the review",

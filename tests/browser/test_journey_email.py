@@ -13,48 +13,25 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
+from tests.browser.journeys import (
+    accept_invitation,
+    assess,
+    invite_to_case,
+    link_in,
+    open_new_case,
+    says_nothing_private,
+    send_draft,
+)
 from tests.browser.support import ROLE_EMAILS, assert_accessible
 
 pytestmark = pytest.mark.browser
 
 WHATS_NEW = re.compile(r"^What's new")
-
-
-def _fill_date(page: Page, legend: str, day: date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
-
-
-def _success(page: Page):
-    return page.locator(".govuk-notification-banner--success")
-
-
-def _link_in(message: EmailMessage, base_url: str) -> str:
-    """The one link into the portal an email asks the reader to follow (not the preferences)."""
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    links = [
-        link
-        for link in re.findall(rf"{re.escape(base_url)}/\S+", text)
-        if "/notifications/preferences" not in link and not link.endswith("/preferences")
-    ]
-    assert links, f"no link in the email:\n{text}"
-    return links[0]
-
-
-def _says_nothing_private(message: EmailMessage, *private: str) -> None:
-    everything = message["Subject"] + "".join(
-        part.get_content() for part in message.walk() if part.get_content_maintype() == "text"
-    )
-    for word in private:
-        assert word not in everything, f"the email {message['Subject']!r} contains {word!r}"
 
 
 def test_journey_the_parent_follows_the_draft_plan_email_and_writes_to_the_council(
@@ -73,59 +50,22 @@ def test_journey_the_parent_follows_the_draft_plan_email_and_writes_to_the_counc
 
     # --- The officer opens the case and invites the parent, who has no account yet.
     officer = browsing.page(js=js, user=ROLE_EMAILS["officer"])
-    officer.goto("/home")
-    officer.locator("header").get_by_role("link", name="Open a new case").click()
-    officer.get_by_label("First name").fill(first_name)
-    officer.get_by_label("Last name").fill(last_name)
-    _fill_date(officer, "Date of birth", date(today.year - 7, today.month, 1))
-    officer.get_by_label("School or setting", exact=True).select_option(label="Riverside Academy")
-    _fill_date(officer, "When did the council receive the request?", today - timedelta(days=40))
-    officer.get_by_label("A parent or carer").check()
-    officer.get_by_role("button", name="Open the case").click()
-    expect(officer.locator("h1")).to_have_text(child)
-    found = re.search(r"EHC-\d{4}-\d{4,}", _success(officer).inner_text())
-    assert found, "the new case's number is not given"
-    reference = found.group()
+    reference = open_new_case(officer, first_name, last_name, today=today)
     case_url = officer.url
-
-    officer.get_by_role("link", name="Add, change or remove people on this case").click()
-    officer.get_by_role("link", name="Add someone").click()
-    officer.get_by_label("Email address").fill(parent_email)
-    officer.get_by_role("button", name="Continue").click()
-    assert_accessible(officer, js=js)
-    officer.get_by_label("Full name").fill(parent_name)
-    officer.get_by_label("Parent or carer", exact=True).check()
-    officer.get_by_role("button", name="Send invitation").click()
-    expect(_success(officer)).to_contain_text(parent_name)
+    invite_to_case(officer, parent_email, parent_name, "Parent or carer")
 
     # --- The invitation arrives by email; its link lets the parent choose a password.
-    invitation = mail.wait_for(parent_email, lambda m: "invit" in m["Subject"].lower())
-    _says_nothing_private(invitation, first_name, last_name)
     parent = browsing.page(js=js)
-    parent.goto(_link_in(invitation, base_url))
-    expect(parent.locator("h1")).to_have_text("Choose your password")
-    assert_accessible(parent, js=js)
-    password = f"a long family password {tag}"
-    parent.get_by_label("Choose a password").fill(password)
-    parent.get_by_label("Type the password again").fill(password)
-    parent.get_by_role("button", name="Save password and sign in").click()
+    invitation = accept_invitation(
+        parent, mail, parent_email, base_url, f"a long family password {tag}"
+    )
+    says_nothing_private(invitation, first_name, last_name)
     expect(parent.locator("main")).to_contain_text(child)
+    assert_accessible(parent, js=js)
 
     # --- The council decides to assess, finishes the assessment and sends the draft plan.
-    officer.goto(case_url)
-    officer.get_by_role("link", name="Record the decision on assessment").first.click()
-    officer.get_by_label("Yes, carry out a needs assessment").check()
-    _fill_date(officer, "Date of the letter to the family", today - timedelta(days=35))
-    officer.get_by_role("button", name="Record the decision").click()
-    expect(_success(officer)).to_be_visible()
-    officer.get_by_role("link", name="Finish the assessment").first.click()
-    _fill_date(officer, "When did the assessment finish?", today - timedelta(days=5))
-    officer.get_by_role("button", name="Finish the assessment").click()
-    expect(_success(officer)).to_be_visible()
-    officer.get_by_role("link", name="Send the draft plan").first.click()
-    _fill_date(officer, "When was the draft plan sent to the family?", today)
-    officer.get_by_role("button", name="Record the draft as sent").click()
-    expect(_success(officer)).to_contain_text("The draft plan is recorded as sent.")
+    assess(officer, case_url, today=today)
+    send_draft(officer, case_url, today=today)
 
     # --- The worker emails the parent: what changed, the last day, the case number, a link.
     portal_server.send_notice_emails()
@@ -136,9 +76,9 @@ def test_journey_the_parent_follows_the_draft_plan_email_and_writes_to_the_counc
         f"{last_day:%A} {last_day.day} {last_day:%B} {last_day.year}"
         in draft.get_body(preferencelist=("plain",)).get_content()
     )
-    _says_nothing_private(draft, first_name, last_name, parent_name)
+    says_nothing_private(draft, first_name, last_name, parent_name)
 
-    parent.goto(_link_in(draft, base_url))
+    parent.goto(link_in(draft, base_url))
     expect(parent.locator("h1")).to_have_text(child)
     assert_accessible(parent, js=js)
     unread = parent.locator("header").get_by_role("link", name=WHATS_NEW)
@@ -164,8 +104,8 @@ def test_journey_the_parent_follows_the_draft_plan_email_and_writes_to_the_counc
     told = mail.wait_for(
         officer_email, lambda m: "message" in m["Subject"].lower() and reference in m["Subject"]
     )
-    _says_nothing_private(told, first_name, last_name, question)
-    officer.goto(_link_in(told, base_url))
+    says_nothing_private(told, first_name, last_name, question)
+    officer.goto(link_in(told, base_url))
     expect(officer.locator("h1")).to_have_text("Messages on this case")
     officer.get_by_role("link", name=re.compile(re.escape(parent_name))).click()
     expect(officer.locator(".portal-messages")).to_contain_text(question)
@@ -176,8 +116,8 @@ def test_journey_the_parent_follows_the_draft_plan_email_and_writes_to_the_counc
     # --- The reply reaches the parent the same way.
     portal_server.send_notice_emails()
     reply = mail.wait_for(parent_email, lambda m: "message" in m["Subject"].lower())
-    _says_nothing_private(reply, first_name, last_name, answer)
-    parent.goto(_link_in(reply, base_url))
+    says_nothing_private(reply, first_name, last_name, answer)
+    parent.goto(link_in(reply, base_url))
     expect(parent.locator("h1")).to_have_text("Messages with the council")
     expect(parent.locator(".portal-messages__item").last).to_contain_text(answer)
     assert_accessible(parent, js=js)

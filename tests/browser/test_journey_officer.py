@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.journeys import fill_date
 from tests.browser.support import (
     DATE_WITH_DISTANCE,
     ROLE_EMAILS,
@@ -70,14 +71,6 @@ def test_journey_4_case_officer_finds_late_team_cases(browsing, js):
 def _utc_today() -> date:
     """The server's today (it counts days in UTC)."""
     return datetime.now(UTC).date()
-
-
-def _fill_date(page: Page, legend: str, day: date) -> None:
-    """Type a date into the GOV.UK day, month and year boxes under `legend`."""
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
 def _success(page: Page):
@@ -138,9 +131,9 @@ def test_journey_4_case_officer_opens_a_new_case_and_moves_it_on(browsing, js):
     assert_accessible(page, js=js)
     page.get_by_label("First name").fill(first_name)
     page.get_by_label("Last name").fill(last_name)
-    _fill_date(page, "Date of birth", today.replace(year=today.year - 9, day=1))
+    fill_date(page, "Date of birth", today.replace(year=today.year - 9, day=1))
     page.get_by_label("School or setting", exact=True).select_option(label="Riverside Academy")
-    _fill_date(page, "When did the council receive the request?", today - timedelta(days=7))
+    fill_date(page, "When did the council receive the request?", today - timedelta(days=7))
     page.get_by_label("A parent or carer").check()
     page.get_by_role("button", name="Open the case").click()
     expect(_success(page)).to_contain_text(f"is open for {child}")
@@ -173,7 +166,7 @@ def test_journey_4_case_officer_opens_a_new_case_and_moves_it_on(browsing, js):
     expect(page.locator("h1")).to_have_text("Record the decision on assessment")
     assert_accessible(page, js=js)
     page.get_by_label("Yes, carry out a needs assessment").check()
-    _fill_date(page, "Date of the letter to the family", today - timedelta(days=2))
+    fill_date(page, "Date of the letter to the family", today - timedelta(days=2))
     page.get_by_role("button", name="Record the decision").click()
     expect(_success(page)).to_contain_text(
         "The decision to carry out a needs assessment is recorded."
@@ -188,7 +181,7 @@ def test_journey_4_case_officer_opens_a_new_case_and_moves_it_on(browsing, js):
     assert_accessible(page, js=js)
     page.get_by_label("Psychological advice").check()
     page.get_by_label("Or, the person or service not on this case").fill(service)
-    _fill_date(page, "When was the request sent?", today - timedelta(days=1))
+    fill_date(page, "When was the request sent?", today - timedelta(days=1))
     page.get_by_role("button", name="Record the request").click()
     expect(_success(page)).to_contain_text(f"The request to {service} is recorded.")
     expect(_success(page)).to_contain_text(re.compile(r"The advice is due by \w+day \d{1,2} \w+"))

@@ -10,6 +10,7 @@ from portal.audit import Event
 from portal.content.models import ContentRevision, PageStatus
 from portal.content.services import page_by_slug, revision_of
 from portal.extensions import db
+from tests import factories
 
 PLEDGE_BODY_START = "**This pledge is a draft.**"
 
@@ -439,3 +440,56 @@ def test_script_never_reaches_the_public_through_the_editor(
             assert not attribute.startswith(("on", "hx-", "data-", "style")), tag
         assert "javascript" not in tag.get("href", "").lower(), tag
     assert "alert(1)" in prose.get_text()  # the words are shown, harmlessly, as text
+
+
+def test_with_two_editors_required_a_second_editor_approves_before_anything_is_published(
+    app, client_request, new_client, content, editor
+):
+    """The council's setting: one editor asks, the page stays as it was; the same editor cannot
+    approve their own request; a second editor reads and approves, and only then is it public.
+    The history names both."""
+    app.config["CONTENT_TWO_EDITORS"] = True
+    client_request.sign_in_as(editor)
+    _save(client_request, _open(client_request) | {"body": "We will always listen to you.\n"})
+    detail = client_request.get("content.page_detail", slug="pledge")
+    assert detail.text("form[action$='/publish'] button") == (
+        "Ask another editor to publish revision 2"
+    )
+    client_request.post(
+        "content.publish_page", {"revision": 2}, url_values={"slug": "pledge"},
+        expected_redirect="/content/pledge",
+    )  # fmt: skip
+    assert page_by_slug("pledge").published_number == 1
+    detail = client_request.get("content.page_detail", slug="pledge")
+    assert "You asked another editor to publish revision 2" in detail.text("#approval")
+    assert detail.html.select_one("form[action$='/publish']") is None
+    # Posting again (an old tab) is still only a request.
+    client_request.post(
+        "content.publish_page", {"revision": 2}, url_values={"slug": "pledge"},
+        expected_redirect="/content/pledge",
+    )  # fmt: skip
+    assert page_by_slug("pledge").published_number == 1
+    assert "always listen" not in _public_pledge_text(new_client)
+
+    second = factories.make_user(factories.Role.CONTENT_EDITOR, name="Sam Second")
+    other = new_client()
+    other.sign_in_as(second)
+    detail = other.get("content.page_detail", slug="pledge")
+    assert f"{editor.name} asked for revision 2 to be published" in detail.text("#approval")
+    assert detail.text("form[action$='/publish'] button") == "Approve and publish revision 2"
+    other.post(
+        "content.publish_page", {"revision": 2}, url_values={"slug": "pledge"},
+        expected_redirect="/content/pledge",
+    )  # fmt: skip
+    assert page_by_slug("pledge").published_number == 2
+    assert "always listen" in _public_pledge_text(new_client)
+    actions = db.session.execute(
+        select(Event.action, Event.actor_id)
+        .where(Event.action.like("content.%"))
+        .order_by(Event.id)
+    ).all()
+    assert actions[-3:] == [
+        ("content.approval_asked", editor.id),
+        ("content.approval_asked", editor.id),
+        ("content.published", second.id),
+    ]

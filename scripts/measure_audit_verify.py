@@ -1,0 +1,119 @@
+"""How long `flask audit verify` takes over a long audit trail, on PostgreSQL.
+
+    .venv/bin/python scripts/measure_audit_verify.py                 # 1,000,000 entries
+    .venv/bin/python scripts/measure_audit_verify.py --entries 100000
+
+Makes a throwaway database on the server of BENCH_POSTGRES_URL (default: the local one), builds
+the schema, loads N chained audit entries with COPY (hashed here with the portal's own
+`entry_hash`, so they are a valid chain), then runs the verify walk and prints the time and the
+peak memory of this process. The database is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import time
+import uuid
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+
+from portal import audit, create_app
+from portal.audit import AuditChainHead
+from portal.extensions import db
+
+SERVER = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _load(entries: int) -> None:
+    """COPY `entries` chained rows into `event`, like a busy council's page views."""
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        previous, start = audit.GENESIS, datetime(2026, 1, 5, 9)
+        columns = (
+            "occurred_at, action, subject_type, visibility, summary, detail, ip_address, "
+            "chain_seq, chain_hash"
+        )
+        chunk = 100_000
+        for first in range(1, entries + 1, chunk):
+            buffer = io.StringIO()
+            for seq in range(first, min(first + chunk, entries + 1)):
+                row = SimpleNamespace(
+                    occurred_at=start + timedelta(seconds=seq * 7, microseconds=seq % 999_983),
+                    actor_id=None,
+                    action="case.viewed",
+                    case_id=None,
+                    subject_type="Case",
+                    subject_id=None,
+                    visibility="audit",
+                    summary=None,
+                    detail={"page": "case"},
+                    ip_address="10.0.0.1",
+                )
+                previous = audit.entry_hash(previous, seq, row)
+                buffer.write(
+                    f"{row.occurred_at.isoformat(sep=' ')}\t{row.action}\tCase\taudit\t\\N\t"
+                    f"{json.dumps(row.detail)}\t{row.ip_address}\t{seq}\t{previous}\n"
+                )
+            buffer.seek(0)
+            with cursor.copy(f"COPY event ({columns}) FROM STDIN") as copy:
+                copy.write(buffer.read())
+        raw.commit()
+    finally:
+        raw.close()
+    db.session.add(AuditChainHead(id=1, seq=entries, last_hash=previous))
+    db.session.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--batch", type=int, default=5000)
+    args = parser.parse_args()
+
+    server = sa.make_url(SERVER)
+    name = f"ehc_audit_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = server.set(database=name).render_as_string(hide_password=False)
+        app = create_app(
+            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "measure-" + "x" * 32, "TESTING": True}
+        )
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            _load(args.entries)
+            loaded = time.perf_counter() - started
+            print(f"Loaded {args.entries:,} chained entries in {loaded:.1f} s")
+            db.session.execute(sa.text("ANALYZE event"))
+            db.session.commit()
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            started = time.perf_counter()
+            verdict = audit.verify_chain(batch=args.batch)
+            seconds = time.perf_counter() - started
+            rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            print(
+                f"verify: {'OK' if verdict.ok else verdict.problem}; {verdict.checked:,} entries "
+                f"in {seconds:.1f} s ({verdict.checked / seconds:,.0f} entries/s); "
+                f"peak memory {rss_before / 1024:.0f} MB before, {rss_after / 1024:.0f} MB after"
+            )
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
