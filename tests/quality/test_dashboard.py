@@ -111,3 +111,19 @@ def test_dashboard_query_count_is_the_same_for_10_and_1000_audits(
     assert "1000 plans audited" in page.text("main")
     assert counts[0] == counts[1], counts
     print(f"dashboard queries at 10 and 1,000 audits: {counts}")
+
+
+def test_the_demo_has_two_rounds_a_spread_of_grades_a_moderation_and_a_reaudit(app):
+    """`make run` shows the audits working: every grade appears, one plan was moderated and one
+    re-audited, and some audits are still to do."""
+    from portal.demo import load_demo_data
+    from portal.quality.models import AuditRound, Moderation
+
+    load_demo_data("demo-portal-password")
+    assert db.session.query(AuditRound).count() == 2
+    grades = set(db.session.scalars(select(Audit.grade).where(Audit.grade.is_not(None))))
+    assert set(GRADES) <= grades
+    assert db.session.query(Moderation).count() == 1
+    reaudit = db.session.scalar(select(Audit).where(Audit.kind == "reaudit"))
+    assert reaudit is not None and reaudit.grade == "Good"
+    assert db.session.scalar(select(func.count(Audit.id)).where(Audit.status == "draft")) > 0
