@@ -33,6 +33,12 @@ def _open_round(client_request, auditors, **changes) -> AuditRound:
     return db.session.scalars(select(AuditRound).order_by(AuditRound.id.desc())).first()
 
 
+def _case_public_id(case_id: int) -> str:
+    from portal.cases.models import Case
+
+    return db.session.get(Case, case_id).public_id
+
+
 def _answer_all(client_request, item, answer_for) -> None:
     """Answer every criterion through the section screens, `answer_for(code)` each."""
     framework = services.framework_of(item.framework)
@@ -55,6 +61,8 @@ def test_a_round_from_opening_to_the_case_officers_action(
     page = client_request.get("quality.open_round")
     assert "Avery Auditor" in page.text("main")
     round_ = _open_round(client_request, [auditor])
+    page = client_request.get("quality.rounds")
+    assert "November 2026" in page.text("main table")
     page = client_request.get("quality.round_page", round_id=round_.public_id)
     assert "Draw the sample" in page.text("main")
     client_request.post("quality.draw_sample", url_values={"round_id": round_.public_id})
@@ -121,6 +129,10 @@ def test_a_round_from_opening_to_the_case_officers_action(
     assert "Quantify the help in F" in page.text("main")
     action = db.session.scalar(select(QualityAction))
     assert action.officer_id == case_officer.id
+    # ... and on the case page of that plan, where the family never sees it.
+    case = item.sample
+    page = officer.get("cases.case_page", case_id=_case_public_id(case.case_id))
+    assert "Quantify the help in F" in page.text("#quality-section-title + div")
     officer.post("quality.complete_action", url_values={"action_id": action.public_id})
     db.session.refresh(action)
     assert action.done_at is not None
@@ -193,6 +205,10 @@ def test_a_second_auditor_is_blind_and_a_moderator_settles_a_difference(
     page = client_request.get("quality.round_page", round_id=round_.public_id)
     text = strip_ws(page.text("main"))
     assert "Grades differ" in text and "0% agreement" in text
+    page = client_request.get(
+        "quality.moderate", round_id=round_.public_id, sample_id=first.sample_id
+    )
+    assert "Agreed grade" in page.text("main form")
     page = client_request.post(
         "quality.moderate",
         {"grade": "Good", "reason": ""},

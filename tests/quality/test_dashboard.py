@@ -81,13 +81,14 @@ def test_dashboard_shows_each_breakdown_as_a_chart_and_a_table(
     client_request.sign_in_as(quality_lead)
     page = client_request.get("quality.dashboard")
     charts = page.html.select("svg.portal-chart")
-    assert len(charts) == 6
+    assert len(charts) == 7
     assert all(svg["role"] == "img" and svg.get("aria-labelledby") for svg in charts)
     first_table = page.html.select("table")[0]
     assert "November 2026" in first_table.get_text()
     cells = [td.get_text(strip=True) for td in page.html.select("table")[0].select("tbody td")]
     assert cells == ["2", "2", "2", "2", "8"]
     assert "Chris Officer" in page.text("main")
+    assert "Council quality team" in page.text("main")
     assert "F1" in page.text("main")  # the criterion most often not met
 
     response = client_request.client.get("/quality/dashboard/download")
