@@ -45,6 +45,7 @@ class Row:
     key: str
     label: str
     counts: dict[str, int] = field(default_factory=dict)
+    round_public_id: str | None = None  # for rows that are rounds: the link to the round
 
     @property
     def total(self) -> int:
@@ -117,7 +118,7 @@ def _rows(triples, labels: dict | None = None, order: list | None = None) -> lis
 def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
     """Everything the dashboard shows, for one round or for all of a team's rounds."""
     rounds = db.session.execute(
-        select(AuditRound.id, AuditRound.name, AuditRound.starts_on).where(
+        select(AuditRound.id, AuditRound.name, AuditRound.starts_on, AuditRound.public_id).where(
             AuditRound.team_id == team_id
         )
     ).all()
@@ -126,6 +127,9 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
     by_round = _rows(
         _grouped(Audit.round_id, team_id, round_id), round_names, [str(i) for i in round_order]
     )
+    public_ids = {str(r.id): r.public_id for r in rounds}
+    for row in by_round:
+        row.round_public_id = public_ids.get(row.key)
 
     officers = aliased(User)
     officer_query = (

@@ -362,7 +362,7 @@ def submit_audit():
 
 
 @bp.get("/feedback")
-@access.role_required(Role.CASE_OFFICER)
+@policy.case_officer
 def my_feedback():
     """Feedback on my plans: the actions audits left for me, open ones first."""
     rows = db.session.execute(

@@ -85,6 +85,8 @@ def test_dashboard_shows_each_breakdown_as_a_chart_and_a_table(
     assert all(svg["role"] == "img" and svg.get("aria-labelledby") for svg in charts)
     first_table = page.html.select("table")[0]
     assert "November 2026" in first_table.get_text()
+    link = first_table.select_one("tbody th a")
+    assert link["href"] == f"/quality/rounds/{round_.public_id}"
     cells = [td.get_text(strip=True) for td in page.html.select("table")[0].select("tbody td")]
     assert cells == ["2", "2", "2", "2", "8"]
     assert "Chris Officer" in page.text("main")
