@@ -131,6 +131,7 @@ def _init_notifications(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from portal.bench_data import bench_data_command
+    from portal.cases.cli import deadlines_cli
     from portal.content.cli import content_cli
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
@@ -140,6 +141,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
+    app.cli.add_command(deadlines_cli)
     app.cli.add_command(documents_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(audit_cli)

@@ -26,6 +26,7 @@ from sqlalchemy import func, insert, select
 from portal import audit, clock
 from portal.accounts.models import Organisation, User
 from portal.audit import Event, Visibility
+from portal.cases import schedule
 from portal.cases.models import (
     AdviceRequest,
     Case,
@@ -320,6 +321,7 @@ def grow_demo(target: int, *, seed: int = 16) -> dict[str, int]:
     )
     db.session.commit()
     audit.seal_unchained()  # the bulk-inserted events join the end of the audit chain
+    schedule.refresh_stale()  # bulk SQL passes the session's hook: store their deadlines now
     return {
         "cases": count,
         "advice requests": advice,

@@ -18,6 +18,7 @@ from portal import access, audit
 from portal.cases import sections, step_hooks
 from portal.cases.models import AdviceRequest, Case, CaseGrant, Review, SchoolConsultation
 from portal.cases.policy import case_rule
+from portal.cases.schedule import install_schedule_hook
 from portal.casework.next_steps import next_steps_section
 from portal.casework.policy import part_of_case_rule
 from portal.content.models import ContentPage
@@ -112,5 +113,7 @@ def init_wiring(app: Flask) -> None:
     sections.install_sections(app, CASE_SECTIONS)
     audit.install_observers(app, EVENT_OBSERVERS)
     step_hooks.install_step_hooks(app, STEP_HOOKS)
+    # Each case's next deadline is stored, and kept in step, for the caseload's SQL.
+    install_schedule_hook()
     # Plan quality audits read issued plans through this narrow interface only.
     install_plan_source(app, quality_source)

@@ -1,17 +1,12 @@
 """The caseload: the cases a school, professional or case officer may see, filtered and sorted.
 
-Where the work happens:
-
-- In SQL: which cases the person may see (`portal.cases.policy.visible_cases`), the stage filter
-  and the search by child's name or case number. These narrow the list cheaply as someone types.
-- In Python: the next due date and its status. They come from the statutory rules in
-  `portal.pathway` over each case's facts, loaded for all the matching cases at once by
-  `facts.facts_for_cases` (a fixed number of queries). Writing the rules again in SQL would
-  give two versions of the law to keep in step; a council's caseload (hundreds to a few
-  thousand cases) is small enough to sort in memory. Filters on the due date, the sort by due
-  date and the page of 25 are then plain Python.
-
-The number of queries is the same whatever the number of cases.
+Everything that decides which rows a page shows happens in SQL, so a page costs the same
+whether the team has 40 cases or 10,000: which cases the person may see
+(`portal.cases.policy.visible_cases`), the stage filter, the search by child's name or case
+number, the due-date filters, the sort, the count and the page of 25 (LIMIT/OFFSET). The due
+dates come from each case's stored next deadline (`CaseSchedule`, kept in step with the facts by
+`portal.cases.schedule`); "late" and "due soon" are comparisons with today in the query. Only the
+25 cases on the page then have their facts loaded, to show each deadline in words.
 """
 
 from __future__ import annotations
@@ -20,15 +15,17 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import contains_eager
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from portal import pathway
 from portal.accounts.models import Role, User
 from portal.cases.facts import facts_for_cases
-from portal.cases.models import AdviceRequest, Case, Child, Review
+from portal.cases.models import AdviceRequest, Case, CaseMilestones, CaseSchedule, Child, Review
 from portal.cases.policy import visible_cases
+from portal.cases.schedule import refresh_stale
 from portal.cases.tracker import CaseSummary, DeadlineView, deadline_view, summarise
 from portal.dates import long_date
 from portal.extensions import db
@@ -157,15 +154,6 @@ def final_plan_outcome(facts: pathway.CaseFacts, today: date) -> str | None:
     }.get(pathway.deadline_status(deadline, today))
 
 
-def _matches_due(summary: CaseSummary, due: str) -> bool:
-    status = summary.next.status if summary.next else None
-    if due == Due.LATE:
-        return status is Status.LATE
-    if due == Due.THIS_WEEK:
-        return status is Status.DUE_SOON
-    return True
-
-
 def _search(query, text: str):
     """Child's first name, last name, full name, or the case number, ignoring case."""
     words = text.lower()
@@ -180,35 +168,75 @@ def _search(query, text: str):
     )
 
 
-def _sort_key(sort: str):
+def _order(sort: str) -> list:
     if sort == "name":
-        return lambda s: (s.case.child.last_name.lower(), s.case.child.first_name.lower())
+        return [func.lower(Child.last_name), func.lower(Child.first_name), Case.reference]
     if sort == "newest":
-        return lambda s: (-s.case.request_received_on.toordinal(), s.case.reference)
+        return [Case.request_received_on.desc(), Case.reference]
     # Next due date, soonest (or most overdue) first; cases with nothing due go last.
-    return lambda s: (s.next_due is None, s.next_due or date.max, s.case.reference)
+    return [CaseSchedule.next_due_on.is_(None), CaseSchedule.next_due_on, Case.reference]
+
+
+def due_condition(due: str, today: date):
+    """The SQL for the "due" filter, the same rule as `pathway.deadline_status` on the case's
+    next deadline: late once past its day (never a lawfully delayed one, never the family's own
+    window); due soon from 7 days before it to the day itself."""
+    counts = and_(CaseSchedule.next_due_on.is_not(None), CaseSchedule.next_delayed.is_(False))
+    if due == Due.LATE:
+        return and_(
+            counts,
+            CaseSchedule.next_family_window.is_(False),
+            CaseSchedule.next_due_on < today,
+        )
+    return and_(
+        counts,
+        CaseSchedule.next_due_on >= today,
+        CaseSchedule.next_due_on <= today + timedelta(days=pathway.DUE_SOON_DAYS),
+    )
+
+
+def final_condition(outcome: str, today: date):
+    """Final plans issued in the last 12 months that went this way (in time, late, excused)."""
+    since = pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS)
+    issued_since = select(CaseMilestones.case_id).where(CaseMilestones.final_issued_on >= since)
+    return and_(CaseSchedule.final_outcome == outcome, Case.id.in_(issued_since))
+
+
+def scheduled_cases(user: User):
+    """The person's visible cases joined to their stored next deadline (call `refresh_stale`
+    first, once a request)."""
+    return (
+        visible_cases(user)
+        .join(Case.child)
+        .outerjoin(CaseSchedule, CaseSchedule.case_id == Case.id)
+    )
 
 
 def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 1) -> CaseloadPage:
-    """The page of the person's caseload that the filters ask for, in a fixed number of
-    queries: one for the cases, then the facts of the matching cases (see `facts.py`)."""
-    query = visible_cases(user).join(Case.child)
+    """The page of the person's caseload that the filters ask for: a count and a page of 25
+    from SQL, then the facts of those 25 cases only (a fixed number of queries)."""
+    refresh_stale(today)
+    query = scheduled_cases(user)
     if form.value("stage"):
         query = query.where(Case.stage == form.value("stage"))
     if form.value("q"):
         query = _search(query, form.value("q"))
-    cases = db.session.scalars(query).unique().all()
+    if form.value("due"):
+        query = query.where(due_condition(form.value("due"), today))
+    if form.value("final"):
+        query = query.where(final_condition(form.value("final"), today))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    cases = db.session.scalars(
+        query.options(contains_eager(Case.child))
+        .order_by(*_order(form.value("sort")))
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
     facts = facts_for_cases(cases, today)
     rows = [summarise(case, facts[case.id], today) for case in cases]
-    if form.value("due"):
-        rows = [row for row in rows if _matches_due(row, form.value("due"))]
-    if form.value("final"):
-        rows = [row for row in rows if final_plan_outcome(row.facts, today) == form.value("final")]
-    rows.sort(key=_sort_key(form.value("sort")))
-    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    start = (page - 1) * PAGE_SIZE
-    return CaseloadPage(rows[start : start + PAGE_SIZE], len(rows), page, pages)
+    return CaseloadPage(rows, total, page, pages)
 
 
 # --- My tasks ------------------------------------------------------------------------------------
@@ -225,11 +253,14 @@ class Task:
 
 #: Reviews this far ahead show in a school's tasks.
 REVIEW_HORIZON = timedelta(weeks=12)
+#: The soonest tasks of each kind shown on the home page (the caseload below lists every case).
+TASKS_SHOWN = 10
 
 
 def my_tasks(user: User, today: date) -> list[Task]:
     """Advice the person was asked for and has not sent, and (for a school) the review meetings
-    of its pupils in the next 12 weeks. Two queries at most, on cases the person may see."""
+    of its pupils in the next 12 weeks: the 10 soonest of each. Two queries at most, on cases
+    the person may see."""
     visible = visible_cases(user).with_only_columns(Case.id)
     tasks = []
     advice = db.session.execute(
@@ -241,6 +272,8 @@ def my_tasks(user: User, today: date) -> list[Task]:
             Case.stage == Stage.ASSESSMENT,
             Case.id.in_(visible),
         )
+        .order_by(AdviceRequest.sent_on, AdviceRequest.id)
+        .limit(TASKS_SHOWN)
     ).all()
     for request, case in advice:
         deadline = pathway.Deadline(
@@ -259,6 +292,8 @@ def my_tasks(user: User, today: date) -> list[Task]:
                 Review.meeting_on <= today + REVIEW_HORIZON,
                 Case.id.in_(visible),
             )
+            .order_by(Review.meeting_on, Review.id)
+            .limit(TASKS_SHOWN)
         ).all()
         for review, case in reviews:
             deadline = pathway.Deadline(

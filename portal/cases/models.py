@@ -372,3 +372,27 @@ class LawfulDelay(db.Model):
 
     case: Mapped[Case] = relationship()
     recorded_by: Mapped[User | None] = relationship()
+
+
+class CaseSchedule(db.Model):
+    """Each case's next statutory deadline, stored so the caseload and the dashboard can filter,
+    count, sort and page in SQL (`portal.cases.schedule` keeps it in step with the facts).
+
+    Derived, never typed: `pathway.next_deadline` over the case's facts stays the one source of
+    the arithmetic. The facts themselves depend on the date (a review meeting counts as held once
+    its day comes; a family window that has ended is skipped), so the row also says until when
+    it holds: on or after `valid_until` it is worked out again.
+    """
+
+    __tablename__ = "case_schedule"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    next_due_on: Mapped[date | None] = mapped_column(index=True)
+    next_key: Mapped[str | None] = mapped_column(String(60))
+    #: The next deadline has a lawful delay recorded: never "late" or "due soon".
+    next_delayed: Mapped[bool] = mapped_column(default=False)
+    #: The next deadline is the family's own window (comments, appeal): never "late".
+    next_family_window: Mapped[bool] = mapped_column(default=False)
+    #: For a final plan issued: "in-time", "late" or "exception" (20 weeks from the request).
+    final_outcome: Mapped[str | None] = mapped_column(String(20))
+    valid_until: Mapped[date | None] = mapped_column(index=True)

@@ -1,0 +1,28 @@
+"""`flask deadlines rebuild | check`: the stored next deadlines of every case."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from portal.cases import schedule
+
+deadlines_cli = AppGroup("deadlines", help="The stored next deadline of each case.")
+
+
+@deadlines_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Work out every case's stored next deadline again (after a migration or a rule change)."""
+    click.echo(f"Stored deadlines worked out for {schedule.rebuild():,} cases.")
+
+
+@deadlines_cli.command("check")
+def check_command() -> None:
+    """Say whether any stored next deadline differs from what the rules say today."""
+    wrong = schedule.disagreements()
+    if wrong:
+        raise click.ClickException(
+            f"{len(wrong)} cases' stored deadlines differ from the rules (case ids "
+            f"{', '.join(map(str, wrong[:20]))}): run `flask deadlines rebuild`."
+        )
+    click.echo("Every stored deadline agrees with the rules.")

@@ -1,0 +1,71 @@
+"""The stored next deadline (`CaseSchedule`) always says what the rules in `pathway` say: after
+every kind of change, as time passes, and for the whole demo council."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from portal import clock
+from portal.cases import schedule
+from portal.cases.facts import facts_for
+from portal.cases.models import CaseSchedule
+from portal.demo import load_demo_data
+from portal.extensions import db
+
+
+def _stored(case) -> CaseSchedule:
+    return db.session.scalar(select(CaseSchedule).where(CaseSchedule.case_id == case.id))
+
+
+def test_the_demo_councils_stored_deadlines_agree_with_the_rules(app):
+    """Every demo case was moved along by the real services: each stored row matches."""
+    load_demo_data("demo-portal-password")
+    assert schedule.disagreements() == []
+    assert db.session.scalar(select(CaseSchedule.case_id).limit(1)) is not None
+
+
+def test_the_stored_deadlines_agree_as_time_passes(app):
+    """Day by day for 400 days, after refreshing what ran out, nothing disagrees: review
+    meetings whose day comes and family windows that end are caught."""
+    load_demo_data("demo-portal-password")
+    start = clock.today()
+    for days in range(0, 400, 9):
+        day = start + timedelta(days=days)
+        clock.freeze(datetime.combine(day, datetime.min.time()) + timedelta(hours=9))
+        schedule.refresh_stale(day)
+        assert schedule.disagreements(day) == [], day
+    clock.freeze(None)
+
+
+def test_a_step_taken_through_a_service_moves_the_stored_deadline_in_the_same_commit(
+    app, family_case, case_officer
+):
+    from portal.casework.steps import assessment
+
+    db.session.commit()  # the case as opened: its first deadline is stored with it
+    before = _stored(family_case)
+    assert before is not None and before.next_key == "assessment_decision"
+    assessment.decide_assessment(
+        case_officer, family_case, outcome="yes", letter_on=family_case.request_received_on
+    )
+    after = _stored(family_case)
+    facts = facts_for(family_case)
+    assert after.next_key != "assessment_decision"
+    assert schedule.schedule_values(facts, clock.today())["next_key"] == after.next_key
+
+
+def test_the_check_command_finds_a_stored_deadline_that_was_changed_and_rebuild_mends_it(app):
+    load_demo_data("demo-portal-password")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["deadlines", "check"]).exit_code == 0
+    row = db.session.scalars(
+        select(CaseSchedule).where(CaseSchedule.next_due_on.is_not(None))
+    ).first()
+    row.next_due_on = row.next_due_on + timedelta(days=3)
+    db.session.commit()
+    broken = runner.invoke(args=["deadlines", "check"])
+    assert broken.exit_code != 0 and str(row.case_id) in broken.output
+    assert runner.invoke(args=["deadlines", "rebuild"]).exit_code == 0
+    assert runner.invoke(args=["deadlines", "check"]).exit_code == 0
