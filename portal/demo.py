@@ -28,6 +28,7 @@ from portal.funding.demo import load_demo_bandings
 from portal.notifications import services as notification_services
 from portal.plans.demo import load_demo_plans
 from portal.pledge.demo import load_demo_signatures
+from portal.quality.demo import load_demo_audits
 
 DEMO_ACCOUNTS = [
     # email, name, role, organisation key, job title
@@ -64,6 +65,8 @@ DEMO_ACCOUNTS = [
     ),
     ("officer@example.org", "Chris Walker", Role.CASE_OFFICER, "council", "EHC coordinator"),
     ("officer2@example.org", "Aisha Rahman", Role.CASE_OFFICER, "council", "EHC coordinator"),
+    ("quality@example.org", "Nadia Okoro", Role.QUALITY_LEAD, "council", "Quality assurance lead"),
+    ("auditor@example.org", "Tom Fielding", Role.AUDITOR, "council", "Plan quality auditor"),
     (
         "editor@example.org",
         "Lucy Green",
@@ -552,6 +555,7 @@ def load_demo_data(password: str) -> dict[str, User]:
     load_demo_documents(users)
     load_demo_plans(users)
     load_demo_bandings(users)
+    load_demo_audits(users)
     # The stories back-date their events, so the audit chain is made again over the demo data.
     audit.rechain_for_demo()
     return users

@@ -36,7 +36,9 @@ def init_security_headers(app: Flask) -> None:
         if production:
             headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         is_static = request.endpoint == "static"
-        if not is_static and current_user and current_user.is_authenticated:
+        # `is_anonymous`, not `is_authenticated`: the latter reads `active`, which after the
+        # request's commit (the audit record) costs a query to load again.
+        if not is_static and current_user and not current_user.is_anonymous:
             # Pages with personal data must not be kept by the browser or any cache.
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"

@@ -44,6 +44,7 @@ from portal.plans.views import plan_section
 from portal.pledge.policy import PledgePromise, pledge_rule
 from portal.pledge.views import pledge_prompt_section, pledge_signers_section
 from portal.quality import policy as quality_policy
+from portal.quality.case_section import quality_section
 from portal.quality.models import Audit, AuditRound, QualityAction, SampledPlan
 from portal.quality.plan_source import install_plan_source
 from portal.records import subject_access
@@ -78,6 +79,7 @@ CASE_SECTIONS = (
     ),
     sections.CaseSection("plan", "plans/partials/case_section.html", plan_section),
     sections.CaseSection("bands", "funding/partials/case_section.html", bands_section),
+    sections.CaseSection("quality", "quality/partials/case_section.html", quality_section),
     sections.CaseSection("documents", "documents/partials/case_section.html", documents_section),
     sections.CaseSection("people", "people/partials/case_section.html", people_section),
     sections.CaseSection(

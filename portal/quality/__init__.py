@@ -1,6 +1,10 @@
-"""Plan quality audits (issue 13): the framework auditors check plans against, and the grade.
+"""Plan quality audits (issue 13): check issued plans against a published framework.
 
-So far this package holds the framework (criteria per plan section, limiting criteria, section
-weights, grade bands, guidance; loaded from `content/quality-framework.json`) and the pure grade
-computation. Rounds, audits, roles and the dashboard are still to come.
+- `framework`, `grading`: the criteria per section and the computed grade (pure);
+- `sampling`, `agreement`: drawing a round's sample from its seed, sharing it out, and the
+  agreement between two auditors (pure);
+- `models`, `services`, `policy`, `views`: rounds, audits, moderation and the actions for case
+  officers; `dashboard`: the figures, counted in SQL.
+
+Plans are read only through `plan_source` (installed by `portal.wiring`), never imported.
 """

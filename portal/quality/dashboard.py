@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
-from portal.accounts.models import User
+from portal.accounts.models import OrganisationKind, User
 from portal.extensions import db
 from portal.quality.agreement import Agreement, agreement
 from portal.quality.framework import Grade
@@ -25,11 +25,19 @@ from portal.quality.models import (
     AuditSection,
     AuditStatus,
     Moderation,
+    RoundAuditor,
     SampledPlan,
 )
 from portal.quality.sampling import KEY_STAGES, PRIMARY_NEEDS, SETTING_TYPES
 
 GRADES = [g.value for g in Grade]
+
+#: Who audited: the council's quality staff or officers, or a partner service (multi-agency).
+DISCIPLINES = {
+    "quality": "Council quality team",
+    "casework": "Council case officers",
+    **{kind.value: kind.label for kind in OrganisationKind},
+}
 
 
 @dataclass
@@ -37,6 +45,7 @@ class Row:
     key: str
     label: str
     counts: dict[str, int] = field(default_factory=dict)
+    round_public_id: str | None = None  # for rows that are rounds: the link to the round
 
     @property
     def total(self) -> int:
@@ -109,7 +118,7 @@ def _rows(triples, labels: dict | None = None, order: list | None = None) -> lis
 def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
     """Everything the dashboard shows, for one round or for all of a team's rounds."""
     rounds = db.session.execute(
-        select(AuditRound.id, AuditRound.name, AuditRound.starts_on).where(
+        select(AuditRound.id, AuditRound.name, AuditRound.starts_on, AuditRound.public_id).where(
             AuditRound.team_id == team_id
         )
     ).all()
@@ -118,6 +127,9 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
     by_round = _rows(
         _grouped(Audit.round_id, team_id, round_id), round_names, [str(i) for i in round_order]
     )
+    public_ids = {str(r.id): r.public_id for r in rounds}
+    for row in by_round:
+        row.round_public_id = public_ids.get(row.key)
 
     officers = aliased(User)
     officer_query = (
@@ -130,6 +142,19 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
         .group_by(officers.name, _final_grade())
     )
     officer_triples = [tuple(r) for r in db.session.execute(officer_query)]
+
+    discipline_query = (
+        select(RoundAuditor.discipline, _final_grade(), func.count(Audit.id))
+        .select_from(Audit)
+        .join(
+            RoundAuditor,
+            and_(RoundAuditor.round_id == Audit.round_id, RoundAuditor.user_id == Audit.auditor_id),
+        )
+        .outerjoin(Moderation, Moderation.sample_id == Audit.sample_id)
+        .where(Audit.id.in_(_first_audits(team_id, round_id)))
+        .group_by(RoundAuditor.discipline, _final_grade())
+    )
+    discipline_triples = [tuple(r) for r in db.session.execute(discipline_query)]
 
     section_query = (
         select(AuditSection.section, AuditSection.grade, func.count(AuditSection.id))
@@ -228,6 +253,11 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
             "Grades by case officer",
             "Case officer",
             _rows([(name or "No case officer", g, c) for name, g, c in officer_triples]),
+        ),
+        Breakdown(
+            "Grades by auditor's discipline",
+            "Auditor's discipline",
+            _rows(discipline_triples, DISCIPLINES),
         ),
     ]
     return Dashboard(

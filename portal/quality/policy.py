@@ -103,16 +103,24 @@ def quality_staff(view: Callable) -> Callable:
     return wrapper
 
 
-def quality_lead(view: Callable) -> Callable:
-    """Quality leads only; 404 for everyone else (audits are not to be known of)."""
+def _only(role: Role) -> Callable[[Callable], Callable]:
+    """Signed-in people with this role only; 404 for everyone else (audits are not to be known
+    of outside the council's quality work)."""
 
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect_to_sign_in()
-        if _role(current_user) is not Role.QUALITY_LEAD:
-            abort(404)
-        return view(*args, **kwargs)
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect_to_sign_in()
+            if _role(current_user) is not role:
+                abort(404)
+            return view(*args, **kwargs)
 
-    wrapper.access_rule = "role:quality_lead"  # type: ignore[attr-defined]
-    return wrapper
+        wrapper.access_rule = f"role:{role.value}"  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+quality_lead = _only(Role.QUALITY_LEAD)
+case_officer = _only(Role.CASE_OFFICER)

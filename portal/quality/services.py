@@ -3,6 +3,7 @@ records an event in the same transaction; the caller commits."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from portal.quality.framework import (
     Answer,
     Framework,
     Grade,
-    load_framework,
     parse_framework,
 )
 from portal.quality.models import (
@@ -55,7 +55,7 @@ def current_framework_version(actor: Any = None) -> FrameworkVersion:
         select(FrameworkVersion).order_by(FrameworkVersion.version.desc()).limit(1)
     )
     if row is None:
-        row = _publish(actor, load_framework())
+        row = publish(actor, _shipped_body())
     return row
 
 
@@ -63,24 +63,28 @@ def framework_of(row: FrameworkVersion) -> Framework:
     return parse_framework(row.body)
 
 
+def _shipped_body() -> dict:
+    with DEFAULT_FRAMEWORK_PATH.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 def publish_shipped_framework(actor: Any) -> FrameworkVersion:
     """Publish `content/quality-framework.json` as a new version, if it is newer than the last.
-    Old audits keep the version they used, so their grades never change."""
-    shipped = load_framework()
-    latest = current_framework_version(actor)
-    if shipped.version <= latest.version:
+    Who may: a quality lead (the view checks)."""
+    return publish(actor, _shipped_body())
+
+
+def publish(actor: Any, body: dict) -> FrameworkVersion:
+    """Publish a framework (its JSON form) as a new version. Rounds opened afterwards use it;
+    audits keep the version their round used, so old grades never change. The version number
+    must be higher than the last one published. Records `quality.framework_published`."""
+    framework = parse_framework(body)
+    latest = db.session.scalar(select(func.max(FrameworkVersion.version)))
+    if latest is not None and framework.version <= latest:
         raise Refused(
-            f"The framework in the content folder is version {shipped.version}; version "
-            f"{latest.version} is already published. Raise its version number to publish it."
+            f"This framework is version {framework.version}; version {latest} is already "
+            "published. Raise its version number to publish it."
         )
-    return _publish(actor, shipped)
-
-
-def _publish(actor: Any, framework: Framework) -> FrameworkVersion:
-    import json
-
-    with DEFAULT_FRAMEWORK_PATH.open(encoding="utf-8") as handle:
-        body = json.load(handle)
     row = FrameworkVersion(
         version=framework.version,
         name=framework.name,
@@ -440,6 +444,22 @@ def moderate(actor: Any, sample: SampledPlan, agreed: str, reason: str) -> Moder
     else:
         row.agreed_grade, row.reason, row.moderator_id = agreed, reason, actor.id
         row.decided_at = utcnow()
+    first = db.session.scalar(
+        select(Audit).where(Audit.sample_id == sample.id, Audit.kind == AuditKind.FIRST.value)
+    )
+    has_action = first is not None and db.session.scalar(
+        select(func.count(QualityAction.id)).where(QualityAction.audit_id == first.id)
+    )
+    if agreed in NEEDS_ACTION and first is not None and not has_action:
+        # The agreed grade stands for the plan: its case officer is asked to act on it.
+        db.session.add(
+            QualityAction(
+                audit_id=first.id,
+                officer_id=sample.case_officer_id,
+                text=first.improvements or reason,
+                when=ActionWhen.NOW.value,
+            )
+        )
     audit.record("quality.moderated", actor=actor, subject=sample, summary=agreed)
     return row
 

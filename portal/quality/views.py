@@ -9,6 +9,7 @@ import io
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from portal import access, audit, clock
@@ -121,7 +122,10 @@ def round_page():
         select(Audit).where(Audit.round_id == round_.id).order_by(Audit.sample_id, Audit.id)
     ).all()
     samples = db.session.scalars(
-        select(SampledPlan).where(SampledPlan.round_id == round_.id).order_by(SampledPlan.id)
+        select(SampledPlan)
+        .where(SampledPlan.round_id == round_.id)
+        .options(selectinload(SampledPlan.case_officer))
+        .order_by(SampledPlan.id)
     ).all()
     by_sample: dict[int, list[Audit]] = {}
     for item in audits:
@@ -358,7 +362,7 @@ def submit_audit():
 
 
 @bp.get("/feedback")
-@access.role_required(Role.CASE_OFFICER)
+@policy.case_officer
 def my_feedback():
     """Feedback on my plans: the actions audits left for me, open ones first."""
     rows = db.session.execute(

@@ -4,6 +4,7 @@ that falls short leaves an action for its case officer."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from portal.audit import Event
@@ -33,6 +34,12 @@ def _open_round(client_request, auditors, **changes) -> AuditRound:
     return db.session.scalars(select(AuditRound).order_by(AuditRound.id.desc())).first()
 
 
+def _case_public_id(case_id: int) -> str:
+    from portal.cases.models import Case
+
+    return db.session.get(Case, case_id).public_id
+
+
 def _answer_all(client_request, item, answer_for) -> None:
     """Answer every criterion through the section screens, `answer_for(code)` each."""
     framework = services.framework_of(item.framework)
@@ -55,6 +62,8 @@ def test_a_round_from_opening_to_the_case_officers_action(
     page = client_request.get("quality.open_round")
     assert "Avery Auditor" in page.text("main")
     round_ = _open_round(client_request, [auditor])
+    page = client_request.get("quality.rounds")
+    assert "November 2026" in page.text("main table")
     page = client_request.get("quality.round_page", round_id=round_.public_id)
     assert "Draw the sample" in page.text("main")
     client_request.post("quality.draw_sample", url_values={"round_id": round_.public_id})
@@ -121,6 +130,10 @@ def test_a_round_from_opening_to_the_case_officers_action(
     assert "Quantify the help in F" in page.text("main")
     action = db.session.scalar(select(QualityAction))
     assert action.officer_id == case_officer.id
+    # ... and on the case page of that plan, where the family never sees it.
+    case = item.sample
+    page = officer.get("cases.case_page", case_id=_case_public_id(case.case_id))
+    assert "Quantify the help in F" in page.text("#quality-section-title + div")
     officer.post("quality.complete_action", url_values={"action_id": action.public_id})
     db.session.refresh(action)
     assert action.done_at is not None
@@ -190,9 +203,15 @@ def test_a_second_auditor_is_blind_and_a_moderator_settles_a_difference(
         {"strengths": "", "improvements": "", "when": "now"},
         url_values={"audit_id": second.public_id},
     )
+    # The blind second audit leaves no action; the first audit met everything.
+    assert db.session.scalar(select(QualityAction)) is None
     page = client_request.get("quality.round_page", round_id=round_.public_id)
     text = strip_ws(page.text("main"))
     assert "Grades differ" in text and "0% agreement" in text
+    page = client_request.get(
+        "quality.moderate", round_id=round_.public_id, sample_id=first.sample_id
+    )
+    assert "Agreed grade" in page.text("main form")
     page = client_request.post(
         "quality.moderate",
         {"grade": "Good", "reason": ""},
@@ -207,5 +226,42 @@ def test_a_second_auditor_is_blind_and_a_moderator_settles_a_difference(
     )
     page = client_request.get("quality.round_page", round_id=round_.public_id)
     assert "Agreed: Requires improvement" in strip_ws(page.text("main"))
-    # No action is left for the case officer by a blind second audit.
-    assert db.session.scalar(select(QualityAction)) is None
+    # The agreed grade stands for the plan: now its case officer is asked to act.
+    action = db.session.scalar(select(QualityAction))
+    assert action is not None and action.audit_id == first.id
+    assert action.text == "Outcomes are not measurable"
+
+
+def test_publishing_a_new_framework_never_changes_an_old_grade(
+    app, client_request, issued_plans, quality_lead, auditor
+):
+    """An audit keeps its round's framework version: after a stricter version 2 is published,
+    the old audit's grade is the same, and only new rounds use version 2."""
+    import copy
+
+    day = issued_plans[0].frozen_at.date()
+    with app.test_request_context():
+        old_round = services.open_round(quality_lead, RoundRule("Old", day, day, 25), [auditor.id])
+        services.draw_sample(quality_lead, old_round)
+        item = db.session.scalars(select(Audit)).one()
+        framework = services.framework_of(item.framework)
+        for section in framework.sections:
+            answers = {c.code: "yes" for c in section.criteria}
+            answers[section.criteria[0].code] = "no" if section.letter == "K" else "yes"
+            services.save_section(auditor, item, section.letter, answers, "")
+        before = services.submit(auditor, item, strengths="", improvements="", when="now")
+        db.session.commit()
+
+        stricter = copy.deepcopy(item.framework.body)
+        stricter["version"] = item.framework.version + 1
+        stricter["bands"][0]["minimum"] = 1.0  # Outstanding only with every criterion met
+        new = services.publish(quality_lead, stricter)
+        new_round = services.open_round(quality_lead, RoundRule("New", day, day, 25), [auditor.id])
+        db.session.commit()
+        with pytest.raises(services.Refused):
+            services.publish(quality_lead, stricter)  # the same version twice
+
+        assert before.grade.value == "Outstanding"
+        assert services.result_for(item).grade.value == "Outstanding"
+        assert item.framework.version == framework.version
+        assert new_round.framework_id == new.id and old_round.framework_id != new.id

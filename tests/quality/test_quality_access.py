@@ -53,6 +53,7 @@ def test_my_audits_is_hidden_from_people_not_auditing(request, client_request, d
     """Only quality staff, or someone invited into a round, has a list of audits."""
     client_request.sign_in_as(request.getfixturevalue(who))
     client_request.get("quality.my_audits", expected_status=404)
+    client_request.get("quality.my_feedback", expected_status=404)
 
 
 def test_a_professional_invited_into_a_round_sees_their_audits(
