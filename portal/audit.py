@@ -236,6 +236,14 @@ def _chain_on_commit(session: Session) -> None:
     pending = [e for e in session.info.pop(_UNCHAINED, []) if e.chain_seq is None]
     if not pending:
         return
+    # No autoflush here: new entries are inserted once, with their place and hash, by the
+    # commit's own flush (an autoflush before the head UPDATE would insert them without, and
+    # then need an UPDATE of each).
+    with session.no_autoflush:
+        _chain(session, pending)
+
+
+def _chain(session: Session, pending: list[Event]) -> None:
     seq, previous = _take_head(session, len(pending))
     for entry in pending:
         seq += 1
