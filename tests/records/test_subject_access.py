@@ -54,6 +54,9 @@ def test_the_case_officer_downloads_everything_with_an_index(
     )
     assert recorded.actor_id == case_officer.id and recorded.case_id == family_case.id
     assert audit.verify_chain().ok
+    client_request.sign_in_as(parent)
+    looks = client_request.get("records.who_has_looked", case_id=family_case.public_id)
+    assert "Downloaded everything held about the child" in looks.texts("tbody tr")[0]
 
 
 def test_making_the_export_needs_a_post_with_a_csrf_token(
