@@ -194,6 +194,12 @@ def entry_hash(previous: str, seq: int, row: Any) -> str:
     return hashlib.sha256(f"{previous}|{canonical}".encode()).hexdigest()
 
 
+def start_chain(session: Any) -> None:
+    """Put the chain's head row in a database made without the migration (`db.create_all`), as
+    the migration does, so the first entry costs what every other one does."""
+    session.execute(AuditChainHead.__table__.insert().values(id=_HEAD_ID, seq=0, last_hash=GENESIS))
+
+
 def _take_head(session: Session, count: int) -> tuple[int, str]:
     """Reserve `count` places at the end of the chain; returns the place before them and its
     hash. The UPDATE locks the head row until this transaction ends (PostgreSQL: a row lock,
