@@ -3,7 +3,7 @@ page for each account (switch off or on, end sessions, change role, approve a ch
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access
@@ -74,10 +74,13 @@ def _act(user_id: int, action, done: str):
     return redirect(url_for("manage_accounts.account", user_id=user.id), 303)
 
 
-@bp.post("/people/<int:user_id>/switch-off")
+@bp.route("/people/<int:user_id>/switch-off", methods=["GET", "POST"])
 @access.role_required(Role.ADMIN)
 def switch_off(user_id: int):
-    """Switch the account off: no sign-in, and every session ends now."""
+    """Switch the account off: no sign-in, and every session ends now. GET asks to confirm."""
+    if request.method == "GET":
+        user = _user(user_id)
+        return render_template("accounts/confirm_switch_off.html", user=user, form=ConfirmForm())
     return _act(user_id, manage.switch_off, "{name}'s account is switched off")
 
 

@@ -95,6 +95,9 @@ def test_a_switched_off_account_cannot_sign_in_and_its_sessions_end(
     family.sign_in_as(parent)
     assert family.client.get("/home").status_code == 200
     client_request.sign_in_as(admin)
+    confirm = client_request.get("manage_accounts.switch_off", user_id=parent.id)
+    assert confirm.h1 == f"Switch off {parent.name}’s account?"
+    assert family.client.get("/home").status_code == 200  # asking changed nothing
     client_request.post(
         "manage_accounts.switch_off",
         url_values={"user_id": parent.id},
@@ -197,6 +200,7 @@ def test_only_administrators_reach_account_controls(
     """Everyone else is refused the account page and every control."""
     client_request.sign_in_as(request.getfixturevalue(who))
     client_request.get(endpoint, user_id=parent.id, expected_status=403)
+    client_request.get("manage_accounts.switch_off", user_id=parent.id, expected_status=403)
     for action in ("switch_off", "switch_on", "end_sessions", "change_role"):
         client_request.post(
             f"manage_accounts.{action}",
