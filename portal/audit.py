@@ -239,7 +239,8 @@ def _chain_on_commit(session: Session) -> None:
     moment of committing and page views on different cases do not queue behind each other.
     """
     _remember_new_events(session, None, None)
-    pending = [e for e in session.info.pop(_UNCHAINED, []) if e.chain_seq is None]
+    # Entries rolled back with a savepoint have left the session: they take no place.
+    pending = [e for e in session.info.pop(_UNCHAINED, []) if e in session and e.chain_seq is None]
     if not pending:
         return
     # No autoflush here: new entries are inserted once, with their place and hash, by the
