@@ -1,11 +1,13 @@
 """What the hash chain adds to the audit write every page view makes, on PostgreSQL.
 
     .venv/bin/python scripts/measure_audit_write.py            # 2,000 writes each way
+    .venv/bin/python scripts/measure_audit_write.py --threads 8
 
 Makes a throwaway database on the server of BENCH_POSTGRES_URL (default: the local one), then
 times N single-event transactions (`audit.record` + commit, as `record_view` does) with the chain
 switched off and on, alternating in rounds so both see the same machine load. Prints the median
-and 95th percentile per write and the statements each write runs. The database is dropped.
+and 95th percentile per write and the statements each write runs; then the total writes per
+second with several writers at once (the chain makes them take turns). The database is dropped.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import threading
 import time
 import uuid
 
@@ -46,6 +49,28 @@ def _writes(n: int) -> tuple[list[float], int]:
     return times, statements
 
 
+def _concurrent(app, threads: int, each: int) -> float:
+    """Writes per second with `threads` workers writing at once (each its own connection)."""
+    barrier = threading.Barrier(threads + 1)
+
+    def worker() -> None:
+        with app.app_context():
+            barrier.wait()
+            for _ in range(each):
+                audit.record("case.viewed", page="case")
+                db.session.commit()
+            db.session.remove()
+
+    workers = [threading.Thread(target=worker) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for w in workers:
+        w.join()
+    return threads * each / (time.perf_counter() - started)
+
+
 def _chain(on: bool) -> None:
     if on:
         audit.install_chain()
@@ -58,6 +83,7 @@ def _chain(on: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writes", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     server = sa.make_url(SERVER)
     name = f"ehc_audit_write_{uuid.uuid4().hex[:8]}"
@@ -80,7 +106,17 @@ def main() -> None:
                     times, statements = _writes(args.writes // rounds)
                     results[on] += times
                     counts[on] += statements
+            rates: dict[bool, list[float]] = {False: [], True: []}
+            for _ in range(3):
+                for on in (False, True):
+                    _chain(on)
+                    rates[on].append(_concurrent(app, args.threads, 200))
             _chain(True)
+            for on in (False, True):
+                print(
+                    f"chain {'on ' if on else 'off'}: {args.threads} writers at once, "
+                    f"{statistics.median(rates[on]):,.0f} writes/s in all (median of 3)"
+                )
             for on in (False, True):
                 t = sorted(results[on])
                 print(
