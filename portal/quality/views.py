@@ -6,7 +6,17 @@ import contextlib
 import csv
 import io
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -37,6 +47,7 @@ from portal.quality.models import (
 from portal.quality.plan_source import plan_source
 from portal.quality.sampling import KEY_STAGES, PRIMARY_NEEDS, SETTING_TYPES
 from portal.refusals import Refused, show_on_form
+from portal.rendering import wants_fragment
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
 
@@ -282,6 +293,8 @@ def audit_section(section: str):
         chosen = {c.code: request.form.get(c.code, "") for c in criteria.criteria}
         services.save_section(current_user, item, letter, chosen, form.comment.data or "")
         db.session.commit()
+        if wants_fragment():  # saved as the auditor goes (htmx): say so, stay on the page
+            return _save_status(item.updated_at)
         letters = [s.letter for s in sections]
         following = letters.index(letter) + 1
         if request.form.get("then") == "next" and following < len(letters):
@@ -294,6 +307,8 @@ def audit_section(section: str):
                 303,
             )
         return redirect(url_for("quality.audit_page", audit_id=item.public_id), 303)
+    if request.method == "POST" and wants_fragment():
+        return _save_status(None, failed=True)
     answers = services.answers_of(item)
     existing = services.comments_of(item).get(letter)
     if request.method == "GET" and existing is not None:
@@ -320,7 +335,16 @@ def audit_section(section: str):
         count=len(letters),
         is_last=letter == letters[-1],
         form=form,
+        saved_at=item.updated_at if existing else None,
     )
+
+
+def _save_status(saved_at, *, failed: bool = False) -> Response:
+    response = make_response(
+        render_template("quality/partials/save_status.html", saved_at=saved_at, failed=failed)
+    )
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.post("/audits/<public_id:audit_id>/submit")
