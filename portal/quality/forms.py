@@ -126,4 +126,9 @@ class DashboardFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    round = SelectField("Round", choices=[])
+    round = SelectField("Round", choices=[], default="")
+    key_stage = SelectField("Key stage", choices=_any("Any key stage", KEY_STAGES), default="")
+    primary_need = SelectField(
+        "Primary area of need", choices=_any("Any", PRIMARY_NEEDS), default=""
+    )
+    setting_type = SelectField("Type of setting", choices=_any("Any", SETTING_TYPES), default="")

@@ -429,7 +429,7 @@ def start_reaudit():
 # --- Dashboard -------------------------------------------------------------------------------
 
 
-def _dashboard_round() -> tuple[DashboardFilterForm, AuditRound | None]:
+def _dashboard_filters() -> tuple[DashboardFilterForm, AuditRound | None, figures.Filters]:
     form = DashboardFilterForm(request.args)
     team_rounds = db.session.scalars(
         select(AuditRound)
@@ -440,7 +440,17 @@ def _dashboard_round() -> tuple[DashboardFilterForm, AuditRound | None]:
         SelectChoice(r.public_id, r.name) for r in team_rounds
     ]
     chosen = next((r for r in team_rounds if r.public_id == form.round.data), None)
-    return form, chosen
+
+    def valid(field) -> str | None:
+        return field.data if field.data in {c.value for c in field.choices} and field.data else None
+
+    where = figures.Filters(
+        round_id=chosen.id if chosen else None,
+        key_stage=valid(form.key_stage),
+        primary_need=valid(form.primary_need),
+        setting_type=valid(form.setting_type),
+    )
+    return form, chosen, where
 
 
 @bp.get("/dashboard")
@@ -448,10 +458,15 @@ def _dashboard_round() -> tuple[DashboardFilterForm, AuditRound | None]:
 def dashboard():
     """Where plans fall short and whether they are getting better: grades by round, section,
     key stage, need, setting and case officer, as charts with their tables."""
-    form, chosen = _dashboard_round()
-    data = figures.build(current_user.organisation_id, chosen.id if chosen else None)
+    form, chosen, where = _dashboard_filters()
+    data = figures.build(current_user.organisation_id, where)
     return render_template(
-        "quality/dashboard.html", form=form, chosen=chosen, data=data, grades=figures.GRADES
+        "quality/dashboard.html",
+        form=form,
+        chosen=chosen,
+        data=data,
+        grades=figures.GRADES,
+        csv_args={k: v for k, v in request.args.items() if k in form._fields and v},
     )
 
 
@@ -459,7 +474,7 @@ def dashboard():
 @policy.quality_lead
 def dashboard_csv():
     """Every submitted audit as CSV; the download is audited."""
-    _, chosen = _dashboard_round()
+    _, _, where = _dashboard_filters()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -478,7 +493,7 @@ def dashboard_csv():
             "Submitted",
         ]
     )
-    for row in figures.csv_rows(current_user.organisation_id, chosen.id if chosen else None):
+    for row in figures.csv_rows(current_user.organisation_id, where):
         (name, ref, kind, grade, agreed, score, stage, need, setting, officer, auditor, at) = row
         writer.writerow(
             [

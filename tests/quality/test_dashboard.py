@@ -93,6 +93,16 @@ def test_dashboard_shows_each_breakdown_as_a_chart_and_a_table(
     assert "Council quality team" in page.text("main")
     assert "F1" in page.text("main")  # the criterion most often not met
 
+    # Narrowed to the plans' own key stage, everything stays; to another, nothing is left.
+    page = client_request.get("quality.dashboard", key_stage=sample.key_stage)
+    assert "8 plans audited" in page.text("main")
+    other = "post16" if sample.key_stage != "post16" else "ks1"
+    page = client_request.get("quality.dashboard", key_stage=other, primary_need="semh")
+    assert "0 plans audited" in page.text("main")
+    assert page.html.select_one("#key_stage option[selected]")["value"] == other
+    response = client_request.client.get(f"/quality/dashboard/download?key_stage={other}")
+    assert len(response.get_data(as_text=True).strip().splitlines()) == 1  # the header only
+
     response = client_request.client.get("/quality/dashboard/download")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
