@@ -118,6 +118,15 @@ class ModerationForm(BaseForm):
     )
 
 
+class FrameworkForm(BaseForm):
+    body = TextAreaField(
+        "The framework",
+        validators=[DataRequired("Enter the framework"), Length(max=200_000)],
+        description="Written as JSON, as in content/quality-framework.json. Give it a higher "
+        "version number than the one published now.",
+    )
+
+
 class ActionForm(BaseForm):
     """A button-only form: CSRF for 'done' and 're-audit'."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 
 from flask import (
     Blueprint,
@@ -31,11 +32,12 @@ from portal.quality.forms import (
     ActionForm,
     AuditSectionForm,
     DashboardFilterForm,
+    FrameworkForm,
     ModerationForm,
     RoundForm,
     SubmitAuditForm,
 )
-from portal.quality.framework import Answer
+from portal.quality.framework import Answer, FrameworkError
 from portal.quality.models import (
     Audit,
     AuditKind,
@@ -184,6 +186,47 @@ def publish_framework():
         return redirect(url_for("quality.rounds", published="no"), 303)
     db.session.commit()
     return redirect(url_for("quality.rounds"), 303)
+
+
+@bp.get("/framework")
+@policy.quality_staff
+def framework_page():
+    """The framework audits use now: criteria per section, limiting ones, weights, bands."""
+    row = services.current_framework_version(current_user)
+    db.session.commit()
+    return render_template("quality/framework.html", row=row, framework=services.framework_of(row))
+
+
+@bp.route("/framework/edit", methods=["GET", "POST"])
+@policy.quality_lead
+def edit_framework():
+    """Edit the framework and publish it as a new version; old audits keep theirs."""
+    row = services.current_framework_version(current_user)
+    db.session.commit()
+    form = FrameworkForm()
+    if form.validate_on_submit():
+        try:
+            body = json.loads(form.body.data)
+            if not isinstance(body, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            form.body.errors.append("The framework is not valid JSON: check quotes and commas")
+        else:
+            try:
+                services.publish(current_user, body)
+            except FrameworkError as error:
+                form.body.errors.append(str(error))
+            except Refused as refused:
+                show_on_form(form, refused)
+            else:
+                db.session.commit()
+                return redirect(url_for("quality.framework_page"), 303)
+    elif request.method == "GET":
+        draft = dict(row.body)
+        draft["version"] = row.version + 1
+        form.body.data = json.dumps(draft, indent=2, ensure_ascii=False)
+    db.session.rollback()
+    return render_template("quality/edit_framework.html", form=form, row=row)
 
 
 # --- Moderation ------------------------------------------------------------------------------
