@@ -26,7 +26,11 @@ NAVIGATION = {
         ("Invite someone", "accounts.invite"),
     ],
     Role.CONTENT_EDITOR: [("Content pages", "content.page_list")],
-    Role.ADMIN: [("People", "cases.home"), ("Invite someone", "accounts.invite")],
+    Role.ADMIN: [
+        ("People", "cases.home"),
+        ("Invite someone", "accounts.invite"),
+        ("Audit trail", "records.audit_search"),
+    ],
     Role.QUALITY_LEAD: [
         ("Audit rounds", "quality.rounds"),
         ("My audits", "quality.my_audits"),

@@ -3,14 +3,30 @@ search (administrators)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
-from portal import access
+from portal import access, clock
+from portal.accounts.models import Role
 from portal.cases.models import Case
 from portal.cases.services import record_view
-from portal.records import looked
+from portal.records import looked, search
+from portal.records.forms import AuditSearchForm
 from portal.rendering import render_page
+
+#: The session key of the administrator's audit search (kept out of the URL).
+AUDIT_SEARCH = "audit_search"
 
 bp = Blueprint("records", __name__)
 
@@ -40,3 +56,56 @@ def who_looked_section(case: Case, user) -> dict | None:
     if not looked.may_see_who_looked(user, case):
         return None
     return {"case": case}
+
+
+@bp.route("/audit", methods=["GET", "POST"])
+@access.role_required(Role.ADMIN)
+def audit_search():
+    """Search the whole audit trail by case reference, person, action and dates, newest first, a
+    page at a time. The search is posted and kept in the session (no email address in URLs)."""
+    if request.method == "POST":
+        form = AuditSearchForm()
+        if form.validate():
+            filters = search.AuditFilters(
+                case_reference=form.case_reference.data or "",
+                person=form.person.data or "",
+                action=form.action.data or "",
+                from_date=form.from_date.data,
+                to_date=form.to_date.data,
+            )
+            session[AUDIT_SEARCH] = filters.to_session()
+            return redirect(url_for("records.audit_search"), 303)
+        return render_template("records/audit_search.html", form=form, page=None, filters=None)
+    filters = search.AuditFilters.from_session(session.get(AUDIT_SEARCH))
+    form = AuditSearchForm(
+        formdata=None,
+        data=filters.to_session()
+        | {
+            "from_date": filters.from_date,
+            "to_date": filters.to_date,
+        },
+    )
+    before = request.args.get("before", type=int)
+    return render_template(
+        "records/audit_search.html",
+        form=form,
+        filters=filters,
+        page=search.search(filters, before=before),
+    )
+
+
+@bp.post("/audit/export")
+@access.role_required(Role.ADMIN)
+def export_audit():
+    """The entries matching the current search as a CSV file. The export is recorded in the
+    audit trail (who, when, with which filters) before the first row is sent."""
+    if not AuditSearchForm().validate():  # only the CSRF token is checked here
+        abort(400)
+    filters = search.AuditFilters.from_session(session.get(AUDIT_SEARCH))
+    search.record_export(current_user, filters)
+    name = f"audit-trail-{clock.today().isoformat()}.csv"
+    return Response(
+        stream_with_context(search.export_csv(filters)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

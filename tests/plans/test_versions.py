@@ -139,3 +139,31 @@ def test_only_the_team_case_officer_may_write(ctx, family_case, parent, other_co
     for person in (parent, other_council_officer):
         with pytest.raises(NotAllowed):
             services.save_section_text(person, family_case, Section.A, text="x")
+
+
+def test_starting_a_working_copy_costs_the_same_statements_however_long_the_plan(
+    app, council, case_officer, count_queries
+):
+    """Copying a sent version into a new working copy: on PostgreSQL a plan with 12 needs,
+    outcomes and items of help costs the same statements as one with 1 of each (each kind is one
+    batched INSERT). SQLite cannot hand back the new ids of a batched INSERT in order, so there
+    it is one INSERT per item and nothing more."""
+    from tests import factories
+
+    def copy_statements(size: int) -> int:
+        case = factories.make_case(team=council, officer=case_officer)
+        write_plan(case_officer, case, needs=size, outcomes=size, provision=size)
+        services.send_draft(case_officer, case)
+        with count_queries() as statements:
+            copy = services.working_copy(case_officer, case)
+        copied = services.contents(copy)
+        assert len(copied.all_needs()) == size and len(copied.all_provision()) == size
+        assert all(len(item.outcomes) == size for item in copied.all_provision())
+        return len(statements)
+
+    with app.test_request_context():
+        small, large = copy_statements(1), copy_statements(12)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        assert large == small
+    else:
+        assert large == small + 3 * 11  # a need, an outcome and an item of help, 11 more each
