@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from portal.accounts.models import OrganisationKind, User
 from portal.extensions import db
-from portal.quality.agreement import Agreement, agreement
+from portal.quality.agreement import Agreement, agreement_from_counts
 from portal.quality.framework import Grade
 from portal.quality.models import (
     Audit,
@@ -201,22 +201,27 @@ def build(team_id: int | None, where: Filters | None = None) -> Dashboard:
         )
     ]
 
+    # Re-audits and moderation pairs are counted by pairs of grades: at most 16 rows each.
     first = aliased(Audit)
     reaudit_query = (
-        select(first.grade, Audit.grade)
+        select(first.grade, Audit.grade, func.count(Audit.id))
         .join(first, first.id == Audit.reaudit_of_id)
-        .join(AuditRound, AuditRound.id == Audit.round_id)
-        .where(Audit.kind == AuditKind.REAUDIT.value, Audit.status == AuditStatus.SUBMITTED.value)
+        .where(
+            Audit.kind == AuditKind.REAUDIT.value,
+            Audit.status == AuditStatus.SUBMITTED.value,
+            Audit.reaudit_of_id.in_(_first_audits(team_id, where)),
+        )
+        .group_by(first.grade, Audit.grade)
     )
-    reaudit_query = reaudit_query.where(Audit.reaudit_of_id.in_(_first_audits(team_id, where)))
-    pairs = db.session.execute(reaudit_query).all()
-    improved = sum(
-        1 for before, after in pairs if before and after and Grade(after).rank < Grade(before).rank
-    )
+    reaudits = improved = 0
+    for before, after, count in db.session.execute(reaudit_query):
+        reaudits += count
+        if before and after and Grade(after).rank < Grade(before).rank:
+            improved += count
 
     second = aliased(Audit)
     pair_query = (
-        select(Audit.round_id, Audit.grade, second.grade)
+        select(Audit.round_id, Audit.grade, second.grade, func.count(Audit.id))
         .join(
             second,
             and_(
@@ -226,14 +231,15 @@ def build(team_id: int | None, where: Filters | None = None) -> Dashboard:
             ),
         )
         .where(Audit.id.in_(_first_audits(team_id, where)))
+        .group_by(Audit.round_id, Audit.grade, second.grade)
     )
-    grades_by_round: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for rid, a, b in db.session.execute(pair_query):
-        grades_by_round[rid].append((a or "", b or ""))
+    tables: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+    for rid, a, b, count in db.session.execute(pair_query):
+        tables[rid][(a or "", b or "")] = count
     agreement_rows = [
-        (round_names.get(rid, str(rid)), agreement(grades_by_round[rid]))
+        (round_names.get(rid, str(rid)), agreement_from_counts(tables[rid]))
         for rid in round_order
-        if rid in grades_by_round
+        if rid in tables
     ]
 
     breakdowns = [
@@ -276,7 +282,7 @@ def build(team_id: int | None, where: Filters | None = None) -> Dashboard:
     return Dashboard(
         breakdowns=breakdowns,
         failing_criteria=failing,
-        reaudits=len(pairs),
+        reaudits=reaudits,
         improved=improved,
         agreement_by_round=agreement_rows,
         total=(by_round and sum(r.total for r in by_round)) or 0,
