@@ -121,11 +121,12 @@ def test_posting_an_update_costs_one_query_more_than_the_update_itself(
                 post_update(senco, family_case, "An update", Visibility.EVERYONE)
         return statements
 
+    post()  # the first event of all also starts the audit trail's chain: not counted
     few = post()
     for n in range(40):
         person = factories.make_user(Role.PROFESSIONAL, name=f"Helper {n}")
         factories.grant(family_case, person, Relationship.HEALTH)
     db.session.commit()
     many = post()
-    assert len(few) == len(many)
+    assert len(few) == len(many), "\n".join(few) + "\n----\n" + "\n".join(many)
     assert sum("INSERT INTO notice" in s for s in many) == 1
