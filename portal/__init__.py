@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.manage_views import bp as manage_accounts_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.cases.views import bp as cases_bp
     from portal.casework.blueprint import bp as casework_bp
@@ -87,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         pages_bp,
         accounts_bp,
+        manage_accounts_bp,
         cases_bp,
         casework_bp,
         documents_bp,
@@ -130,6 +132,7 @@ def _init_notifications(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.accounts.cli import create_admin_command
     from portal.bench_data import bench_data_command
     from portal.cases.cli import deadlines_cli
     from portal.content.cli import content_cli
@@ -145,3 +148,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(documents_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(create_admin_command)

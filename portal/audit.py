@@ -194,6 +194,12 @@ def entry_hash(previous: str, seq: int, row: Any) -> str:
     return hashlib.sha256(f"{previous}|{canonical}".encode()).hexdigest()
 
 
+def start_chain(session: Any) -> None:
+    """Put the chain's head row in a database made without the migration (`db.create_all`), as
+    the migration does, so the first entry costs what every other one does."""
+    session.execute(AuditChainHead.__table__.insert().values(id=_HEAD_ID, seq=0, last_hash=GENESIS))
+
+
 def _take_head(session: Session, count: int) -> tuple[int, str]:
     """Reserve `count` places at the end of the chain; returns the place before them and its
     hash. The UPDATE locks the head row until this transaction ends (PostgreSQL: a row lock,
@@ -233,9 +239,18 @@ def _chain_on_commit(session: Session) -> None:
     moment of committing and page views on different cases do not queue behind each other.
     """
     _remember_new_events(session, None, None)
-    pending = [e for e in session.info.pop(_UNCHAINED, []) if e.chain_seq is None]
+    # Entries rolled back with a savepoint have left the session: they take no place.
+    pending = [e for e in session.info.pop(_UNCHAINED, []) if e in session and e.chain_seq is None]
     if not pending:
         return
+    # No autoflush here: new entries are inserted once, with their place and hash, by the
+    # commit's own flush (an autoflush before the head UPDATE would insert them without, and
+    # then need an UPDATE of each).
+    with session.no_autoflush:
+        _chain(session, pending)
+
+
+def _chain(session: Session, pending: list[Event]) -> None:
     seq, previous = _take_head(session, len(pending))
     for entry in pending:
         seq += 1

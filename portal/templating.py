@@ -35,8 +35,9 @@ NAVIGATION = {
         ("Audit rounds", "quality.rounds"),
         ("My audits", "quality.my_audits"),
         ("Quality dashboard", "quality.dashboard"),
+        ("Framework", "quality.framework_page"),
     ],
-    Role.AUDITOR: [("My audits", "quality.my_audits")],
+    Role.AUDITOR: [("My audits", "quality.my_audits"), ("Framework", "quality.framework_page")],
 }
 
 

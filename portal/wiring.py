@@ -26,6 +26,7 @@ from portal.content.pages import stage_text_section
 from portal.content.policy import content_page_rule
 from portal.documents.models import Document, DocumentVersion
 from portal.documents.policy import document_rule, version_rule
+from portal.documents.subject_access import document_files
 from portal.documents.views import documents_section
 from portal.funding.case_section import bands_section
 from portal.notifications.events import on_event as notices_from_event
@@ -39,6 +40,7 @@ from portal.plans.about_me import AboutMeAuthor, about_me_rule
 from portal.plans.models import PlanVersion
 from portal.plans.policy import version_rule as plan_version_rule
 from portal.plans.services import freeze_after_draft_sent, freeze_after_plan_issued
+from portal.plans.subject_access import plan_files
 from portal.plans.views import plan_section
 from portal.pledge.policy import PledgePromise, pledge_rule
 from portal.pledge.views import pledge_prompt_section, pledge_signers_section
@@ -46,6 +48,7 @@ from portal.quality import policy as quality_policy
 from portal.quality.case_section import quality_section
 from portal.quality.models import Audit, AuditRound, QualityAction, SampledPlan
 from portal.quality.plan_source import install_plan_source
+from portal.records import subject_access
 from portal.records.views import who_looked_section
 
 ACCESS_RULES: dict[type, access.Rule] = {
@@ -96,6 +99,9 @@ CASE_SECTIONS = (
 
 EVENT_OBSERVERS: tuple[audit.Observer, ...] = (notices_from_event,)
 
+#: What each package adds to a child's subject-access export (`portal.records.subject_access`).
+SUBJECT_ACCESS_PARTS: tuple[subject_access.Part, ...] = (plan_files, document_files)
+
 
 #: What other packages do when the council takes a statutory step (`portal.cases.step_hooks`).
 STEP_HOOKS: dict[str, tuple[step_hooks.StepHook, ...]] = {
@@ -115,5 +121,6 @@ def init_wiring(app: Flask) -> None:
     step_hooks.install_step_hooks(app, STEP_HOOKS)
     # Each case's next deadline is stored, and kept in step, for the caseload's SQL.
     install_schedule_hook()
+    subject_access.install_parts(app, SUBJECT_ACCESS_PARTS)
     # Plan quality audits read issued plans through this narrow interface only.
     install_plan_source(app, quality_source)

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from jinja2.bccache import Bucket
 
-from portal import clock, create_app
+from portal import audit, clock, create_app
 from portal.accounts import services as account_services
 from portal.accounts.models import OrganisationKind, Role
 from portal.cases.models import Relationship
@@ -68,6 +68,7 @@ def _clear_tables() -> None:
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
+    audit.start_chain(db.session)  # as a migrated database has it
     db.session.commit()
 
 
@@ -145,6 +146,8 @@ def app(app_config):
         if app_config["SQLALCHEMY_DATABASE_URI"] not in _schemas_made:
             db.drop_all()
             db.create_all()
+            audit.start_chain(db.session)
+            db.session.commit()
             _schemas_made.add(app_config["SQLALCHEMY_DATABASE_URI"])
         try:
             yield app

@@ -5,7 +5,7 @@ and the production steps run after `db upgrade`); a case without a row is worked
 time a caseload or dashboard needs it, so an empty table is never wrong, only slower once.
 
 Revision ID: 0016_case_schedule
-Revises: 0010_quality_audits
+Revises: 0012b_role_change_requests
 Create Date: 2026-12-04 19:15:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_case_schedule"
-down_revision = "0010_quality_audits"
+down_revision = "0012b_role_change_requests"
 branch_labels = None
 depends_on = None
 

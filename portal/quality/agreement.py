@@ -8,7 +8,7 @@ kappa = (observed - expected) / (1 - expected). 1 is perfect agreement, 0 no bet
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -25,12 +25,21 @@ class Agreement:
 
 def agreement(pairs: Sequence[tuple[str, str]]) -> Agreement:
     """Agreement over (first grade, second grade) pairs."""
-    n = len(pairs)
+    return agreement_from_counts(Counter(pairs))
+
+
+def agreement_from_counts(table: Mapping[tuple[str, str], int]) -> Agreement:
+    """The same from a contingency table: how many plans got each (first, second) pair of
+    grades (what SQL counts, so the rows read never grow with the number of audits)."""
+    n = sum(table.values())
     if not n:
         return Agreement(0, 0, None)
-    agreed = sum(1 for a, b in pairs if a == b)
-    firsts = Counter(a for a, _ in pairs)
-    seconds = Counter(b for _, b in pairs)
+    agreed = sum(count for (a, b), count in table.items() if a == b)
+    firsts: Counter[str] = Counter()
+    seconds: Counter[str] = Counter()
+    for (a, b), count in table.items():
+        firsts[a] += count
+        seconds[b] += count
     expected = sum(firsts[g] * seconds[g] for g in firsts) / (n * n)
     observed = agreed / n
     if expected == 1:

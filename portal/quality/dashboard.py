@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from portal.accounts.models import OrganisationKind, User
 from portal.extensions import db
-from portal.quality.agreement import Agreement, agreement
+from portal.quality.agreement import Agreement, agreement_from_counts
 from portal.quality.framework import Grade
 from portal.quality.models import (
     Audit,
@@ -76,20 +76,35 @@ def _final_grade():
     return func.coalesce(Moderation.agreed_grade, Audit.grade)
 
 
-def _first_audits(team_id: int | None, round_id: int | None) -> Select:
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard is narrowed to: a round, and the sampled plans' facts."""
+
+    round_id: int | None = None
+    key_stage: str | None = None
+    primary_need: str | None = None
+    setting_type: str | None = None
+
+
+def _first_audits(team_id: int | None, where: Filters) -> Select:
+    round_id = where.round_id
     query = (
         select(Audit.id)
         .join(AuditRound, AuditRound.id == Audit.round_id)
+        .join(SampledPlan, SampledPlan.id == Audit.sample_id)
         .where(Audit.kind == AuditKind.FIRST.value, Audit.status == AuditStatus.SUBMITTED.value)
     )
     if team_id is not None:
         query = query.where(AuditRound.team_id == team_id)
     if round_id is not None:
         query = query.where(Audit.round_id == round_id)
+    for name in ("key_stage", "primary_need", "setting_type"):
+        if getattr(where, name):
+            query = query.where(getattr(SampledPlan, name) == getattr(where, name))
     return query
 
 
-def _grouped(column, team_id: int | None, round_id: int | None) -> list[tuple[object, str, int]]:
+def _grouped(column, team_id: int | None, where: Filters) -> list[tuple[object, str, int]]:
     grade = _final_grade()
     query = (
         select(column, grade, func.count(Audit.id))
@@ -97,7 +112,7 @@ def _grouped(column, team_id: int | None, round_id: int | None) -> list[tuple[ob
         .join(SampledPlan, SampledPlan.id == Audit.sample_id)
         .join(AuditRound, AuditRound.id == Audit.round_id)
         .outerjoin(Moderation, Moderation.sample_id == Audit.sample_id)
-        .where(Audit.id.in_(_first_audits(team_id, round_id)))
+        .where(Audit.id.in_(_first_audits(team_id, where)))
         .group_by(column, grade)
     )
     return [(key, grade, count) for key, grade, count in db.session.execute(query)]
@@ -115,8 +130,9 @@ def _rows(triples, labels: dict | None = None, order: list | None = None) -> lis
     return sorted(rows.values(), key=lambda r: r.label)
 
 
-def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
+def build(team_id: int | None, where: Filters | None = None) -> Dashboard:
     """Everything the dashboard shows, for one round or for all of a team's rounds."""
+    where = where or Filters()
     rounds = db.session.execute(
         select(AuditRound.id, AuditRound.name, AuditRound.starts_on, AuditRound.public_id).where(
             AuditRound.team_id == team_id
@@ -125,7 +141,7 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
     round_names = {r.id: r.name for r in rounds}
     round_order = [r.id for r in sorted(rounds, key=lambda r: r.starts_on)]
     by_round = _rows(
-        _grouped(Audit.round_id, team_id, round_id), round_names, [str(i) for i in round_order]
+        _grouped(Audit.round_id, team_id, where), round_names, [str(i) for i in round_order]
     )
     public_ids = {str(r.id): r.public_id for r in rounds}
     for row in by_round:
@@ -138,7 +154,7 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
         .join(SampledPlan, SampledPlan.id == Audit.sample_id)
         .outerjoin(officers, officers.id == SampledPlan.case_officer_id)
         .outerjoin(Moderation, Moderation.sample_id == Audit.sample_id)
-        .where(Audit.id.in_(_first_audits(team_id, round_id)))
+        .where(Audit.id.in_(_first_audits(team_id, where)))
         .group_by(officers.name, _final_grade())
     )
     officer_triples = [tuple(r) for r in db.session.execute(officer_query)]
@@ -151,7 +167,7 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
             and_(RoundAuditor.round_id == Audit.round_id, RoundAuditor.user_id == Audit.auditor_id),
         )
         .outerjoin(Moderation, Moderation.sample_id == Audit.sample_id)
-        .where(Audit.id.in_(_first_audits(team_id, round_id)))
+        .where(Audit.id.in_(_first_audits(team_id, where)))
         .group_by(RoundAuditor.discipline, _final_grade())
     )
     discipline_triples = [tuple(r) for r in db.session.execute(discipline_query)]
@@ -159,7 +175,7 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
     section_query = (
         select(AuditSection.section, AuditSection.grade, func.count(AuditSection.id))
         .where(
-            AuditSection.audit_id.in_(_first_audits(team_id, round_id)),
+            AuditSection.audit_id.in_(_first_audits(team_id, where)),
             AuditSection.grade.is_not(None),
         )
         .group_by(AuditSection.section, AuditSection.grade)
@@ -176,7 +192,7 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
         for code, count in db.session.execute(
             select(AuditAnswer.code, func.count(AuditAnswer.id))
             .where(
-                AuditAnswer.audit_id.in_(_first_audits(team_id, round_id)),
+                AuditAnswer.audit_id.in_(_first_audits(team_id, where)),
                 AuditAnswer.answer == "no",
             )
             .group_by(AuditAnswer.code)
@@ -185,25 +201,27 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
         )
     ]
 
+    # Re-audits and moderation pairs are counted by pairs of grades: at most 16 rows each.
     first = aliased(Audit)
     reaudit_query = (
-        select(first.grade, Audit.grade)
+        select(first.grade, Audit.grade, func.count(Audit.id))
         .join(first, first.id == Audit.reaudit_of_id)
-        .join(AuditRound, AuditRound.id == Audit.round_id)
-        .where(Audit.kind == AuditKind.REAUDIT.value, Audit.status == AuditStatus.SUBMITTED.value)
+        .where(
+            Audit.kind == AuditKind.REAUDIT.value,
+            Audit.status == AuditStatus.SUBMITTED.value,
+            Audit.reaudit_of_id.in_(_first_audits(team_id, where)),
+        )
+        .group_by(first.grade, Audit.grade)
     )
-    if team_id is not None:
-        reaudit_query = reaudit_query.where(AuditRound.team_id == team_id)
-    if round_id is not None:
-        reaudit_query = reaudit_query.where(Audit.round_id == round_id)
-    pairs = db.session.execute(reaudit_query).all()
-    improved = sum(
-        1 for before, after in pairs if before and after and Grade(after).rank < Grade(before).rank
-    )
+    reaudits = improved = 0
+    for before, after, count in db.session.execute(reaudit_query):
+        reaudits += count
+        if before and after and Grade(after).rank < Grade(before).rank:
+            improved += count
 
     second = aliased(Audit)
     pair_query = (
-        select(Audit.round_id, Audit.grade, second.grade)
+        select(Audit.round_id, Audit.grade, second.grade, func.count(Audit.id))
         .join(
             second,
             and_(
@@ -212,15 +230,16 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
                 second.status == AuditStatus.SUBMITTED.value,
             ),
         )
-        .where(Audit.id.in_(_first_audits(team_id, round_id)))
+        .where(Audit.id.in_(_first_audits(team_id, where)))
+        .group_by(Audit.round_id, Audit.grade, second.grade)
     )
-    grades_by_round: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for rid, a, b in db.session.execute(pair_query):
-        grades_by_round[rid].append((a or "", b or ""))
+    tables: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+    for rid, a, b, count in db.session.execute(pair_query):
+        tables[rid][(a or "", b or "")] = count
     agreement_rows = [
-        (round_names.get(rid, str(rid)), agreement(grades_by_round[rid]))
+        (round_names.get(rid, str(rid)), agreement_from_counts(tables[rid]))
         for rid in round_order
-        if rid in grades_by_round
+        if rid in tables
     ]
 
     breakdowns = [
@@ -229,13 +248,13 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
         Breakdown(
             "Grades by key stage",
             "Key stage",
-            _rows(_grouped(SampledPlan.key_stage, team_id, round_id), KEY_STAGES, list(KEY_STAGES)),
+            _rows(_grouped(SampledPlan.key_stage, team_id, where), KEY_STAGES, list(KEY_STAGES)),
         ),
         Breakdown(
             "Grades by primary area of need",
             "Primary need",
             _rows(
-                _grouped(SampledPlan.primary_need, team_id, round_id),
+                _grouped(SampledPlan.primary_need, team_id, where),
                 PRIMARY_NEEDS,
                 list(PRIMARY_NEEDS),
             ),
@@ -244,7 +263,7 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
             "Grades by type of setting",
             "Setting",
             _rows(
-                _grouped(SampledPlan.setting_type, team_id, round_id),
+                _grouped(SampledPlan.setting_type, team_id, where),
                 SETTING_TYPES,
                 list(SETTING_TYPES),
             ),
@@ -263,14 +282,14 @@ def build(team_id: int | None, round_id: int | None = None) -> Dashboard:
     return Dashboard(
         breakdowns=breakdowns,
         failing_criteria=failing,
-        reaudits=len(pairs),
+        reaudits=reaudits,
         improved=improved,
         agreement_by_round=agreement_rows,
         total=(by_round and sum(r.total for r in by_round)) or 0,
     )
 
 
-def csv_rows(team_id: int | None, round_id: int | None = None, limit: int = 100_000):
+def csv_rows(team_id: int | None, where: Filters | None = None, limit: int = 100_000):
     """Every submitted audit, one row each, for the CSV export (streamed in one query)."""
     officers = aliased(User)
     auditors = aliased(User)
@@ -299,8 +318,12 @@ def csv_rows(team_id: int | None, round_id: int | None = None, limit: int = 100_
         .order_by(AuditRound.starts_on, Audit.id)
         .limit(limit)
     )
+    where = where or Filters()
     if team_id is not None:
         query = query.where(AuditRound.team_id == team_id)
-    if round_id is not None:
-        query = query.where(Audit.round_id == round_id)
+    if where.round_id is not None:
+        query = query.where(Audit.round_id == where.round_id)
+    for name in ("key_stage", "primary_need", "setting_type"):
+        if getattr(where, name):
+            query = query.where(getattr(SampledPlan, name) == getattr(where, name))
     return db.session.execute(query)

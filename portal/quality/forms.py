@@ -118,6 +118,15 @@ class ModerationForm(BaseForm):
     )
 
 
+class FrameworkForm(BaseForm):
+    body = TextAreaField(
+        "The framework",
+        validators=[DataRequired("Enter the framework"), Length(max=200_000)],
+        description="Written as JSON, as in content/quality-framework.json. Give it a higher "
+        "version number than the one published now.",
+    )
+
+
 class ActionForm(BaseForm):
     """A button-only form: CSRF for 'done' and 're-audit'."""
 
@@ -126,4 +135,9 @@ class DashboardFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    round = SelectField("Round", choices=[])
+    round = SelectField("Round", choices=[], default="")
+    key_stage = SelectField("Key stage", choices=_any("Any key stage", KEY_STAGES), default="")
+    primary_need = SelectField(
+        "Primary area of need", choices=_any("Any", PRIMARY_NEEDS), default=""
+    )
+    setting_type = SelectField("Type of setting", choices=_any("Any", SETTING_TYPES), default="")

@@ -37,7 +37,11 @@ def _role(user: Any) -> Role:
 
 
 def is_lead_for(user: Any, round_: AuditRound) -> bool:
-    return _role(user) is Role.QUALITY_LEAD and round_.team_id in (None, user.organisation_id)
+    return (
+        _role(user) is Role.QUALITY_LEAD
+        and user.organisation_id is not None
+        and round_.team_id == user.organisation_id
+    )
 
 
 def audits_in_any_round(user: Any) -> bool:

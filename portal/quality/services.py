@@ -133,8 +133,8 @@ def open_round(
 ) -> AuditRound:
     """Open a round with its rule and auditors, and store the seed its sample will be drawn
     from. Who may: a quality lead. Records `quality.round_opened`."""
-    if Role(actor.role) is not Role.QUALITY_LEAD:
-        raise NotAllowed("Only a quality lead opens audit rounds.")
+    if Role(actor.role) is not Role.QUALITY_LEAD or actor.organisation_id is None:
+        raise NotAllowed("Only a quality lead of a council team opens audit rounds.")
     if rule.ends_on < rule.starts_on:
         raise Refused("The end date must be the same as or after the start date", "ends_on")
     allowed = {user.id: user for user in eligible_auditors(actor)}

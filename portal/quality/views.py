@@ -5,8 +5,19 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -21,11 +32,12 @@ from portal.quality.forms import (
     ActionForm,
     AuditSectionForm,
     DashboardFilterForm,
+    FrameworkForm,
     ModerationForm,
     RoundForm,
     SubmitAuditForm,
 )
-from portal.quality.framework import Answer
+from portal.quality.framework import Answer, FrameworkError
 from portal.quality.models import (
     Audit,
     AuditKind,
@@ -37,6 +49,7 @@ from portal.quality.models import (
 from portal.quality.plan_source import plan_source
 from portal.quality.sampling import KEY_STAGES, PRIMARY_NEEDS, SETTING_TYPES
 from portal.refusals import Refused, show_on_form
+from portal.rendering import wants_fragment
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
 
@@ -175,6 +188,47 @@ def publish_framework():
     return redirect(url_for("quality.rounds"), 303)
 
 
+@bp.get("/framework")
+@policy.quality_staff
+def framework_page():
+    """The framework audits use now: criteria per section, limiting ones, weights, bands."""
+    row = services.current_framework_version(current_user)
+    db.session.commit()
+    return render_template("quality/framework.html", row=row, framework=services.framework_of(row))
+
+
+@bp.route("/framework/edit", methods=["GET", "POST"])
+@policy.quality_lead
+def edit_framework():
+    """Edit the framework and publish it as a new version; old audits keep theirs."""
+    row = services.current_framework_version(current_user)
+    db.session.commit()
+    form = FrameworkForm()
+    if form.validate_on_submit():
+        try:
+            body = json.loads(form.body.data)
+            if not isinstance(body, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            form.body.errors.append("The framework is not valid JSON: check quotes and commas")
+        else:
+            try:
+                services.publish(current_user, body)
+            except FrameworkError as error:
+                form.body.errors.append(str(error))
+            except Refused as refused:
+                show_on_form(form, refused)
+            else:
+                db.session.commit()
+                return redirect(url_for("quality.framework_page"), 303)
+    elif request.method == "GET":
+        draft = dict(row.body)
+        draft["version"] = row.version + 1
+        form.body.data = json.dumps(draft, indent=2, ensure_ascii=False)
+    db.session.rollback()
+    return render_template("quality/edit_framework.html", form=form, row=row)
+
+
 # --- Moderation ------------------------------------------------------------------------------
 
 
@@ -282,6 +336,8 @@ def audit_section(section: str):
         chosen = {c.code: request.form.get(c.code, "") for c in criteria.criteria}
         services.save_section(current_user, item, letter, chosen, form.comment.data or "")
         db.session.commit()
+        if wants_fragment():  # saved as the auditor goes (htmx): say so, stay on the page
+            return _save_status(item.updated_at)
         letters = [s.letter for s in sections]
         following = letters.index(letter) + 1
         if request.form.get("then") == "next" and following < len(letters):
@@ -294,6 +350,8 @@ def audit_section(section: str):
                 303,
             )
         return redirect(url_for("quality.audit_page", audit_id=item.public_id), 303)
+    if request.method == "POST" and wants_fragment():
+        return _save_status(None, failed=True)
     answers = services.answers_of(item)
     existing = services.comments_of(item).get(letter)
     if request.method == "GET" and existing is not None:
@@ -320,7 +378,16 @@ def audit_section(section: str):
         count=len(letters),
         is_last=letter == letters[-1],
         form=form,
+        saved_at=item.updated_at if existing else None,
     )
+
+
+def _save_status(saved_at, *, failed: bool = False) -> Response:
+    response = make_response(
+        render_template("quality/partials/save_status.html", saved_at=saved_at, failed=failed)
+    )
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.post("/audits/<public_id:audit_id>/submit")
@@ -405,7 +472,7 @@ def start_reaudit():
 # --- Dashboard -------------------------------------------------------------------------------
 
 
-def _dashboard_round() -> tuple[DashboardFilterForm, AuditRound | None]:
+def _dashboard_filters() -> tuple[DashboardFilterForm, AuditRound | None, figures.Filters]:
     form = DashboardFilterForm(request.args)
     team_rounds = db.session.scalars(
         select(AuditRound)
@@ -416,7 +483,17 @@ def _dashboard_round() -> tuple[DashboardFilterForm, AuditRound | None]:
         SelectChoice(r.public_id, r.name) for r in team_rounds
     ]
     chosen = next((r for r in team_rounds if r.public_id == form.round.data), None)
-    return form, chosen
+
+    def valid(field) -> str | None:
+        return field.data if field.data in {c.value for c in field.choices} and field.data else None
+
+    where = figures.Filters(
+        round_id=chosen.id if chosen else None,
+        key_stage=valid(form.key_stage),
+        primary_need=valid(form.primary_need),
+        setting_type=valid(form.setting_type),
+    )
+    return form, chosen, where
 
 
 @bp.get("/dashboard")
@@ -424,10 +501,15 @@ def _dashboard_round() -> tuple[DashboardFilterForm, AuditRound | None]:
 def dashboard():
     """Where plans fall short and whether they are getting better: grades by round, section,
     key stage, need, setting and case officer, as charts with their tables."""
-    form, chosen = _dashboard_round()
-    data = figures.build(current_user.organisation_id, chosen.id if chosen else None)
+    form, chosen, where = _dashboard_filters()
+    data = figures.build(current_user.organisation_id, where)
     return render_template(
-        "quality/dashboard.html", form=form, chosen=chosen, data=data, grades=figures.GRADES
+        "quality/dashboard.html",
+        form=form,
+        chosen=chosen,
+        data=data,
+        grades=figures.GRADES,
+        csv_args={k: v for k, v in request.args.items() if k in form._fields and v},
     )
 
 
@@ -435,7 +517,7 @@ def dashboard():
 @policy.quality_lead
 def dashboard_csv():
     """Every submitted audit as CSV; the download is audited."""
-    _, chosen = _dashboard_round()
+    _, _, where = _dashboard_filters()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -454,7 +536,7 @@ def dashboard_csv():
             "Submitted",
         ]
     )
-    for row in figures.csv_rows(current_user.organisation_id, chosen.id if chosen else None):
+    for row in figures.csv_rows(current_user.organisation_id, where):
         (name, ref, kind, grade, agreed, score, stage, need, setting, officer, auditor, at) = row
         writer.writerow(
             [

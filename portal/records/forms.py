@@ -23,3 +23,7 @@ class AuditSearchForm(BaseForm):
     def validate_to_date(self, field) -> None:
         if field.data and self.from_date.data and field.data < self.from_date.data:
             raise ValidationError("The last date must be the same as or after the first date")
+
+
+class SubjectAccessForm(BaseForm):
+    """Only the CSRF token: making the export is a POST."""

@@ -29,6 +29,7 @@ READ_ACTIONS = (
     "plan.viewed",
     "plan.downloaded",
     "messages.viewed",
+    "case.subject_access_exported",
 )
 
 _PAGES = {
@@ -109,6 +110,8 @@ def _what(event: Any, titles: dict[str, str]) -> str:
         return "Read the plan"
     if event.action == "plan.downloaded":
         return "Downloaded the plan"
+    if event.action == "case.subject_access_exported":
+        return "Downloaded everything held about the child (a subject access request)"
     return "Read the messages on the case"
 
 

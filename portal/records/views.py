@@ -11,6 +11,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     stream_with_context,
     url_for,
@@ -21,8 +22,8 @@ from portal import access, clock
 from portal.accounts.models import Role
 from portal.cases.models import Case
 from portal.cases.services import record_view
-from portal.records import looked, search
-from portal.records.forms import AuditSearchForm
+from portal.records import looked, search, subject_access
+from portal.records.forms import AuditSearchForm, SubjectAccessForm
 from portal.rendering import render_page
 
 #: The session key of the administrator's audit search (kept out of the URL).
@@ -55,7 +56,7 @@ def who_looked_section(case: Case, user) -> dict | None:
     """The case page's link to "Who has looked at this case", for those who may see it."""
     if not looked.may_see_who_looked(user, case):
         return None
-    return {"case": case}
+    return {"case": case, "can_export": access.can(user, access.Action.MANAGE, case)}
 
 
 @bp.route("/audit", methods=["GET", "POST"])
@@ -109,3 +110,22 @@ def export_audit():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.route("/cases/<public_id:case_id>/subject-access", methods=["GET", "POST"])
+@access.load(Case, "case_id", access.Action.MANAGE)
+def subject_access_export():
+    """The council's case officer makes a zip of everything the portal holds about the child
+    (the case, its timeline, the plan, every document version, the audit entries) with an
+    index. GET explains it; POST makes it, records it, and sends it."""
+    case = g.case
+    form = SubjectAccessForm()
+    if form.validate_on_submit():
+        archive = subject_access.make_export(current_user, case)
+        return send_file(
+            archive,
+            mimetype="application/zip",
+            as_attachment=True,
+            download_name=f"{case.reference} subject access {clock.today().isoformat()}.zip",
+        )
+    return render_template("records/subject_access.html", case=case, form=form)

@@ -30,6 +30,8 @@ ROLE_EMAILS = {
     "officer": "officer@example.org",
     "editor": "editor@example.org",
     "admin": "admin@example.org",
+    "quality_lead": "quality@example.org",
+    "auditor": "auditor@example.org",
 }
 
 AXE_SOURCE_PATH = PROJECT_ROOT / "static" / "build" / "axe.min.js"

@@ -35,7 +35,7 @@ def _audit_the_plan(page: Page, round_name: str, improvement: str, *, js: bool) 
     second = page.get_by_text("You are the second auditor").count() > 0
     assert_accessible(page, js=js)
     page.get_by_role("link", name="Section A").click()
-    checked = False
+    checked = checked_saving = False
     while True:
         expect(page.locator("h1")).to_contain_text("Section ")
         if not checked:
@@ -43,6 +43,9 @@ def _audit_the_plan(page: Page, round_name: str, improvement: str, *, js: bool) 
             checked = True
         for radio in page.locator("input[type=radio][value=yes]").all():
             radio.check()
+        if js and not checked_saving:  # with JavaScript, answers save as they are chosen
+            expect(page.locator("#audit-save-status")).to_contain_text("Saved at")
+            checked_saving = True
         if not second and "Section F" in page.locator("h1").inner_text():
             expect(page.locator("main")).to_contain_text("What good looks like")
             page.locator("#F3-no").check()

@@ -92,6 +92,17 @@ def test_a_round_from_opening_to_the_case_officers_action(
     assert page.html.select_one("#F1-yes").has_attr("checked")
     assert "Clear help" in page.text("main textarea")
 
+    # With JavaScript each answer is saved as it is chosen: htmx gets only the status back.
+    page = client_request.post(
+        "quality.audit_section",
+        {"F1": "yes", "F2": "no", "comment": "Clear help"},
+        url_values={"audit_id": item.public_id, "section": "f"},
+        htmx=True,
+        expected_status=200,
+    )
+    assert page.response.get_data(as_text=True).strip().startswith("Saved at")
+    assert services.answers_of(item)["F2"] == "no"
+
     # Submitting with criteria unanswered says which.
     page = client_request.post(
         "quality.submit_audit",

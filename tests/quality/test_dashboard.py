@@ -93,6 +93,16 @@ def test_dashboard_shows_each_breakdown_as_a_chart_and_a_table(
     assert "Council quality team" in page.text("main")
     assert "F1" in page.text("main")  # the criterion most often not met
 
+    # Narrowed to the plans' own key stage, everything stays; to another, nothing is left.
+    page = client_request.get("quality.dashboard", key_stage=sample.key_stage)
+    assert "8 plans audited" in page.text("main")
+    other = "post16" if sample.key_stage != "post16" else "ks1"
+    page = client_request.get("quality.dashboard", key_stage=other, primary_need="semh")
+    assert "0 plans audited" in page.text("main")
+    assert page.html.select_one("#key_stage option[selected]")["value"] == other
+    response = client_request.client.get(f"/quality/dashboard/download?key_stage={other}")
+    assert len(response.get_data(as_text=True).strip().splitlines()) == 1  # the header only
+
     response = client_request.client.get("/quality/dashboard/download")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -105,15 +115,17 @@ def test_dashboard_query_count_is_the_same_for_10_and_1000_audits(
     """Counting happens in SQL: 1,000 audits cost no more queries than 10."""
     round_, sample = _round(app, issued_plans, quality_lead, auditor)
     client_request.sign_in_as(quality_lead)
-    counts = []
+    counts, rows = [], []
     for size in (10, 990):
         _grow(app, round_, sample, auditor, size)
         with sqlstats.counting() as stats:
             page = client_request.get("quality.dashboard")
         counts.append(stats.queries)
+        rows.append(stats.rows)
     assert "1000 plans audited" in page.text("main")
     assert counts[0] == counts[1], counts
-    print(f"dashboard queries at 10 and 1,000 audits: {counts}")
+    assert rows[0] == rows[1], rows  # grouped in SQL: the rows read do not grow either
+    print(f"dashboard at 10 and 1,000 audits: queries {counts}, rows {rows}")
 
 
 def test_the_demo_has_two_rounds_a_spread_of_grades_a_moderation_and_a_reaudit(app):

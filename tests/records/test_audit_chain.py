@@ -171,3 +171,14 @@ def test_two_writers_at_once_do_not_fork_the_chain(app, family_case, parent, dat
     head = db.session.get(AuditChainHead, 1)
     assert head.seq == db.session.scalar(select(db.func.count(Event.id)))
     assert audit.verify_chain().ok
+
+
+def test_an_event_rolled_back_with_a_savepoint_takes_no_place(family_case, parent):
+    """Work undone inside a savepoint leaves no gap in the chain."""
+    savepoint = db.session.begin_nested()
+    audit.record("case.viewed", actor=parent, case=family_case)
+    db.session.flush()
+    savepoint.rollback()
+    audit.record("case.viewed", actor=parent, case=family_case)
+    db.session.commit()
+    assert audit.verify_chain().ok
