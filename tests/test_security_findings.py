@@ -499,6 +499,29 @@ def test_admin_cannot_give_themselves_case_access_alone(
     assert invited.role == "case_officer"
 
 
+@pytest.mark.parametrize("role", ["quality_lead", "auditor"])
+def test_an_invitation_to_read_plans_across_the_council_needs_a_second_administrator(
+    client_request, new_client, admin, council, outbox, role
+):
+    """Quality leads and auditors can read any plan sampled for an audit: as for a case
+    officer, the link works only once another administrator approves."""
+    factories.make_user(factories.Role.ADMIN, organisation=council, name="Bo")
+    client_request.sign_in_as(admin)
+    client_request.post(
+        "accounts.invite",
+        {
+            "name": "Quinn Auditor",
+            "email": "quinn@example.org",
+            "role": role,
+            "organisation": str(council.id),
+        },
+        expected_redirect="/invite",
+    )
+    invitation = next(m for m in outbox if m["To"] == "quinn@example.org")
+    link = re.search(r"/accept-invitation/[A-Za-z0-9_-]+", invitation.get_content()).group(0)
+    assert new_client().client.get(link).status_code == 410
+
+
 def test_admin_inviting_a_family_member_needs_no_approval(client_request, admin, outbox):
     """Roles that only see what a case officer shares with them need no second administrator."""
     client_request.sign_in_as(admin)
