@@ -68,6 +68,13 @@ DEMO_ACCOUNTS = [
     ("quality@example.org", "Nadia Okoro", Role.QUALITY_LEAD, "council", "Quality assurance lead"),
     ("auditor@example.org", "Tom Fielding", Role.AUDITOR, "council", "Plan quality auditor"),
     (
+        "funding@example.org",
+        "Priya Shah",
+        Role.FUNDING_OFFICER,
+        "council",
+        "High needs funding officer",
+    ),
+    (
         "editor@example.org",
         "Lucy Green",
         Role.CONTENT_EDITOR,

@@ -38,6 +38,7 @@ NAVIGATION = {
         ("Framework", "quality.framework_page"),
     ],
     Role.AUDITOR: [("My audits", "quality.my_audits"), ("Framework", "quality.framework_page")],
+    Role.FUNDING_OFFICER: [("Committed top-up", "funding.committed_spend")],
 }
 
 

@@ -45,6 +45,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     QUALITY_LEAD = "quality_lead"  # runs plan quality audit rounds (issue 13)
     AUDITOR = "auditor"  # audits the plans assigned in a round
+    FUNDING_OFFICER = "funding_officer"  # sets the tariff and budget, moderates bands (issue 14)
 
     @property
     def label(self) -> str:
@@ -58,6 +59,7 @@ class Role(StrEnum):
             "admin": "Administrator",
             "quality_lead": "Quality lead (plan audits)",
             "auditor": "Plan quality auditor",
+            "funding_officer": "Funding officer (banded top-up)",
         }[self.value]
 
     @property

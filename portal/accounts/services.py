@@ -271,7 +271,9 @@ def use_link_to_set_password(secret: str, purpose: TokenPurpose, password: str) 
 
 #: Roles that reach cases, plans or accounts across the council: an invitation to one needs a
 #: second administrator (quality leads and auditors read any plan sampled for an audit).
-ROLES_NEEDING_APPROVAL = frozenset({Role.CASE_OFFICER, Role.ADMIN, Role.QUALITY_LEAD, Role.AUDITOR})
+ROLES_NEEDING_APPROVAL = frozenset(
+    {Role.CASE_OFFICER, Role.ADMIN, Role.QUALITY_LEAD, Role.AUDITOR, Role.FUNDING_OFFICER}
+)
 
 
 @dataclass

@@ -37,15 +37,23 @@ bp = Blueprint("cases", __name__)
 CASELOAD_SEARCH = "caseload_search"
 
 
+#: Staff whose home is not a caseload, so a caseload search posted by them goes nowhere.
+SIGNED_IN_WITHOUT_CASELOAD = (
+    Role.ADMIN,
+    Role.CONTENT_EDITOR,
+    Role.QUALITY_LEAD,
+    Role.AUDITOR,
+    Role.FUNDING_OFFICER,
+)
+
+
 @bp.route("/home", methods=["GET", "POST"])
 @access.signed_in
 def home():
     """Each role lands on its own home page: families their case(s), everyone else a caseload.
     The caseload's filter form is POSTed here (so the search is not in the address)."""
     role = Role(current_user.role)
-    if request.method == "POST" and (
-        role.is_family or role in (Role.ADMIN, Role.CONTENT_EDITOR, Role.QUALITY_LEAD, Role.AUDITOR)
-    ):
+    if request.method == "POST" and (role.is_family or role in SIGNED_IN_WITHOUT_CASELOAD):
         return redirect(url_for("cases.home"), 303)
     if role is Role.ADMIN:
         return redirect(url_for("accounts.people"))
@@ -53,6 +61,8 @@ def home():
         return redirect(url_for("content.page_list"))
     if role in (Role.QUALITY_LEAD, Role.AUDITOR):
         return redirect(url_for("quality.my_audits"))
+    if role is Role.FUNDING_OFFICER:
+        return redirect(url_for("funding.committed_spend"))
     if role.is_family:
         return _family_home()
     return _caseload()

@@ -24,7 +24,7 @@ def _tariff() -> Tariff:
 
 
 @bp.get("/committed-spend")
-@access.role_required(Role.CASE_OFFICER)
+@access.role_required(Role.CASE_OFFICER, Role.FUNDING_OFFICER)
 def committed_spend():
     """Committed top-up this financial year by band, area of need and setting type."""
     tariff = _tariff()
@@ -39,7 +39,7 @@ def committed_spend():
 
 
 @bp.get("/committed-spend/download")
-@access.role_required(Role.CASE_OFFICER)
+@access.role_required(Role.CASE_OFFICER, Role.FUNDING_OFFICER)
 def committed_spend_csv():
     """The same figures as CSV for finance (pounds with pence); the download is audited."""
     tariff = _tariff()

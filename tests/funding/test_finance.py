@@ -6,12 +6,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.accounts.models import OrganisationKind
+from portal.accounts.models import OrganisationKind, Role
 from portal.audit import Event
 from portal.extensions import db
 from portal.funding import services
 from portal.funding.finance import committed_in_year
 from portal.funding.money import FinancialYear, SettingType, due_in_year, illustrative_tariff
+from tests import factories
 from tests.factories import make_case, make_organisation
 
 YEAR = FinancialYear(2026)
@@ -137,3 +138,16 @@ def test_case_page_shows_bands_in_plain_words_and_money_only_to_school_and_counc
         link = section.select_one("a[href='/banded-funding/bands-cognition-and-learning']")
         assert link is not None
         assert ("£" in text) is sees_money, person.role
+
+
+def test_funding_officer_lands_on_the_councils_committed_spend(client_request, council):
+    officer = factories.make_user(Role.FUNDING_OFFICER, organisation=council)
+    client_request.sign_in_as(officer)
+    home = client_request.client.get("/home")
+    assert home.status_code == 302
+    assert home.headers["Location"].endswith("/funding/committed-spend")
+    page = client_request.get("funding.committed_spend")
+    assert page.h1.startswith("Committed top-up, April ")
+    # Their menu has the page and nothing that reaches a case.
+    assert "Committed top-up" in page.texts("nav a")
+    client_request.get("cases.home", expected_status=302)
