@@ -69,7 +69,7 @@ DEMO_ACCOUNTS = [
     ("auditor@example.org", "Tom Fielding", Role.AUDITOR, "council", "Plan quality auditor"),
     (
         "funding@example.org",
-        "Priya Shah",
+        "Owen Price",
         Role.FUNDING_OFFICER,
         "council",
         "High needs funding officer",
