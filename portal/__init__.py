@@ -139,7 +139,7 @@ def _register_commands(app: Flask) -> None:
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
     from portal.notifications.cli import notifications_cli
-    from portal.records.cli import audit_cli
+    from portal.records.cli import audit_cli, retention_cli
 
     app.cli.add_command(demo_command)
     app.cli.add_command(bench_data_command)
@@ -148,4 +148,5 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(documents_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(create_admin_command)
