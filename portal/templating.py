@@ -38,7 +38,10 @@ NAVIGATION = {
         ("Framework", "quality.framework_page"),
     ],
     Role.AUDITOR: [("My audits", "quality.my_audits"), ("Framework", "quality.framework_page")],
-    Role.FUNDING_OFFICER: [("Committed top-up", "funding.committed_spend")],
+    Role.FUNDING_OFFICER: [
+        ("Committed top-up", "funding.committed_spend"),
+        ("Bands to agree", "banding.proposed_bands"),
+    ],
 }
 
 

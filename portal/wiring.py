@@ -28,7 +28,10 @@ from portal.documents.models import Document, DocumentVersion
 from portal.documents.policy import document_rule, version_rule
 from portal.documents.subject_access import document_files
 from portal.documents.views import documents_section
+from portal.funding import policy as funding_policy
 from portal.funding.case_section import bands_section
+from portal.funding.evidence import install_evidence_source
+from portal.funding.models import Banding
 from portal.notifications.events import on_event as notices_from_event
 from portal.notifications.messages import thread_rule
 from portal.notifications.models import MessageThread
@@ -37,6 +40,7 @@ from portal.people.policy import grant_rule
 from portal.people.views import people_section
 from portal.plans import quality_source
 from portal.plans.about_me import AboutMeAuthor, about_me_rule
+from portal.plans.banding_evidence import plan_items
 from portal.plans.models import PlanVersion
 from portal.plans.policy import version_rule as plan_version_rule
 from portal.plans.services import freeze_after_draft_sent, freeze_after_plan_issued
@@ -68,6 +72,8 @@ ACCESS_RULES: dict[type, access.Rule] = {
     SampledPlan: quality_policy.sample_rule,
     Audit: quality_policy.audit_rule,
     QualityAction: quality_policy.action_rule,
+    Banding: funding_policy.banding_rule,
+    funding_policy.CaseBands: funding_policy.case_bands_rule,
 }
 
 CASE_SECTIONS = (
@@ -124,3 +130,5 @@ def init_wiring(app: Flask) -> None:
     subject_access.install_parts(app, SUBJECT_ACCESS_PARTS)
     # Plan quality audits read issued plans through this narrow interface only.
     install_plan_source(app, quality_source)
+    # Banded funding reads a plan's Section B needs and Section F help through this only.
+    install_evidence_source(app, plan_items)

@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from portal import access, clock
+from portal import clock
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.funding.models import Banding, BandingStatus
 from portal.funding.money import FinancialYear, SettingType, illustrative_tariff
+from portal.funding.policy import PROPOSE, VIEW, may
 
 #: The descriptor page (a content page, `portal.content.pages.BAND_PAGES`) for each area of need.
 DESCRIPTOR_SLUGS = {
@@ -26,8 +27,9 @@ DESCRIPTOR_SLUGS = {
 
 
 def bands_section(case: Any, user: Any) -> dict | None:
-    """The bands in force today for this case, one per area of need (one query)."""
-    if not access.can(user, access.Action.VIEW_DOCUMENTS, case):
+    """The bands in force today for this case, one per area of need (one query), with links to
+    the bands page (what each band means; proposals and history) and to propose a band."""
+    if not may(user, VIEW, case):
         return None
     today = clock.today()
     rows = db.session.scalars(
@@ -42,7 +44,8 @@ def bands_section(case: Any, user: Any) -> dict | None:
     in_force: dict[str, Banding] = {}
     for row in rows:
         in_force.setdefault(row.area_of_need, row)
-    if not in_force:
+    may_propose = may(user, PROPOSE, case)
+    if not in_force and not may_propose:
         return None
     year = FinancialYear.containing(today)
     tariff = illustrative_tariff(year, base_year=year.start_year)
@@ -62,4 +65,10 @@ def bands_section(case: Any, user: Any) -> dict | None:
         }
         for banding in sorted(in_force.values(), key=lambda b: (not b.primary, b.area_of_need))
     ]
-    return {"bands": bands, "shows_money": shows_money, "year": year}
+    return {
+        "bands": bands,
+        "shows_money": shows_money,
+        "year": year,
+        "may_propose": may_propose,
+        "case_id": case.public_id,
+    }

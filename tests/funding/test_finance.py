@@ -31,6 +31,7 @@ def _band(case, by, officer, *, area="cognition", band=3, setting="mainstream", 
         evidence="Section B need 1.",
     )
     services.decide(banding, officer, band=band, reason="")
+    db.session.flush()  # the timeline events written with it, so counts below are the page's own
     return banding
 
 
