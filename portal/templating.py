@@ -11,6 +11,7 @@ from portal.accounts.models import Role
 from portal.contacts import contacts
 from portal.dates import date_and_time, long_date, relative_to_today
 from portal.funding.money import pounds
+from portal.quality.policy import audits_in_any_round
 
 NAVIGATION = {
     Role.YOUNG_PERSON: [("My pathway", "cases.home"), ("The pledge", "pages.pledge")],
@@ -53,11 +54,19 @@ PUBLIC_NAVIGATION = [
 ]
 
 
+#: Roles who may be invited to audit plans in a quality round, and so may have audits to do.
+INVITED_AUDITOR_ROLES = (Role.PROFESSIONAL, Role.CASE_OFFICER)
+
+
 def navigation() -> list[tuple[str, str]]:
-    """The header links: the signed-in person's role's, or the public pages: (label, url)."""
-    links = (
-        NAVIGATION[Role(current_user.role)] if current_user.is_authenticated else PUBLIC_NAVIGATION
-    )
+    """The header links: the signed-in person's role's, or the public pages: (label, url).
+    A professional or case officer invited to audit plans also gets "My audits" (one query)."""
+    if not current_user.is_authenticated:
+        return [(label, url_for(endpoint)) for label, endpoint in PUBLIC_NAVIGATION]
+    role = Role(current_user.role)
+    links = list(NAVIGATION[role])
+    if role in INVITED_AUDITOR_ROLES and audits_in_any_round(current_user):
+        links.append(("My audits", "quality.my_audits"))
     return [(label, url_for(endpoint)) for label, endpoint in links]
 
 
