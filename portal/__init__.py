@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.casework.blueprint import bp as casework_bp
     from portal.content.views import bp as content_bp
     from portal.documents.views import bp as documents_bp
+    from portal.funding.money_views import bp as money_bp
     from portal.funding.views import bp as funding_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.pages import bp as pages_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         notifications_bp,
         funding_bp,
+        money_bp,
         records_bp,
         quality_bp,
     ):
