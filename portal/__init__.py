@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.content.views import bp as content_bp
     from portal.documents.views import bp as documents_bp
     from portal.funding.banding_views import bp as banding_bp
+    from portal.funding.money_views import bp as money_bp
     from portal.funding.views import bp as funding_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.pages import bp as pages_bp
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         funding_bp,
         banding_bp,
+        money_bp,
         records_bp,
         quality_bp,
     ):
