@@ -96,11 +96,12 @@ class DecideBandForm(BaseForm):
         ],
         validators=[InputRequired("Choose whether to agree the band as proposed")],
     )
-    band = RadioField("Agreed band", choices=BAND_CHOICES, validators=[Optional()])
+    band = RadioField("A different band", choices=BAND_CHOICES, validators=[Optional()])
     reason = TextAreaField(
         "Why this band and not the one proposed",
         validators=[Optional(), Length(max=LONG_TEXT)],
-        description="The school and the case officer will see this.",
+        description="Only if the council agrees a different band. The school and the case "
+        "officer will see this.",
     )
 
     def validate(self, extra_validators=None) -> bool:

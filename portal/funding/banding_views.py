@@ -161,6 +161,10 @@ def decide_band():
         flash("This band has already been decided", "info")
         return redirect(url_for("banding.case_bands", case_id=case.public_id), 303)
     form = DecideBandForm()
+    form.decision.choices = [
+        ("as_proposed", f"Agree band {banding.proposed_band} as proposed"),
+        ("different", "Agree a different band"),
+    ]
     if form.validate_on_submit():
         band = banding.proposed_band if form.decision.data == "as_proposed" else int(form.band.data)
         try:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from portal import access
 from portal.accounts.models import Role, User
-from portal.cases.models import Case, Child, Relationship
+from portal.cases.models import Case, Relationship
 from portal.cases.policy import active_grant, is_team_case_officer
 from portal.extensions import db
 from portal.funding.models import Banding
@@ -55,8 +55,8 @@ def _is_the_pupils_school(user: User, case: Case) -> bool:
     grant = active_grant(user, case)
     if grant is None or not grant.can_view_documents:
         return False
-    school_id = db.session.scalar(select(Child.school_id).where(Child.id == case.child_id))
-    return school_id == user.organisation_id
+    # The case's child is loaded once per request (the case page shows it anyway).
+    return case.child.school_id == user.organisation_id
 
 
 def _is_family(user: User, case: Case) -> bool:

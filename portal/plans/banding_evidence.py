@@ -35,7 +35,12 @@ def plan_items(case: Case, user: Any) -> dict | None:
             {
                 "key": f"F-{item.id}",
                 "section": "F",
-                "areas": sorted({n.area for n in item.needs if n.area}),
+                # The areas of the needs it meets, directly or through its outcomes (loaded
+                # with the contents: no further query).
+                "areas": sorted(
+                    {n.area for n in item.needs if n.area}
+                    | {n.area for o in item.outcomes for n in o.needs if n.area}
+                ),
                 "text": f"{words} ({details})" if details else words,
             }
         )

@@ -65,8 +65,8 @@ def test_senco_proposes_a_band_with_statements_and_plan_evidence(
         "Section F: Speech and language therapy (Speech and language therapist, 30 minutes a week)",
     ]
     assert "Reads two years behind" not in page.html.text  # another area's need
-    # Every band's statements are there without JavaScript, under their band's radio.
-    assert page.html.select_one("#conditional-band-2 input[value='3-0']")
+    # Every band's statements are there without JavaScript, each band's in its own details.
+    assert page.html.select_one("details#statements-band-3 input[value='3-0']")
     client_request.post(
         "banding.propose_band",
         _propose_form(plan_items),
