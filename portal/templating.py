@@ -16,12 +16,12 @@ from portal.quality.policy import audits_in_any_round
 NAVIGATION = {
     Role.YOUNG_PERSON: [("My pathway", "cases.home"), ("The pledge", "pages.pledge")],
     Role.PARENT: [("My cases", "cases.home"), ("Help", "pages.help_index")],
-    Role.SCHOOL: [("Caseload", "cases.home")],
+    Role.SCHOOL: [("Caseload", "cases.home"), ("Top-up funding", "money.my_school")],
     Role.PROFESSIONAL: [("Caseload", "cases.home")],
     Role.CASE_OFFICER: [
         ("Team cases", "cases.home"),
         ("Dashboard", "cases.dashboard"),
-        ("Committed top-up", "funding.committed_spend"),
+        ("Funding dashboard", "money.dashboard"),
         ("Feedback on my plans", "quality.my_feedback"),
         ("Open a new case", "casework.open_case"),
         ("Invite someone", "accounts.invite"),
@@ -42,6 +42,8 @@ NAVIGATION = {
     Role.FUNDING_OFFICER: [
         ("Committed top-up", "funding.committed_spend"),
         ("Bands to agree", "banding.proposed_bands"),
+        ("Funding dashboard", "money.dashboard"),
+        ("Tariff and budget", "money.tariff_now"),
     ],
 }
 

@@ -183,3 +183,47 @@ def test_banding_pages_answer_only_the_people_with_a_part_in_the_bands(
     db.session.refresh(banding)
     assert banding.status == "proposed"
     assert db.session.query(Banding).count() == 1
+
+
+def test_money_pages_by_role(app, new_client, council, school, senco):
+    """Who may open the tariff, the funding dashboard and a school's top-up page (issue 14):
+    council staff see their council's figures, only funding officers change the tariff, a
+    school sees its own page only, and families and everyone else are refused."""
+    from portal.accounts.models import OrganisationKind, Role
+    from tests import factories
+
+    other_school = factories.make_organisation("Another School", OrganisationKind.SCHOOL)
+    people = {
+        "funding_officer": factories.make_user(Role.FUNDING_OFFICER, organisation=council),
+        "case_officer": factories.make_user(Role.CASE_OFFICER, organisation=council),
+        "school": senco,
+        "parent": factories.make_user(Role.PARENT),
+        "young_person": factories.make_user(Role.YOUNG_PERSON),
+        "professional": factories.make_user(Role.PROFESSIONAL),
+        "admin": factories.make_user(Role.ADMIN, organisation=council),
+        "content_editor": factories.make_user(Role.CONTENT_EDITOR),
+        "quality_lead": factories.make_user(Role.QUALITY_LEAD, organisation=council),
+        "auditor": factories.make_user(Role.AUDITOR, organisation=council),
+    }
+    assert set(people) == {role.value for role in Role}
+    council_staff = {"funding_officer": 200, "case_officer": 200}
+    pages = [
+        ("money.tariff_now", {}, {"funding_officer": 302, "case_officer": 302}),
+        ("money.tariff_page", {"start_year": 2026}, council_staff),
+        ("money.edit_tariff", {"start_year": 2026}, {"funding_officer": 200}),
+        ("money.copy_tariff", {"start_year": 2026}, {"funding_officer": 200}),
+        ("money.dashboard", {}, council_staff),
+        ("money.dashboard_csv", {}, council_staff),
+        ("money.my_school", {}, {"school": 302}),
+        ("money.school_page", {"school_id": school.id}, {**council_staff, "school": 200}),
+        ("money.school_page", {"school_id": other_school.id}, {**council_staff, "school": 404}),
+    ]
+    for role, person in people.items():
+        browser = new_client()
+        browser.sign_in_as(person)
+        for endpoint, values, allowed in pages:
+            expected = allowed.get(role, 403)
+            with app.test_request_context():
+                url = url_for(endpoint, **values)
+            status = browser.client.get(url).status_code
+            assert status == expected, (role, endpoint, values, status)

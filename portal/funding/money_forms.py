@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from wtforms import Field, StringField
+from wtforms import Field, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.forms import BaseForm
 from portal.funding.money import (
     BANDS,
+    FinancialYear,
     NotAnAmount,
     SettingType,
     Tariff,
@@ -134,3 +136,21 @@ class CopyTariffForm(BaseForm):
         if not -MAX_UPLIFT <= value <= MAX_UPLIFT:
             raise ValidationError(f"The uplift must be between -{MAX_UPLIFT} and {MAX_UPLIFT}")
         self.percent = value
+
+
+class DashboardYearForm(BaseForm):
+    """Which financial year the dashboard shows: a GET form, so each year has its own URL."""
+
+    class Meta:
+        csrf = False  # a GET form changes nothing
+
+    year = SelectField("Financial year")
+
+    def __init__(self, this_year: FinancialYear, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        years = [FinancialYear(this_year.start_year + step) for step in (-2, -1, 0, 1)]
+        self.year.choices = [SelectChoice(str(y.start_year), y.label) for y in years]
+        self.chosen = this_year
+        if self.year.data in {str(y.start_year) for y in years}:
+            self.chosen = FinancialYear(int(self.year.data))
+        self.year.data = str(self.chosen.start_year)

@@ -8,15 +8,25 @@ money. Views are thin: the figures come from `dashboard` and `school`, the write
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import access, clock
-from portal.accounts.models import Role
+from portal import access, audit, clock
+from portal.accounts.models import Organisation, OrganisationKind, Role
 from portal.extensions import db
+from portal.funding import dashboard as figures
+from portal.funding import school as school_figures
 from portal.funding import tariff as tariffs
-from portal.funding.money import BANDS, MAINSTREAM_THRESHOLD_PENCE, FinancialYear, SettingType
-from portal.funding.money_forms import CopyTariffForm, TariffForm
+from portal.funding.money import (
+    BANDS,
+    MAINSTREAM_THRESHOLD_PENCE,
+    FinancialYear,
+    SettingType,
+)
+from portal.funding.money_forms import CopyTariffForm, DashboardYearForm, TariffForm
 from portal.refusals import Refused, show_on_form
 
 bp = Blueprint("money", __name__, url_prefix="/funding")
@@ -113,4 +123,152 @@ def copy_tariff(start_year: int):
         year=year,
         previous=stored[previous],
         replaces=stored[year].is_set,
+    )
+
+
+# --- The funding dashboard -------------------------------------------------------------------
+
+
+def _dashboard_year() -> FinancialYear:
+    return DashboardYearForm(_this_year(), request.args).chosen
+
+
+@bp.get("/dashboard")
+@access.role_required(*COUNCIL_STAFF)
+def dashboard():
+    """The council's committed top-up for a year against its budget, what the plans in
+    progress would add, by band, area of need, setting type and school."""
+    form = DashboardYearForm(_this_year(), request.args)
+    data = figures.funding_dashboard(current_user.organisation_id, form.chosen)
+    return render_template(
+        "funding/dashboard.html",
+        data=data,
+        form=form,
+        may_edit=current_user.role == Role.FUNDING_OFFICER,
+    )
+
+
+def _money(amount: int | None) -> str:
+    """Pounds with pence for a spreadsheet: 1234.50, -20.05 (no £, no commas)."""
+    if amount is None:
+        return ""
+    whole, part = divmod(abs(amount), 100)
+    return f"{'-' if amount < 0 else ''}{whole}.{part:02d}"
+
+
+@bp.get("/dashboard/download")
+@access.role_required(*COUNCIL_STAFF)
+def dashboard_csv():
+    """The dashboard's figures as CSV for finance: one line per band, area of need and setting
+    type, then the totals and the budget. Amounts in pounds with pence. The download is audited."""
+    year = _dashboard_year()
+    data = figures.funding_dashboard(current_user.organisation_id, year)
+    priced = data.stored.tariff is not None
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "Financial year",
+            "Band",
+            "Area of need",
+            "Setting type",
+            "Agreed bands",
+            "Committed (£)",
+            "Proposed bands",
+            "In progress (£)",
+            "Forecast (£)",
+        ]
+    )
+
+    def amounts(f: figures.Figures) -> list[str]:
+        if not priced:
+            return ["", "", ""]
+        return [_money(f.committed), _money(f.in_progress), _money(f.forecast)]
+
+    for band, area, setting, f in data.fine_rows:
+        committed, in_progress, forecast = amounts(f)
+        writer.writerow(
+            [
+                year.label,
+                band,
+                figures.AREAS_OF_NEED[area],
+                setting.label,
+                f.agreed,
+                committed,
+                f.proposed,
+                in_progress,
+                forecast,
+            ]
+        )
+    committed, in_progress, forecast = amounts(data.totals)
+    writer.writerow(
+        [
+            year.label,
+            "All",
+            "All",
+            "All",
+            data.totals.agreed,
+            committed,
+            data.totals.proposed,
+            in_progress,
+            forecast,
+        ]
+    )
+    writer.writerow([year.label, "Budget", "", "", "", _money(data.stored.budget_pence)])
+    if data.stored.illustrative:
+        writer.writerow(["Illustrative tariff: not a real council's figures"])
+    elif not priced:
+        writer.writerow([f"No tariff has been set for {year.label}"])
+    audit.record("funding.dashboard_downloaded", actor=current_user, year=year.start_year)
+    db.session.commit()
+    filename = f"high-needs-top-up-{year.start_year}-{year.start_year + 1}.csv"
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+# --- A school's banded pupils ----------------------------------------------------------------
+
+
+@bp.get("/my-school")
+@access.role_required(Role.SCHOOL)
+def my_school():
+    """A school's coordinator goes to their own school's page."""
+    if current_user.organisation_id is None:
+        abort(404)
+    return redirect(url_for("money.school_page", school_id=current_user.organisation_id))
+
+
+@bp.get("/schools/<int:school_id>")
+@access.role_required(Role.SCHOOL, *COUNCIL_STAFF)
+def school_page(school_id: int):
+    """A school's banded pupils, their bands and the top-up expected this year and next month.
+
+    A school's coordinator may open their own school's page only (any other school: 404);
+    council staff may open any school's, showing their own council's cases. Audited, as it
+    shows pupils' case numbers and bands."""
+    school = db.session.get(Organisation, school_id)
+    if school is None or school.kind != OrganisationKind.SCHOOL:
+        abort(404)
+    if current_user.role == Role.SCHOOL and current_user.organisation_id != school.id:
+        abort(404)
+    page = request.args.get("page", 1, type=int) or 1
+    data = school_figures.school_funding(school, current_user, clock.today(), page)
+    audit.record(
+        "funding.school_page_viewed",
+        actor=current_user,
+        subject=school,
+        school=school.id,
+        page=data.page,
+    )
+    db.session.commit()
+    return render_template(
+        "funding/school.html",
+        data=data,
+        threshold=MAINSTREAM_THRESHOLD_PENCE,
+        page_url=lambda number: url_for(
+            "money.school_page", school_id=school.id, **({"page": number} if number > 1 else {})
+        ),
     )
