@@ -57,6 +57,14 @@ def available_actions(record: CaseRecord, today: date) -> list[ActionLink]:
                         f"Due by {long_date(due)}",
                     )
                 )
+            else:
+                add(
+                    ActionLink(
+                        f"Correct the advice from {advice.from_whom}",
+                        _url("correct_advice", case, advice_id=advice.public_id),
+                        f"Recorded as received on {long_date(advice.received_on)}",
+                    )
+                )
         add(ActionLink("Finish the assessment", _url("finish_assessment", case)))
     elif stage is pathway.Stage.DECISION:
         add(ActionLink("Send the draft plan", _url("send_draft", case)))

@@ -91,6 +91,7 @@ def _area_context(case: Case, form: UploadForm | None = None, **extra) -> dict:
         # Only whoever manages the case learns that removed documents exist.
         "removed_count": services.removed_count(case) if can_manage else 0,
         "show_scan": _is_staff(),
+        "kept": services.advice_kept_from(current_user, case),
         "refused": False,
         "added": [],
         **extra,
@@ -130,6 +131,7 @@ def documents_section(case: Case, user) -> dict | None:
     counts = services.document_counts(user, case)
     return {
         "case": case,
+        "kept": services.advice_kept_from(user, case),
         "counts": counts,
         "document_count": sum(count for _, count in counts),
         "can_add": access.can(user, access.Action.ADD_DOCUMENTS, case),
@@ -171,6 +173,7 @@ def upload_documents():
                 category=form.category.data,
                 restriction=form.chosen_restriction,
                 files=chosen_files(form.files),
+                restriction_reason=form.chosen_reason,
             )
         except intake.UploadRefused as refusal:
             form.files.errors = list(refusal.problems)
