@@ -152,7 +152,7 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--cases", type=int, help="grow the demo to this many cases first")
     parser.add_argument("--requests", type=int, default=200, help="timed requests a page")
-    parser.add_argument("--rounds", type=int, default=5, help="the requests are split in rounds")
+    parser.add_argument("--rounds", type=int, default=10, help="the requests are split in rounds")
     parser.add_argument("--only", help="only pages whose name contains this")
     parser.add_argument("--html", type=Path, help="write a pyinstrument HTML profile a page here")
     parser.add_argument("--text", action="store_true", help="print pyinstrument's call tree")

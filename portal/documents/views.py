@@ -338,16 +338,22 @@ def _send_version(version: DocumentVersion) -> Response:
     if not store.exists(version.storage_key):
         current_app.logger.error("The stored file of version %s is missing", version.public_id)
         abort(500)
+    # Read before recording: the record's commit expires the version, and reading it again
+    # would cost a query.
+    path, mime_type, filename = (
+        store.path(version.storage_key),
+        version.mime_type.split(";")[0],
+        version.original_filename,
+    )
     services.record_download(current_user, version)
     response = send_file(
-        store.path(version.storage_key),
-        # Werkzeug adds "; charset=utf-8" to text types itself.
-        mimetype=version.mime_type.split(";")[0],
+        path,
+        mimetype=mime_type,  # Werkzeug adds "; charset=utf-8" to text types itself
         conditional=False,
         etag=False,
         max_age=None,
     )
-    return _download_headers(response, version.original_filename)
+    return _download_headers(response, filename)
 
 
 @bp.get("/cases/<public_id:case_id>/documents/download-all")
