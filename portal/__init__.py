@@ -71,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.manage_views import bp as manage_accounts_bp
+    from portal.accounts.second_factor_views import bp as second_factor_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.cases.views import bp as cases_bp
     from portal.casework.blueprint import bp as casework_bp
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
         pages_bp,
         accounts_bp,
         manage_accounts_bp,
+        second_factor_bp,
         cases_bp,
         casework_bp,
         documents_bp,

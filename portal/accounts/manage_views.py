@@ -10,6 +10,7 @@ from portal import access
 from portal.accounts import manage
 from portal.accounts.manage_forms import ChangePasswordForm, ChangeRoleForm, ConfirmForm
 from portal.accounts.models import Role, User
+from portal.accounts.reauth import fresh_second_factor
 from portal.extensions import db
 from portal.refusals import show_on_form
 
@@ -100,6 +101,7 @@ def end_sessions(user_id: int):
 
 @bp.post("/people/<int:user_id>/role")
 @access.role_required(Role.ADMIN)
+@fresh_second_factor
 def change_role(user_id: int):
     """Change the person's role; to council officer or administrator it waits for a second
     administrator."""
@@ -146,6 +148,7 @@ def _decide(request_id: int, *, approve: bool):
 
 @bp.post("/role-requests/<int:request_id>/approve")
 @access.role_required(Role.ADMIN)
+@fresh_second_factor
 def approve_role_change(request_id: int):
     """A second administrator approves a waiting change of role (never the one who asked)."""
     return _decide(request_id, approve=True)
