@@ -134,7 +134,7 @@ def _init_notifications(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from portal.accounts.cli import create_admin_command
+    from portal.accounts.cli import accounts_cli, create_admin_command
     from portal.bench_data import bench_data_command
     from portal.cases.cli import deadlines_cli
     from portal.content.cli import content_cli
@@ -144,6 +144,7 @@ def _register_commands(app: Flask) -> None:
     from portal.records.cli import audit_cli
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(deadlines_cli)
