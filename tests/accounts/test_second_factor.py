@@ -383,3 +383,56 @@ def test_each_sensitive_admin_action_asks_again(client_request, admin, endpoint,
         )
         assert page.h1 == "Confirm it is you"
     assert db.session.get(type(admin), admin.id).role == Role.ADMIN
+
+
+# --- A lost phone ---------------------------------------------------------------------------------
+
+
+def test_an_administrator_resets_a_lost_second_factor(
+    client_request, new_client, admin, case_officer, outbox
+):
+    """Another administrator removes the app; the officer is signed out everywhere, emailed, and
+    must set up a new app at their next sign-in. Nobody may reset their own."""
+    factories.give_authenticator_app(case_officer)
+    factories.give_authenticator_app(admin)
+    officer = new_client()
+    officer.sign_in_as(case_officer)
+    client_request.sign_in_as(admin)
+    page = client_request.get("manage_accounts.account", user_id=case_officer.id)
+    assert "Authenticator app" in page.text("main dl")
+    client_request.post(
+        "manage_accounts.reset_second_factor",
+        url_values={"user_id": case_officer.id},
+        expected_redirect=f"/people/{case_officer.id}",
+    )
+    assert not second_factor.has_second_factor(case_officer)
+    _reaches_nothing(officer)
+    assert [m["To"] for m in outbox] == [case_officer.email]
+    assert "Ada Admin, an administrator, removed the authenticator app" in outbox[0].get_content()
+    _password(new_client(), case_officer, expected_redirect="/sign-in/code")
+
+    client_request.post(
+        "manage_accounts.reset_second_factor",
+        url_values={"user_id": admin.id},
+        expected_redirect=f"/people/{admin.id}",
+    )
+    assert second_factor.has_second_factor(admin)
+    assert db.session.scalar(select(Event).where(Event.action == "second_factor.reset"))
+
+
+def test_codes_are_rate_limited_like_the_password(make_app, case_officer):
+    """Hammering the code page from one address is answered 429, as the sign-in form is."""
+    from tests.conftest import ClientRequest
+
+    factories.give_authenticator_app(case_officer)
+    limited = make_app(RATELIMIT_ENABLED=True, MAIL_BACKEND="memory")  # the lockout is emailed
+    client = ClientRequest(limited, limited.test_client())
+    _password(client, case_officer, expected_redirect="/sign-in/code")
+    statuses = [
+        client.client.post(
+            "/sign-in/code", data={"code": "000000", "csrf_token": client.csrf_token()}
+        ).status_code
+        for _ in range(31)
+    ]
+    assert statuses[:30] == [200] * 30
+    assert statuses[-1] == 429
