@@ -71,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.manage_views import bp as manage_accounts_bp
+    from portal.accounts.second_factor_views import bp as second_factor_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.cases.views import bp as cases_bp
     from portal.casework.blueprint import bp as casework_bp
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         pages_bp,
         accounts_bp,
         manage_accounts_bp,
+        second_factor_bp,
         cases_bp,
         casework_bp,
         documents_bp,
@@ -136,7 +138,7 @@ def _init_notifications(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from portal.accounts.cli import create_admin_command
+    from portal.accounts.cli import accounts_cli, create_admin_command
     from portal.bench_data import bench_data_command
     from portal.cases.cli import deadlines_cli
     from portal.content.cli import content_cli
@@ -146,6 +148,7 @@ def _register_commands(app: Flask) -> None:
     from portal.records.cli import audit_cli, retention_cli
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(deadlines_cli)

@@ -207,6 +207,11 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "REMEMBER_COOKIE_DURATION": timedelta(0),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
         "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
+        # Sensitive actions (granting access, inviting, exports, role changes) ask for the second
+        # factor again when it was last given longer ago than this.
+        "SECOND_FACTOR_FRESH_FOR": timedelta(
+            minutes=int(env.get("SECOND_FACTOR_FRESH_MINUTES", "15"))
+        ),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which itself expires
         "WTF_CSRF_SSL_STRICT": production,

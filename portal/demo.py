@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 
 from portal import audit, clock
+from portal.accounts import second_factor
 from portal.accounts.models import Organisation, OrganisationKind, Role, User
 from portal.accounts.passwords import hash_password, password_problem
 from portal.audit import Event
@@ -506,6 +507,11 @@ def load_demo_data(password: str) -> dict[str, User]:
         )
     db.session.add_all(users.values())
     db.session.flush()
+    # Council staff must sign in with a second factor: the demo's staff share one documented
+    # secret, so anyone trying the demo can add it to an app, or ask `flask accounts code`.
+    for user in users.values():
+        if Role(user.role).must_use_second_factor:
+            second_factor.use_demo_secret(user)
 
     stories: list[tuple[DemoCase, Case]] = []
     for index, spec in enumerate(DEMO_CASES, start=1):
@@ -606,4 +612,8 @@ def demo_command(password: str | None, if_empty: bool) -> None:
     click.echo(
         f"Password: {password}"
         + (" (generated; use --password to choose one)" if generated else "")
+    )
+    click.echo(
+        "Council staff also give a code from an authenticator app set up with the demo key "
+        f"{second_factor.DEMO_SECRET}, or from `flask --app app accounts code EMAIL`."
     )

@@ -8,10 +8,13 @@ from jinja2 import StrictUndefined
 
 from portal import access
 from portal.accounts.models import Role
+from portal.accounts.second_factor import OFFERED_TO, REQUIRED_FOR
 from portal.contacts import contacts
 from portal.dates import date_and_time, long_date, relative_to_today
 from portal.funding.money import pounds
 from portal.quality.policy import audits_in_any_round
+
+SECOND_FACTOR_ROLES = REQUIRED_FOR | OFFERED_TO
 
 NAVIGATION = {
     Role.YOUNG_PERSON: [("My pathway", "cases.home"), ("The pledge", "pages.pledge")],
@@ -117,5 +120,6 @@ def init_templating(app: Flask) -> None:
             "council_name": app.config["COUNCIL_NAME"],
             "navigation": navigation,
             "Role": Role,
+            "SECOND_FACTOR_ROLES": SECOND_FACTOR_ROLES,
             "waived_protections": waived_protections,
         }
