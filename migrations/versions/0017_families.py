@@ -5,7 +5,7 @@ it, or the case officer). `document.restriction_reason`: why a piece of advice i
 family (the family is told that it is, never the reason's words).
 
 Revision ID: 0017_families
-Revises: 0016_case_schedule
+Revises: 0017_money
 Create Date: 2026-12-04 21:20:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_families"
-down_revision = "0016_case_schedule"
+down_revision = "0017_money"
 branch_labels = None
 depends_on = None
 
