@@ -71,12 +71,14 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.manage_views import bp as manage_accounts_bp
+    from portal.accounts.second_factor_views import bp as second_factor_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.cases.views import bp as cases_bp
     from portal.casework.blueprint import bp as casework_bp
     from portal.content.views import bp as content_bp
     from portal.documents.views import bp as documents_bp
     from portal.funding.banding_views import bp as banding_bp
+    from portal.funding.money_views import bp as money_bp
     from portal.funding.views import bp as funding_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.pages import bp as pages_bp
@@ -90,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
         pages_bp,
         accounts_bp,
         manage_accounts_bp,
+        second_factor_bp,
         cases_bp,
         casework_bp,
         documents_bp,
@@ -100,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         funding_bp,
         banding_bp,
+        money_bp,
         records_bp,
         quality_bp,
     ):
@@ -134,20 +138,22 @@ def _init_notifications(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from portal.accounts.cli import create_admin_command
+    from portal.accounts.cli import accounts_cli, create_admin_command
     from portal.bench_data import bench_data_command
     from portal.cases.cli import deadlines_cli
     from portal.content.cli import content_cli
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
     from portal.notifications.cli import notifications_cli
-    from portal.records.cli import audit_cli
+    from portal.records.cli import audit_cli, retention_cli
 
     app.cli.add_command(demo_command)
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(bench_data_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(deadlines_cli)
     app.cli.add_command(documents_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(create_admin_command)

@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select, update
 
 from portal import audit, clock
+from portal.accounts import second_factor
 from portal.accounts.models import Organisation, OrganisationKind, Role, User
 from portal.accounts.passwords import hash_password, password_problem
 from portal.audit import Event
@@ -25,6 +26,8 @@ from portal.casework.steps import review as review_steps
 from portal.documents.demo import load_demo_documents
 from portal.extensions import db
 from portal.funding.demo import load_demo_bandings
+from portal.funding.money import FinancialYear
+from portal.funding.tariff import load_demo_tariffs
 from portal.notifications import services as notification_services
 from portal.plans.demo import load_demo_plans
 from portal.pledge.demo import load_demo_signatures
@@ -69,7 +72,7 @@ DEMO_ACCOUNTS = [
     ("auditor@example.org", "Tom Fielding", Role.AUDITOR, "council", "Plan quality auditor"),
     (
         "funding@example.org",
-        "Priya Shah",
+        "Owen Price",
         Role.FUNDING_OFFICER,
         "council",
         "High needs funding officer",
@@ -504,6 +507,11 @@ def load_demo_data(password: str) -> dict[str, User]:
         )
     db.session.add_all(users.values())
     db.session.flush()
+    # Council staff must sign in with a second factor: the demo's staff share one documented
+    # secret, so anyone trying the demo can add it to an app, or ask `flask accounts code`.
+    for user in users.values():
+        if Role(user.role).must_use_second_factor:
+            second_factor.use_demo_secret(user)
 
     stories: list[tuple[DemoCase, Case]] = []
     for index, spec in enumerate(DEMO_CASES, start=1):
@@ -561,6 +569,7 @@ def load_demo_data(password: str) -> dict[str, User]:
     load_demo_signatures(users)
     load_demo_documents(users)
     load_demo_plans(users)
+    load_demo_tariffs(FinancialYear.containing(clock.today()))
     load_demo_bandings(users)
     load_demo_audits(users)
     # The stories back-date their events, so the audit chain is made again over the demo data.
@@ -603,4 +612,8 @@ def demo_command(password: str | None, if_empty: bool) -> None:
     click.echo(
         f"Password: {password}"
         + (" (generated; use --password to choose one)" if generated else "")
+    )
+    click.echo(
+        "Council staff also give a code from an authenticator app set up with the demo key "
+        f"{second_factor.DEMO_SECRET}, or from `flask --app app accounts code EMAIL`."
     )

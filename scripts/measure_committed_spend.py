@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path.cwd()))
 import sqlalchemy as sa
 
 from portal import clock, create_app
-from portal.accounts import services as account_services
+from portal.accounts import second_factor
 from portal.accounts.models import OrganisationKind, Role
 from portal.extensions import db
 from portal.funding.models import Banding
@@ -46,7 +46,7 @@ def main() -> None:
             db.create_all()
             council = factories.make_organisation("Council", OrganisationKind.COUNCIL)
             officer = factories.make_user(Role.CASE_OFFICER, organisation=council)
-            token = account_services._start_session(officer)
+            token = second_factor.start_session_as_if_given(officer)
             db.session.commit()
             client = app.test_client()
             with client.session_transaction() as session:

@@ -21,6 +21,7 @@ from itsdangerous import URLSafeTimedSerializer
 from jinja2.bccache import Bucket
 
 from portal import audit, clock, create_app
+from portal.accounts import second_factor
 from portal.accounts import services as account_services
 from portal.accounts.models import OrganisationKind, Role
 from portal.cases.models import Relationship
@@ -329,10 +330,15 @@ class ClientRequest:
             check_page(page, fragment=htmx)
         return page
 
-    def sign_in_as(self, user) -> None:
-        """Start a real server-side session for `user` without typing the password."""
+    def sign_in_as(self, user, *, second_factor_done: bool = True) -> None:
+        """Start a real server-side session for `user` without typing the password, with the
+        second factor given (`second_factor_done=False`: a session still waiting for it)."""
         with self.app.test_request_context():
             token = account_services._start_session(user)
+            if second_factor_done:
+                row = second_factor.session_row(token)
+                assert row is not None
+                second_factor.mark_done(row)
             db.session.commit()
         with self.client.session_transaction() as session:
             session["_user_id"] = token

@@ -8,8 +8,17 @@ import itertools
 from datetime import date, timedelta
 from functools import cache
 
+import pyotp
+
 from portal import clock
-from portal.accounts.models import Organisation, OrganisationKind, Role, User
+from portal.accounts import second_factor
+from portal.accounts.models import (
+    AuthenticatorApp,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 from portal.accounts.passwords import hash_password
 from portal.cases.models import Case, CaseGrant, Child, Relationship
 from portal.extensions import db
@@ -106,3 +115,20 @@ def grant(
     db.session.add(row)
     db.session.flush()
     return row
+
+
+#: A known authenticator secret for tests (base32), so tests can work out the current code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def give_authenticator_app(user: User, secret: str = TOTP_SECRET):
+    """Give `user` a confirmed authenticator app with a known secret (and no recovery codes)."""
+    app = AuthenticatorApp(user_id=user.id, secret=secret, confirmed_at=clock.utcnow())
+    db.session.add(app)
+    db.session.flush()
+    return app
+
+
+def totp_code(secret: str = TOTP_SECRET, steps_from_now: int = 0) -> str:
+    """The code an authenticator app with `secret` shows (by the portal's clock)."""
+    return pyotp.TOTP(secret).generate_otp(second_factor._step(clock.utcnow()) + steps_from_now)

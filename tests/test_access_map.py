@@ -6,6 +6,9 @@ import pytest
 from flask import url_for
 from werkzeug.routing import Rule
 
+from portal.accounts.models import Role
+from tests import factories
+
 # Endpoints that need no access rule of ours: Flask's static files.
 UNDECLARED_ALLOWED = {"static"}
 # The only public pages: anyone, signed in or not, may open them.
@@ -23,6 +26,10 @@ PUBLIC_ENDPOINTS = {
     "accounts.forgot_password",
     "accounts.reset_password",
     "accounts.accept_invitation",
+    # The second step of signing in: they act only on the session the password half started.
+    "second_factor.sign_in_code",
+    "second_factor.sign_in_set_up",
+    "second_factor.sign_in_start_again",
 }
 KEBAB = re.compile(r"^(/([a-z0-9]+(-[a-z0-9]+)*|<[a-z_]+:[a-z_]+>))*/?$")
 
@@ -69,6 +76,43 @@ def _example_value(converter: str) -> str:
 
 def test_anonymous_requests_to_signed_in_pages_go_to_sign_in(app, client_request):
     """Someone who is not signed in is sent to the sign-in page from every non-public page."""
+    _every_private_page_sends_to_sign_in(app, client_request)
+
+
+@pytest.mark.parametrize("role", [role for role in Role if role.must_use_second_factor])
+def test_staff_with_a_password_but_no_second_factor_reach_no_page(app, client_request, role):
+    """A member of staff whose session has not had its second step (the password was right,
+    the code not yet given) is not signed in anywhere: every page sends them to sign in."""
+    user = factories.make_user(role)
+    factories.give_authenticator_app(user)
+    client_request.sign_in_as(user, second_factor_done=False)
+    _every_private_page_sends_to_sign_in(app, client_request)
+
+
+def test_the_second_step_pages_need_a_half_finished_sign_in(client_request):
+    """Without a password first, the code and set-up pages only send you to sign in."""
+    for endpoint in ("second_factor.sign_in_code", "second_factor.sign_in_set_up"):
+        assert client_request.get_redirect(endpoint) == "/sign-in"
+        client_request.post(endpoint, {"code": "123456"}, expected_redirect="/sign-in")
+
+
+def test_the_second_factor_pages_are_offered_to_staff_schools_and_professionals(
+    client_request, new_client, app
+):
+    """Families get 404 on the second factor pages; schools, professionals and staff may open
+    them."""
+    for role in Role:
+        client = new_client()
+        client.sign_in_as(factories.make_user(role))
+        expected = 404 if role.is_family else 200
+        client.get("second_factor.account", expected_status=expected)
+        client.get("second_factor.set_up", expected_status=expected)
+        client.post(
+            "second_factor.remove", {"code": "1"}, expected_status=404 if role.is_family else 303
+        )
+
+
+def _every_private_page_sends_to_sign_in(app, client_request) -> None:
     checked = 0
     for rule in _rules(app):
         if rule.endpoint in PUBLIC_ENDPOINTS:
@@ -183,3 +227,47 @@ def test_banding_pages_answer_only_the_people_with_a_part_in_the_bands(
     db.session.refresh(banding)
     assert banding.status == "proposed"
     assert db.session.query(Banding).count() == 1
+
+
+def test_money_pages_by_role(app, new_client, council, school, senco):
+    """Who may open the tariff, the funding dashboard and a school's top-up page (issue 14):
+    council staff see their council's figures, only funding officers change the tariff, a
+    school sees its own page only, and families and everyone else are refused."""
+    from portal.accounts.models import OrganisationKind, Role
+    from tests import factories
+
+    other_school = factories.make_organisation("Another School", OrganisationKind.SCHOOL)
+    people = {
+        "funding_officer": factories.make_user(Role.FUNDING_OFFICER, organisation=council),
+        "case_officer": factories.make_user(Role.CASE_OFFICER, organisation=council),
+        "school": senco,
+        "parent": factories.make_user(Role.PARENT),
+        "young_person": factories.make_user(Role.YOUNG_PERSON),
+        "professional": factories.make_user(Role.PROFESSIONAL),
+        "admin": factories.make_user(Role.ADMIN, organisation=council),
+        "content_editor": factories.make_user(Role.CONTENT_EDITOR),
+        "quality_lead": factories.make_user(Role.QUALITY_LEAD, organisation=council),
+        "auditor": factories.make_user(Role.AUDITOR, organisation=council),
+    }
+    assert set(people) == {role.value for role in Role}
+    council_staff = {"funding_officer": 200, "case_officer": 200}
+    pages = [
+        ("money.tariff_now", {}, {"funding_officer": 302, "case_officer": 302}),
+        ("money.tariff_page", {"start_year": 2026}, council_staff),
+        ("money.edit_tariff", {"start_year": 2026}, {"funding_officer": 200}),
+        ("money.copy_tariff", {"start_year": 2026}, {"funding_officer": 200}),
+        ("money.dashboard", {}, council_staff),
+        ("money.dashboard_csv", {}, council_staff),
+        ("money.my_school", {}, {"school": 302}),
+        ("money.school_page", {"school_id": school.id}, {**council_staff, "school": 200}),
+        ("money.school_page", {"school_id": other_school.id}, {**council_staff, "school": 404}),
+    ]
+    for role, person in people.items():
+        browser = new_client()
+        browser.sign_in_as(person)
+        for endpoint, values, allowed in pages:
+            expected = allowed.get(role, 403)
+            with app.test_request_context():
+                url = url_for(endpoint, **values)
+            status = browser.client.get(url).status_code
+            assert status == expected, (role, endpoint, values, status)

@@ -6,6 +6,7 @@ from portal.accounts.models import User
 from portal.cases.policy import visible_cases
 from portal.demo import DEMO_ACCOUNTS, load_demo_data
 from portal.extensions import db
+from tests import factories
 from tests.conftest import ClientRequest
 
 DEMO_PASSWORD = "demo-portal-password"
@@ -42,7 +43,8 @@ def test_demo_command_generates_a_password_when_none_is_given(app):
 
 @pytest.mark.parametrize("email", [account[0] for account in DEMO_ACCOUNTS])
 def test_every_demo_account_signs_in_to_its_own_home(app, demo, email):
-    """Each demo account signs in with the demo password and lands on a working home page."""
+    """Each demo account signs in with the demo password and lands on a working home page;
+    council staff give the code `flask accounts code EMAIL` prints for the demo key."""
     client = ClientRequest(app, app.test_client())
     response = client.client.post(
         "/sign-in",
@@ -50,7 +52,31 @@ def test_every_demo_account_signs_in_to_its_own_home(app, demo, email):
         follow_redirects=True,
     )
     assert response.status_code == 200
+    role = next(account[2] for account in DEMO_ACCOUNTS if account[0] == email)
+    if role.must_use_second_factor:
+        assert b"Sign out" not in response.data
+        code = app.test_cli_runner().invoke(args=["accounts", "code", email])
+        assert code.exit_code == 0, code.output
+        response = client.client.post(
+            "/sign-in/code",
+            data={"code": code.output.strip(), "csrf_token": client.csrf_token()},
+            follow_redirects=True,
+        )
+        assert response.status_code == 200
     assert b"Sign out" in response.data
+
+
+def test_the_code_command_shows_only_demo_codes_and_never_in_production(app, demo, admin):
+    """`flask accounts code` reveals nothing but the public demo key's code."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["accounts", "code", "officer@example.org"]).exit_code == 0
+    factories.give_authenticator_app(admin)
+    db.session.commit()
+    refused = runner.invoke(args=["accounts", "code", admin.email])
+    assert refused.exit_code != 0 and "Only demo accounts" in refused.output
+    assert runner.invoke(args=["accounts", "code", "parent@example.org"]).exit_code != 0
+    app.config["PORTAL_ENV"] = "production"
+    assert runner.invoke(args=["accounts", "code", "officer@example.org"]).exit_code != 0
 
 
 def test_demo_families_see_only_their_own_case(app, demo):

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from portal import create_app
-from portal.accounts import services as account_services
+from portal.accounts import second_factor
 from portal.config import ConfigError
 from portal.extensions import db
 from tests import factories
@@ -16,7 +16,7 @@ from tests import factories
 
 def _signed_in_client(app, user):
     """A browser of `app` (another app on the test database) signed in as `user`."""
-    session_token = account_services._start_session(user)
+    session_token = second_factor.start_session_as_if_given(user)
     db.session.commit()
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
     client = app.test_client()
@@ -67,7 +67,7 @@ def test_host_header_account_takeover_links_use_the_configured_portal_url(
         form = {"email": parent.email}
         path = "/forgot-password"
     else:
-        session_token = account_services._start_session(case_officer)
+        session_token = second_factor.start_session_as_if_given(case_officer)
         db.session.commit()
         cookie = app.session_interface.get_signing_serializer(app).dumps(  # type: ignore[attr-defined]
             {"_user_id": session_token}

@@ -2,15 +2,21 @@
 
 Once there is an active administrator this refuses: further administrators are invited in the
 portal, where a second administrator must approve them.
+
+`flask accounts code EMAIL`: the demo only: the code a demo account's authenticator app would
+show now (demo staff share a documented secret). It shows nothing for any other secret, and
+never in production.
 """
 
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from portal import audit
+from portal.accounts import second_factor
 from portal.accounts.models import Organisation, OrganisationKind, Role, TokenPurpose, User
 from portal.accounts.services import _issue_token, find_user_by_email, normalise_email
 from portal.extensions import db
@@ -55,3 +61,24 @@ def create_admin_command(email: str, name: str, organisation: str | None) -> Non
     db.session.commit()
     click.echo(f"Made {name} an administrator. Send them this link (it works for 7 days):")
     click.echo(portal_link("accounts.accept_invitation", token=secret))
+
+
+@click.group("accounts")
+def accounts_cli() -> None:
+    """Accounts on the command line."""
+
+
+@accounts_cli.command("code")
+@click.argument("email")
+@with_appcontext
+def code_command(email: str) -> None:
+    """The current second-factor code of a demo account (demo data only, never production)."""
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("There are no demo accounts in production.")
+    user = find_user_by_email(email)
+    app = second_factor.active_app(user) if user is not None else None
+    if app is None or app.secret != second_factor.DEMO_SECRET:
+        raise click.ClickException(
+            "Only demo accounts set up with the demo key have a code to show here."
+        )
+    click.echo(second_factor.current_code(app.secret))

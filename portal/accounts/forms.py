@@ -112,3 +112,52 @@ class InviteForm(BaseForm):
 
 class ApproveInvitationForm(BaseForm):
     """A button: approve one invitation (the form carries only the CSRF token)."""
+
+
+class SecondFactorCodeForm(BaseForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        description=(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes"
+        ),
+        validators=[
+            InputRequired("Enter the 6-digit code from your authenticator app"),
+            Length(max=40, message="Enter the 6-digit code from your authenticator app"),
+        ],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "spellcheck": "false",
+            "autocapitalize": "none",
+        },
+    )
+
+
+class ConfirmItIsYouForm(BaseForm):
+    """The code asked for before a sensitive action, posted with the action's own fields."""
+
+    second_factor_code = StringField(
+        "Code",
+        description="The 6-digit code your authenticator app shows now",
+        validators=[InputRequired("Enter the 6-digit code from your authenticator app")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class SetUpAppForm(BaseForm):
+    """The first code from a newly set-up app, which proves it works."""
+
+    code = StringField(
+        "Code from your app",
+        description="Enter the 6-digit code your app now shows for this account",
+        validators=[
+            InputRequired("Enter the 6-digit code from your authenticator app"),
+            Length(max=20, message="Enter the 6-digit code from your authenticator app"),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class StartSetUpForm(BaseForm):
+    """Just the CSRF token: make a new secret to set up an app with."""

@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal import audit
+from portal.accounts import second_factor
 from portal.accounts.models import Role, User, UserSession
 from portal.accounts.passwords import hash_password, password_problem, verify_password
 from portal.accounts.services import ROLES_NEEDING_APPROVAL, end_all_sessions
@@ -120,6 +121,17 @@ def end_sessions(actor: User, user: User) -> None:
     end_all_sessions(user)
     audit.record("account.sessions_ended", actor=actor, subject=user, summary=user.email)
     db.session.commit()
+
+
+def reset_second_factor(actor: User, user: User) -> None:
+    """Remove a person's second factor (a lost phone) and sign them out everywhere. Never your
+    own: another administrator must do it, so a stolen administrator session cannot."""
+    _require_admin(actor)
+    if actor.id == user.id:
+        raise AccountRefused("Another administrator must reset your own second factor")
+    if not second_factor.has_second_factor(user):
+        raise AccountRefused(f"{user.name} has no second factor to reset")
+    second_factor.reset_by_administrator(actor, user)
 
 
 def change_role(actor: User, user: User, new_role: Role) -> RoleChangeRequest | None:

@@ -7,9 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal import access
-from portal.accounts import manage
+from portal.accounts import manage, second_factor
 from portal.accounts.manage_forms import ChangePasswordForm, ChangeRoleForm, ConfirmForm
 from portal.accounts.models import Role, User
+from portal.accounts.reauth import fresh_second_factor
 from portal.extensions import db
 from portal.refusals import show_on_form
 
@@ -58,6 +59,7 @@ def account(user_id: int):
         form=form,
         confirm=ConfirmForm(),
         waiting=manage.waiting_request(user),
+        has_second_factor=second_factor.has_second_factor(user),
     )
 
 
@@ -98,8 +100,21 @@ def end_sessions(user_id: int):
     return _act(user_id, manage.end_sessions, "{name} is signed out everywhere")
 
 
+@bp.post("/people/<int:user_id>/reset-second-factor")
+@access.role_required(Role.ADMIN)
+@fresh_second_factor
+def reset_second_factor(user_id: int):
+    """Remove the person's authenticator app (a lost phone); they are signed out everywhere."""
+    return _act(
+        user_id,
+        manage.reset_second_factor,
+        "{name}'s second factor is reset and they are signed out",
+    )
+
+
 @bp.post("/people/<int:user_id>/role")
 @access.role_required(Role.ADMIN)
+@fresh_second_factor
 def change_role(user_id: int):
     """Change the person's role; to council officer or administrator it waits for a second
     administrator."""
@@ -126,6 +141,7 @@ def change_role(user_id: int):
         form=form,
         confirm=ConfirmForm(),
         waiting=manage.waiting_request(user),
+        has_second_factor=second_factor.has_second_factor(user),
     )
 
 
@@ -146,6 +162,7 @@ def _decide(request_id: int, *, approve: bool):
 
 @bp.post("/role-requests/<int:request_id>/approve")
 @access.role_required(Role.ADMIN)
+@fresh_second_factor
 def approve_role_change(request_id: int):
     """A second administrator approves a waiting change of role (never the one who asked)."""
     return _decide(request_id, approve=True)

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import cast
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, false, func
+from sqlalchemy import BigInteger, ForeignKey, Index, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
@@ -61,6 +61,18 @@ class Role(StrEnum):
             "auditor": "Plan quality auditor",
             "funding_officer": "Funding officer (banded top-up)",
         }[self.value]
+
+    @property
+    def must_use_second_factor(self) -> bool:
+        """Everyone on the council's side signs in with a second factor (issue 10)."""
+        return self in (
+            Role.CASE_OFFICER,
+            Role.ADMIN,
+            Role.CONTENT_EDITOR,
+            Role.QUALITY_LEAD,
+            Role.AUDITOR,
+            Role.FUNDING_OFFICER,
+        )
 
     @property
     def is_family(self) -> bool:
@@ -138,6 +150,11 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    #: When the person last proved their second factor in this session (None: not yet). A
+    #: session that needs one counts as signed in only once this is set.
+    second_factor_at: Mapped[datetime | None]
+    #: The person had a second factor (or a role that must have one) when the session began.
+    second_factor_required: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -175,3 +192,26 @@ class SignInFailure(db.Model):
     email: Mapped[str] = mapped_column(String(320), index=True)
     ip_address: Mapped[str | None] = mapped_column(String(64))
     failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AuthenticatorApp(db.Model):
+    """An authenticator app's shared secret (TOTP). Until `confirmed_at` is set it is only being
+    set up; a confirmed one replaces any earlier one."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    #: The time step of the last code accepted: a code is never accepted twice.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(db.Model):
+    """A single-use recovery code, for when the authenticator app is lost. Only a hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

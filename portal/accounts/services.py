@@ -162,6 +162,10 @@ def load_session(token: str) -> User | None:
     )
     if row is None or row.ended_at is not None or not row.user.active:
         return None
+    if row.second_factor_at is None and (
+        row.second_factor_required or Role(row.user.role).must_use_second_factor
+    ):
+        return None  # half signed in: the second factor is still to come
     now = utcnow()
     config = current_app.config
     if (

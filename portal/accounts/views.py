@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from portal import access
-from portal.accounts import services
+from portal.accounts import second_factor, services
 from portal.accounts.forms import (
     ApproveInvitationForm,
     ChoosePasswordForm,
@@ -35,6 +35,7 @@ from portal.accounts.models import (
     TokenPurpose,
     User,
 )
+from portal.accounts.reauth import fresh_second_factor
 from portal.extensions import db, limiter
 from portal.mail import portal_link, send_email
 
@@ -55,9 +56,34 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
-def _begin(user, token: str) -> None:
+#: The session key holding a session that waits for its second factor (never Flask-Login's).
+HALF_SIGNED_IN = "second_factor_pending"
+#: Where to go once the second factor is given.
+AFTER_SECOND_FACTOR = "second_factor_next"
+
+
+def _begin(user, token: str, next_path: str | None = None) -> bool:
+    """Start the signed-in session after the password, or, for anyone who must give a second
+    factor (or set one up), hold it half signed in. Returns True when fully signed in."""
     # A fresh cookie on sign-in, so a session id planted before sign-in is worth nothing.
     session.clear()
+    if second_factor.needs_second_step(user):
+        row = second_factor.session_row(token)
+        if row is not None:
+            row.second_factor_required = True
+            db.session.commit()
+        session[HALF_SIGNED_IN] = token
+        if next_path:
+            session[AFTER_SECOND_FACTOR] = next_path
+        return False
+    finish_sign_in(user, token)
+    return True
+
+
+def finish_sign_in(user, token: str) -> None:
+    """The session counts as signed in from now (Flask-Login sees it)."""
+    session.pop(HALF_SIGNED_IN, None)
+    session.pop(AFTER_SECOND_FACTOR, None)
     user.session_token = token
     login_user(user)
 
@@ -68,6 +94,9 @@ def _begin(user, token: str) -> None:
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("cases.home"))
+    if request.method == "GET" and second_factor.half_signed_in(session.get(HALF_SIGNED_IN)):
+        # Password given, second factor not yet: nothing else until it is.
+        return redirect(url_for("second_factor.sign_in_code"))
     form = SignInForm()
     if form.validate_on_submit():
         try:
@@ -75,8 +104,10 @@ def sign_in():
         except services.SignInRefused as refused:
             form.form_errors.append(refused.reason)
         else:
-            _begin(user, token)
-            return redirect(_safe_next(request.args.get("next")) or url_for("cases.home"), 303)
+            next_path = _safe_next(request.args.get("next"))
+            if not _begin(user, token, next_path):
+                return redirect(url_for("second_factor.sign_in_code"), 303)
+            return redirect(next_path or url_for("cases.home"), 303)
     return render_template("accounts/sign_in.html", form=form)
 
 
@@ -125,7 +156,9 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str):
             )
         except services.LinkProblem as problem:
             return render_template("accounts/link_problem.html", message=problem.reason), 410
-        _begin(user, session_token)
+        if not _begin(user, session_token):
+            flash("Your password is set.", "success")
+            return redirect(url_for("second_factor.sign_in_code"), 303)
         flash("Your password is set. You are now signed in.", "success")
         return redirect(url_for("cases.home"), 303)
     return render_template(template, form=form, user=link.user)
@@ -145,6 +178,7 @@ def accept_invitation(token: str):
 
 @bp.route("/invite", methods=["GET", "POST"])
 @access.role_required(Role.CASE_OFFICER, Role.ADMIN)
+@fresh_second_factor
 def invite():
     roles = list(Role) if current_user.role == Role.ADMIN else ROLES_A_CASE_OFFICER_MAY_INVITE
     organisations = db.session.scalars(
@@ -236,6 +270,7 @@ def people():
 
 @bp.post("/invitations/<int:token_id>/approve")
 @access.role_required(Role.ADMIN)
+@fresh_second_factor
 def approve_invitation(token_id: int):
     """A second administrator approves an invitation to a role that can reach cases."""
     token = db.session.get(AccountToken, token_id)

@@ -1,8 +1,8 @@
 """The case page's "Funding bands" section: the agreed bands in force, in plain words.
 
 Families and young people see each band and a link to what it means, never money. The school and
-the council also see the annual top-up each band brings (priced with the illustrative tariff until
-the council enters its own)."""
+the council also see the annual top-up each band brings, priced from the stored tariff of this
+financial year (nothing is shown when the council has not set one)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from portal import clock
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.funding.models import Banding, BandingStatus
-from portal.funding.money import FinancialYear, SettingType, illustrative_tariff
+from portal.funding.money import FinancialYear, SettingType
 from portal.funding.policy import PROPOSE, VIEW, may
+from portal.funding.tariff import load_year
 
 #: The descriptor page (a content page, `portal.content.pages.BAND_PAGES`) for each area of need.
 DESCRIPTOR_SLUGS = {
@@ -48,8 +49,9 @@ def bands_section(case: Any, user: Any) -> dict | None:
     if not in_force and not may_propose:
         return None
     year = FinancialYear.containing(today)
-    tariff = illustrative_tariff(year, base_year=year.start_year)
-    shows_money = user.role in (Role.SCHOOL, Role.CASE_OFFICER)
+    stored = load_year(year)
+    tariff = stored.tariff
+    shows_money = user.role in (Role.SCHOOL, Role.CASE_OFFICER) and tariff is not None
     bands = [
         {
             "area": banding.area_label,
@@ -60,7 +62,7 @@ def bands_section(case: Any, user: Any) -> dict | None:
             "top_up": tariff.annual_top_up(
                 banding.agreed_band or banding.proposed_band, SettingType(banding.setting_type)
             )
-            if shows_money
+            if shows_money and tariff is not None
             else None,
         }
         for banding in sorted(in_force.values(), key=lambda b: (not b.primary, b.area_of_need))
@@ -71,4 +73,5 @@ def bands_section(case: Any, user: Any) -> dict | None:
         "year": year,
         "may_propose": may_propose,
         "case_id": case.public_id,
+        "illustrative": shows_money and stored.illustrative,
     }

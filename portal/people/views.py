@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal import access
 from portal.accounts.models import Organisation, OrganisationKind
+from portal.accounts.reauth import fresh_second_factor
 from portal.cases.models import Case, CaseGrant
 from portal.cases.sections import sections_for
 from portal.cases.services import record_view
@@ -76,6 +77,7 @@ def _organisations() -> list[Organisation]:
 
 @bp.route("/cases/<public_id:case_id>/people/add", methods=["GET", "POST"])
 @access.load(Case, "case_id", access.Action.MANAGE)
+@fresh_second_factor
 def add_person():
     """Step 1 finds someone by email; step 2 adds them, or invites them if they have no account.
     The email only ever travels in a POST body (step 1's field, then step 2's hidden field), so
@@ -137,6 +139,7 @@ def _add_or_invite(case: Case, email: str, *, submitted: bool):
 
 @bp.route("/case-access/<public_id:grant_id>/change", methods=["GET", "POST"])
 @access.load(CaseGrant, "grant_id", access.Action.MANAGE, g_name="grant")
+@fresh_second_factor
 def change_person():
     """Change how someone relates to the child and what they may do."""
     grant = g.grant

@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from portal import access, clock
 from portal.accounts.models import Role
+from portal.accounts.reauth import fresh_second_factor
 from portal.cases.models import Case
 from portal.cases.services import record_view
 from portal.records import looked, search, subject_access
@@ -97,6 +98,7 @@ def audit_search():
 
 @bp.post("/audit/export")
 @access.role_required(Role.ADMIN)
+@fresh_second_factor
 def export_audit():
     """The entries matching the current search as a CSV file. The export is recorded in the
     audit trail (who, when, with which filters) before the first row is sent."""
@@ -114,6 +116,7 @@ def export_audit():
 
 @bp.route("/cases/<public_id:case_id>/subject-access", methods=["GET", "POST"])
 @access.load(Case, "case_id", access.Action.MANAGE)
+@fresh_second_factor
 def subject_access_export():
     """The council's case officer makes a zip of everything the portal holds about the child
     (the case, its timeline, the plan, every document version, the audit entries) with an

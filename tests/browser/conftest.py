@@ -181,6 +181,10 @@ def portal_server(tmp_path_factory, chromium_executable) -> Iterator[PortalServe
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=str(mail.port),
         PORTAL_URL=base_url,
+        # The run signs each person in once and keeps their session; a sensitive action would
+        # otherwise ask an officer for a fresh code part way through (test_second_factor.py
+        # checks that question itself).
+        SECOND_FACTOR_FRESH_MINUTES="120",
     )
     # The schema comes from the models (the lead regenerates the migration from them at the end;
     # tests/test_migrations.py checks the migration matches).
