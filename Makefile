@@ -14,7 +14,7 @@ TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); echo $$(( n < 2 ? n :
 
 PY_STAMP := $(VENV)/.installed
 ASSET_STAMP := static/build/.built
-ASSET_SOURCES := package.json package-lock.json scripts/build-assets.sh $(shell find static/src -type f 2>/dev/null)
+ASSET_SOURCES := package.json package-lock.json scripts/build-assets.sh scripts/precompress.mjs $(shell find static/src -type f 2>/dev/null)
 
 .PHONY: help install run test lint typecheck format demo-reset bench clean
 

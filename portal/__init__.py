@@ -77,6 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.casework.blueprint import bp as casework_bp
     from portal.content.views import bp as content_bp
     from portal.documents.views import bp as documents_bp
+    from portal.funding.banding_views import bp as banding_bp
+    from portal.funding.money_views import bp as money_bp
     from portal.funding.views import bp as funding_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.pages import bp as pages_bp
@@ -100,6 +102,8 @@ def _register_blueprints(app: Flask) -> None:
         plans_bp,
         notifications_bp,
         funding_bp,
+        banding_bp,
+        money_bp,
         records_bp,
         quality_bp,
     ):
@@ -141,7 +145,7 @@ def _register_commands(app: Flask) -> None:
     from portal.demo import demo_command
     from portal.documents.cli import documents_cli
     from portal.notifications.cli import notifications_cli
-    from portal.records.cli import audit_cli
+    from portal.records.cli import audit_cli, retention_cli
 
     app.cli.add_command(demo_command)
     app.cli.add_command(accounts_cli)
@@ -151,4 +155,5 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(documents_cli)
     app.cli.add_command(notifications_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(create_admin_command)

@@ -101,8 +101,11 @@ class Event(db.Model):
     #: to the previous entry's hash: set as the transaction commits (see `_chain_on_commit`).
     chain_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     chain_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Set when what the entry said was removed under the retention rule: the chained entry that
+    #: vouches for the removal (see `redact_events`).
+    redacted_by_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"))
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])
 
 
 class AuditChainHead(db.Model):
@@ -296,6 +299,7 @@ _COLUMNS = (
     Event.summary,
     Event.detail,
     Event.ip_address,
+    Event.redacted_by_id,
 )
 
 
@@ -328,11 +332,25 @@ class Verdict:
         return self.problem is None
 
 
+def _redaction_digest() -> Any:
+    return hashlib.sha256()
+
+
+def _add_to_digest(digest: Any, event_id: int, chain_hash: str) -> None:
+    digest.update(f"{event_id}:{chain_hash}\n".encode())
+
+
 def verify_chain(batch: int = 5000) -> Verdict:
     """Walk the whole audit trail and recompute each entry's hash from its content and the
     previous hash. The first entry whose place is missing (deleted), whose hash does not match
-    (changed or moved), or that is not in the chain at all is reported."""
+    (changed or moved), or that is not in the chain at all is reported.
+
+    An entry whose words were removed under the retention rule cannot be recomputed: it keeps its
+    place and hash, and the chained entry that removed them vouches for exactly which entries
+    (their number and a digest of their ids and hashes), so marking any other entry as removed,
+    or unmarking one, is found too."""
     previous, expected, checked = GENESIS, 1, 0
+    vouched: dict[int, tuple[int, Any]] = {}  # vouching entry id -> (count, digest) seen so far
     for row in _chained_rows(batch):
         if row.chain_seq != expected:
             return Verdict(
@@ -341,14 +359,35 @@ def verify_chain(batch: int = 5000) -> Verdict:
                 expected,
                 row.id,
             )
-        if entry_hash(previous, row.chain_seq, row) != row.chain_hash:
+        if row.redacted_by_id is not None:
+            count, digest = vouched.setdefault(row.redacted_by_id, (0, _redaction_digest()))
+            _add_to_digest(digest, row.id, row.chain_hash)
+            vouched[row.redacted_by_id] = (count + 1, digest)
+        elif entry_hash(previous, row.chain_seq, row) != row.chain_hash:
             return Verdict(
                 checked,
                 f"entry {row.chain_seq} (event {row.id}) has been changed or moved",
                 row.chain_seq,
                 row.id,
             )
+        elif isinstance(row.detail, dict) and "redacted_digest" in row.detail:
+            count, digest = vouched.pop(row.id, (0, _redaction_digest()))
+            if (count, digest.hexdigest()) != (
+                row.detail.get("redacted_entries"),
+                row.detail["redacted_digest"],
+            ):
+                return Verdict(
+                    checked,
+                    f"the entries whose words entry {row.chain_seq} removed have been changed",
+                    row.chain_seq,
+                    row.id,
+                )
         previous, expected, checked = row.chain_hash, expected + 1, checked + 1
+    if vouched:
+        stray = min(vouched)
+        return Verdict(
+            checked, f"entries are marked as removed by event {stray}, which did not remove them"
+        )
     head = db.session.get(AuditChainHead, _HEAD_ID)
     head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS)
     db.session.rollback()
@@ -363,6 +402,42 @@ def verify_chain(batch: int = 5000) -> Verdict:
     if unchained is not None:
         return Verdict(checked, f"event {unchained} is not in the chain", None, unchained)
     return Verdict(checked)
+
+
+def redact_case_events(case_id: int, by_entry: Event) -> int:
+    """Remove what a case's audit entries said (summary, detail, subject and case), keeping each
+    entry's place, hash, time, action and actor, so the chain still verifies. `by_entry`, an
+    entry of this transaction not chained yet, records how many were removed and a digest of
+    their ids and hashes, and is chained with them: `verify_chain` holds the two together."""
+    rows = db.session.execute(
+        select(Event.id, Event.chain_hash, Event.chain_seq)
+        .where(Event.case_id == case_id, Event.id != by_entry.id)
+        .order_by(Event.chain_seq)
+    ).all()
+    if any(row.chain_seq is None for row in rows):
+        raise RuntimeError("Seal the audit trail before removing entries from it")
+    digest = _redaction_digest()
+    for row in rows:
+        _add_to_digest(digest, row.id, row.chain_hash)
+    db.session.execute(
+        update(Event)
+        .where(Event.case_id == case_id, Event.id != by_entry.id)
+        .values(
+            summary=None,
+            detail={},
+            case_id=None,
+            subject_type=None,
+            subject_id=None,
+            redacted_by_id=by_entry.id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    by_entry.detail = {
+        **(by_entry.detail or {}),
+        "redacted_entries": len(rows),
+        "redacted_digest": digest.hexdigest(),
+    }
+    return len(rows)
 
 
 def seal_unchained(batch: int = 5000) -> int:

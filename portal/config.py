@@ -190,6 +190,12 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         # A council may ask that every page is published by two editors: one asks, another
         # approves (CONTENT_TWO_EDITORS=1).
         "CONTENT_TWO_EDITORS": env.get("CONTENT_TWO_EDITORS", "").lower() in {"1", "true", "yes"},
+        # The retention rule for closed cases (see portal/records/retention.py): kept until both
+        # this many years after closing and the young person's birthday at this age have passed.
+        "CASE_RETENTION_YEARS_AFTER_CLOSING": int(
+            env.get("CASE_RETENTION_YEARS_AFTER_CLOSING", "6")
+        ),
+        "CASE_RETENTION_UNTIL_AGE": int(env.get("CASE_RETENTION_UNTIL_AGE", "31")),
         **_contact_settings(env),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

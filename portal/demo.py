@@ -26,6 +26,8 @@ from portal.casework.steps import review as review_steps
 from portal.documents.demo import load_demo_documents
 from portal.extensions import db
 from portal.funding.demo import load_demo_bandings
+from portal.funding.money import FinancialYear
+from portal.funding.tariff import load_demo_tariffs
 from portal.notifications import services as notification_services
 from portal.plans.demo import load_demo_plans
 from portal.pledge.demo import load_demo_signatures
@@ -70,7 +72,7 @@ DEMO_ACCOUNTS = [
     ("auditor@example.org", "Tom Fielding", Role.AUDITOR, "council", "Plan quality auditor"),
     (
         "funding@example.org",
-        "Priya Shah",
+        "Owen Price",
         Role.FUNDING_OFFICER,
         "council",
         "High needs funding officer",
@@ -567,6 +569,7 @@ def load_demo_data(password: str) -> dict[str, User]:
     load_demo_signatures(users)
     load_demo_documents(users)
     load_demo_plans(users)
+    load_demo_tariffs(FinancialYear.containing(clock.today()))
     load_demo_bandings(users)
     load_demo_audits(users)
     # The stories back-date their events, so the audit chain is made again over the demo data.

@@ -17,9 +17,9 @@ from portal.funding.money import (
     MAINSTREAM_THRESHOLD_PENCE,
     FinancialYear,
     SettingType,
-    illustrative_tariff,
     mainstream_split,
 )
+from portal.funding.tariff import load_year
 
 bp = Blueprint("pages", __name__)
 
@@ -77,11 +77,11 @@ def help_page(slug: str):
 @access.public
 def banded_funding():
     """How banded funding works, with the descriptor pages for each area of need listed."""
-    year = FinancialYear.containing(clock.today())
+    stored = load_year(FinancialYear.containing(clock.today()))
     return _content(
         "banded-funding",
         "pages/banded_funding.html",
-        tariff=illustrative_tariff(year, base_year=year.start_year),
+        stored=stored,
         settings=list(SettingType),
         bands=BANDS,
         threshold=MAINSTREAM_THRESHOLD_PENCE,

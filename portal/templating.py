@@ -12,18 +12,19 @@ from portal.accounts.second_factor import OFFERED_TO, REQUIRED_FOR
 from portal.contacts import contacts
 from portal.dates import date_and_time, long_date, relative_to_today
 from portal.funding.money import pounds
+from portal.quality.policy import audits_in_any_round
 
 SECOND_FACTOR_ROLES = REQUIRED_FOR | OFFERED_TO
 
 NAVIGATION = {
     Role.YOUNG_PERSON: [("My pathway", "cases.home"), ("The pledge", "pages.pledge")],
     Role.PARENT: [("My cases", "cases.home"), ("Help", "pages.help_index")],
-    Role.SCHOOL: [("Caseload", "cases.home")],
+    Role.SCHOOL: [("Caseload", "cases.home"), ("Top-up funding", "money.my_school")],
     Role.PROFESSIONAL: [("Caseload", "cases.home")],
     Role.CASE_OFFICER: [
         ("Team cases", "cases.home"),
         ("Dashboard", "cases.dashboard"),
-        ("Committed top-up", "funding.committed_spend"),
+        ("Funding dashboard", "money.dashboard"),
         ("Feedback on my plans", "quality.my_feedback"),
         ("Open a new case", "casework.open_case"),
         ("Invite someone", "accounts.invite"),
@@ -41,7 +42,12 @@ NAVIGATION = {
         ("Framework", "quality.framework_page"),
     ],
     Role.AUDITOR: [("My audits", "quality.my_audits"), ("Framework", "quality.framework_page")],
-    Role.FUNDING_OFFICER: [("Committed top-up", "funding.committed_spend")],
+    Role.FUNDING_OFFICER: [
+        ("Committed top-up", "funding.committed_spend"),
+        ("Bands to agree", "banding.proposed_bands"),
+        ("Funding dashboard", "money.dashboard"),
+        ("Tariff and budget", "money.tariff_now"),
+    ],
 }
 
 
@@ -53,11 +59,19 @@ PUBLIC_NAVIGATION = [
 ]
 
 
+#: Roles who may be invited to audit plans in a quality round, and so may have audits to do.
+INVITED_AUDITOR_ROLES = (Role.PROFESSIONAL, Role.CASE_OFFICER)
+
+
 def navigation() -> list[tuple[str, str]]:
-    """The header links: the signed-in person's role's, or the public pages: (label, url)."""
-    links = (
-        NAVIGATION[Role(current_user.role)] if current_user.is_authenticated else PUBLIC_NAVIGATION
-    )
+    """The header links: the signed-in person's role's, or the public pages: (label, url).
+    A professional or case officer invited to audit plans also gets "My audits" (one query)."""
+    if not current_user.is_authenticated:
+        return [(label, url_for(endpoint)) for label, endpoint in PUBLIC_NAVIGATION]
+    role = Role(current_user.role)
+    links = list(NAVIGATION[role])
+    if role in INVITED_AUDITOR_ROLES and audits_in_any_round(current_user):
+        links.append(("My audits", "quality.my_audits"))
     return [(label, url_for(endpoint)) for label, endpoint in links]
 
 

@@ -4,6 +4,7 @@
   (`portal.access.can` asks it). A kind of object missing here is denied to everyone.
 - `CASE_SECTIONS`: the sections feature packages add to the case page, in the order shown.
 - `EVENT_OBSERVERS`: told of every event as it is recorded (notifications turn some into notices).
+- `STEP_HOOKS`, `DOCUMENT_HOOKS`: what packages do after the council's steps and new documents.
 - the plan source: what quality audits may read of plans (`portal.plans.quality_source`).
 
 Nothing registers itself by being imported: a rule or section that is not listed here does not
@@ -15,12 +16,13 @@ from __future__ import annotations
 from flask import Flask
 
 from portal import access, audit
-from portal.cases import sections, step_hooks
+from portal.cases import document_hooks, sections, step_hooks
 from portal.cases.models import AdviceRequest, Case, CaseGrant, Review, SchoolConsultation
 from portal.cases.policy import case_rule
 from portal.cases.schedule import install_schedule_hook
 from portal.casework.next_steps import next_steps_section
 from portal.casework.policy import part_of_case_rule
+from portal.casework.steps.assessment import advice_sent_with_document
 from portal.content.models import ContentPage
 from portal.content.pages import stage_text_section
 from portal.content.policy import content_page_rule
@@ -28,7 +30,10 @@ from portal.documents.models import Document, DocumentVersion
 from portal.documents.policy import document_rule, version_rule
 from portal.documents.subject_access import document_files
 from portal.documents.views import documents_section
+from portal.funding import policy as funding_policy
 from portal.funding.case_section import bands_section
+from portal.funding.evidence import install_evidence_source
+from portal.funding.models import Banding
 from portal.notifications.events import on_event as notices_from_event
 from portal.notifications.messages import thread_rule
 from portal.notifications.models import MessageThread
@@ -37,6 +42,7 @@ from portal.people.policy import grant_rule
 from portal.people.views import people_section
 from portal.plans import quality_source
 from portal.plans.about_me import AboutMeAuthor, about_me_rule
+from portal.plans.banding_evidence import plan_items
 from portal.plans.models import PlanVersion
 from portal.plans.policy import version_rule as plan_version_rule
 from portal.plans.services import freeze_after_draft_sent, freeze_after_plan_issued
@@ -68,6 +74,8 @@ ACCESS_RULES: dict[type, access.Rule] = {
     SampledPlan: quality_policy.sample_rule,
     Audit: quality_policy.audit_rule,
     QualityAction: quality_policy.action_rule,
+    Banding: funding_policy.banding_rule,
+    funding_policy.CaseBands: funding_policy.case_bands_rule,
 }
 
 CASE_SECTIONS = (
@@ -112,6 +120,11 @@ STEP_HOOKS: dict[str, tuple[step_hooks.StepHook, ...]] = {
 }
 
 
+#: What other packages do when someone adds a document (`portal.cases.document_hooks`): advice
+#: uploaded by the person asked for it is recorded as received.
+DOCUMENT_HOOKS: tuple[document_hooks.DocumentHook, ...] = (advice_sent_with_document,)
+
+
 def init_wiring(app: Flask) -> None:
     """Install the access rules, the case page's sections, the event observers and the
     statutory steps' hooks."""
@@ -119,8 +132,11 @@ def init_wiring(app: Flask) -> None:
     sections.install_sections(app, CASE_SECTIONS)
     audit.install_observers(app, EVENT_OBSERVERS)
     step_hooks.install_step_hooks(app, STEP_HOOKS)
+    document_hooks.install_document_hooks(app, DOCUMENT_HOOKS)
     # Each case's next deadline is stored, and kept in step, for the caseload's SQL.
     install_schedule_hook()
     subject_access.install_parts(app, SUBJECT_ACCESS_PARTS)
     # Plan quality audits read issued plans through this narrow interface only.
     install_plan_source(app, quality_source)
+    # Banded funding reads a plan's Section B needs and Section F help through this only.
+    install_evidence_source(app, plan_items)

@@ -9,6 +9,7 @@
 #   static/build/js/govuk-frontend.min.js  GOV.UK Frontend's ES module
 #   static/build/js/portal.js              our ES module (imports ./govuk-frontend.min.js)
 #   static/build/axe.min.js                axe-core, for the browser tests only
+#   static/build/**/*.br, *.gz             each text file compressed once (brotli 11, gzip 9)
 #
 # Deliberately not copied: GOV.UK Frontend's fonts (GDS Transport) and images
 # (the crown favicon, GOV.UK icons and the Royal Arms crest). They are for
@@ -64,6 +65,9 @@ if grep -Eq "url\([^)]*\.(woff2?|ttf|otf|eot)|govuk-crest" "$tmp/portal.css"; th
   echo "build-assets: portal.css links to a font file or the GOV.UK crest" >&2
   exit 1
 fi
+
+# Smallest copies made once here, sent by portal/assets.py to browsers that accept them.
+node scripts/precompress.mjs "$tmp"
 
 rm -rf "$out"
 mv "$tmp" "$out"

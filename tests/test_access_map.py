@@ -134,3 +134,140 @@ def _every_private_page_sends_to_sign_in(app, client_request) -> None:
             assert "/sign-in" in response.headers["Location"], (rule.endpoint, method)
             checked += 1
     assert checked > 3
+
+
+# --- Banded funding: who sees and does what with a case's bands (issue 14) --------------------
+
+BANDING_PAGES = ("case_bands", "propose_band", "proposed_bands", "decide_band", "withdraw_band")
+_ALL = dict.fromkeys(BANDING_PAGES, 200)
+_NONE = dict.fromkeys(BANDING_PAGES, 404)
+#: role fixture → status of each banding page for the family's case and its proposed band.
+BANDING_ACCESS = {
+    "parent": _NONE | {"case_bands": 200},
+    "young_person": _NONE | {"case_bands": 200},
+    "senco": _NONE | {"case_bands": 200, "propose_band": 200},
+    "case_officer": _ALL,
+    "funding_officer": _ALL | {"propose_band": 404},
+    # Their own council's queue (empty); nothing of this council's cases.
+    "other_council_officer": _NONE | {"proposed_bands": 200},
+    "other_funding_officer": _NONE | {"proposed_bands": 200},
+    "other_school_senco": _NONE,  # on the case, but not the child's school
+    "psychologist": _NONE,  # on the case, not a school
+    "parent2": _NONE,
+    "admin": _NONE,
+    "editor": _NONE,
+}
+
+
+@pytest.fixture
+def banding_people(council, ep_service, psychologist, family_case, case_officer):
+    from portal.accounts.models import OrganisationKind, Role
+    from portal.cases.models import Relationship
+    from tests import factories
+
+    other_council = factories.make_organisation("Far Council", OrganisationKind.COUNCIL)
+    other_school = factories.make_organisation("Elm Academy", OrganisationKind.SCHOOL)
+    other_senco = factories.make_user(Role.SCHOOL, organisation=other_school)
+    factories.grant(family_case, other_senco, Relationship.SCHOOL, by=case_officer)
+    factories.grant(
+        family_case, psychologist, Relationship.EDUCATIONAL_PSYCHOLOGIST, by=case_officer
+    )
+    return {
+        "funding_officer": factories.make_user(Role.FUNDING_OFFICER, organisation=council),
+        "other_funding_officer": factories.make_user(
+            Role.FUNDING_OFFICER, organisation=other_council
+        ),
+        "other_school_senco": other_senco,
+        "psychologist": psychologist,
+    }
+
+
+@pytest.mark.parametrize("who", sorted(BANDING_ACCESS))
+def test_banding_pages_answer_only_the_people_with_a_part_in_the_bands(
+    request, new_client, family_case, senco, banding_people, who
+):
+    """Families read the bands; the child's school proposes; the council's case officers and
+    funding officers decide; everyone else gets 404, for reading and for posting."""
+    from datetime import date
+
+    from portal.extensions import db
+    from portal.funding import services
+    from portal.funding.models import Banding
+
+    banding = services.propose(
+        family_case,
+        senco,
+        area_of_need="cognition",
+        band=3,
+        setting_type="mainstream",
+        effective=date(2026, 9, 1),
+        statements="An adult nearby for part of each day.",
+        evidence="Section B: Reads two years behind",
+    )
+    user = banding_people.get(who) or request.getfixturevalue(who)
+    client = new_client()
+    client.sign_in_as(user)
+    values = {
+        "case_bands": {"case_id": family_case.public_id},
+        "propose_band": {"case_id": family_case.public_id, "area": "cognition"},
+        "proposed_bands": {},
+        "decide_band": {"banding_id": banding.id},
+        "withdraw_band": {"banding_id": banding.id},
+    }
+    for page, status in BANDING_ACCESS[who].items():
+        client.get(f"banding.{page}", expected_status=status, **values[page])
+    for page in ("propose_band", "decide_band", "withdraw_band"):
+        if BANDING_ACCESS[who][page] == 404:
+            client.post(
+                f"banding.{page}",
+                {"band": "1", "decision": "as_proposed", "setting_type": "mainstream"},
+                url_values=values[page],
+                expected_status=404,
+            )
+    db.session.refresh(banding)
+    assert banding.status == "proposed"
+    assert db.session.query(Banding).count() == 1
+
+
+def test_money_pages_by_role(app, new_client, council, school, senco):
+    """Who may open the tariff, the funding dashboard and a school's top-up page (issue 14):
+    council staff see their council's figures, only funding officers change the tariff, a
+    school sees its own page only, and families and everyone else are refused."""
+    from portal.accounts.models import OrganisationKind, Role
+    from tests import factories
+
+    other_school = factories.make_organisation("Another School", OrganisationKind.SCHOOL)
+    people = {
+        "funding_officer": factories.make_user(Role.FUNDING_OFFICER, organisation=council),
+        "case_officer": factories.make_user(Role.CASE_OFFICER, organisation=council),
+        "school": senco,
+        "parent": factories.make_user(Role.PARENT),
+        "young_person": factories.make_user(Role.YOUNG_PERSON),
+        "professional": factories.make_user(Role.PROFESSIONAL),
+        "admin": factories.make_user(Role.ADMIN, organisation=council),
+        "content_editor": factories.make_user(Role.CONTENT_EDITOR),
+        "quality_lead": factories.make_user(Role.QUALITY_LEAD, organisation=council),
+        "auditor": factories.make_user(Role.AUDITOR, organisation=council),
+    }
+    assert set(people) == {role.value for role in Role}
+    council_staff = {"funding_officer": 200, "case_officer": 200}
+    pages = [
+        ("money.tariff_now", {}, {"funding_officer": 302, "case_officer": 302}),
+        ("money.tariff_page", {"start_year": 2026}, council_staff),
+        ("money.edit_tariff", {"start_year": 2026}, {"funding_officer": 200}),
+        ("money.copy_tariff", {"start_year": 2026}, {"funding_officer": 200}),
+        ("money.dashboard", {}, council_staff),
+        ("money.dashboard_csv", {}, council_staff),
+        ("money.my_school", {}, {"school": 302}),
+        ("money.school_page", {"school_id": school.id}, {**council_staff, "school": 200}),
+        ("money.school_page", {"school_id": other_school.id}, {**council_staff, "school": 404}),
+    ]
+    for role, person in people.items():
+        browser = new_client()
+        browser.sign_in_as(person)
+        for endpoint, values, allowed in pages:
+            expected = allowed.get(role, 403)
+            with app.test_request_context():
+                url = url_for(endpoint, **values)
+            status = browser.client.get(url).status_code
+            assert status == expected, (role, endpoint, values, status)

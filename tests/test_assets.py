@@ -87,3 +87,46 @@ def test_modules_imported_by_our_script_are_fingerprinted_too(app):
     module = _fetch(client, "/static/build/js/" + imported.group(1))
     assert module.status_code == 200
     assert module.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_first_visit_to_a_family_case_page_transfers_under_50_kb(app, client_request, family_case):
+    """A parent's first visit on a slow phone connection: the case page and everything it loads
+    (stylesheet, scripts and the module our script imports), as a browser accepting brotli
+    receives them, come to no more than 50 KB. A repeat visit fetches only the page."""
+    client_request.sign_in_as(family_case.grants[0].user)
+    client = client_request.client
+    br = {"Accept-Encoding": "gzip, deflate, br"}
+    page = client.get(f"/cases/{family_case.public_id}", headers=br)
+    assert page.status_code == 200
+    html = brotli.decompress(page.get_data()).decode()
+    assert "<h1" in html
+    assets = re.findall(r'(?:href|src)="(/static/build/[^"]+\?v=[0-9a-f]{12})"', html)
+    assert len(assets) >= 3, assets
+    sizes = {"page": len(page.get_data())}
+    for url in assets:
+        asset = _fetch(client, url, **br)
+        assert asset.headers["Content-Encoding"] == "br", url
+        assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+        sizes[url] = len(asset.get_data())
+        if url.startswith("/static/build/js/portal.js"):
+            body = brotli.decompress(asset.get_data()).decode()
+            module = re.search(r'from "\./(govuk-frontend\.min\.js\?v=[0-9a-f]{12})"', body)
+            assert module
+            module_url = "/static/build/js/" + module.group(1)
+            sizes[module_url] = len(_fetch(client, module_url, **br).get_data())
+    assert sum(sizes.values()) <= 50 * 1024, sizes
+
+
+def test_precompressed_assets_are_the_same_file(app):
+    """The brotli and gzip copies made at build time unpack to exactly the file itself, and a
+    browser that accepts neither gets the plain file."""
+    client = app.test_client()
+    url = _stylesheet_url(client.get("/sign-in").get_data(as_text=True))
+    plain = _fetch(client, url, **{"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    as_br = _fetch(client, url, **{"Accept-Encoding": "br"})
+    as_gzip = _fetch(client, url, **{"Accept-Encoding": "gzip"})
+    assert brotli.decompress(as_br.get_data()) == plain.get_data()
+    assert gzip.decompress(as_gzip.get_data()) == plain.get_data()
+    assert "Accept-Encoding" in as_br.headers["Vary"]
+    assert as_br.headers["ETag"] != plain.headers["ETag"]

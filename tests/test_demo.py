@@ -111,6 +111,28 @@ def test_demo_bandings_commit_top_up_and_one_was_changed_by_the_panel(app, demo)
     assert all(row.committed > 0 for row in rows)
 
 
+def test_demo_funding_officer_has_school_proposals_to_agree(app, demo):
+    """The funding officer's queue holds proposals from both demo schools, oldest first."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import Role, User
+    from portal.extensions import db
+    from portal.funding.moderation import proposed_queue
+
+    funder = db.session.scalar(select(User).where(User.email == "funding@example.org"))
+    queue = proposed_queue(funder.organisation_id)
+    proposers = {
+        user.email: user.role
+        for user in db.session.scalars(
+            select(User).where(User.id.in_([r.banding.proposed_by_id for r in queue.rows]))
+        )
+    }
+    assert queue.total == 4
+    assert set(proposers) == {"senco@example.org", "senco2@example.org"}
+    assert set(proposers.values()) == {Role.SCHOOL}
+    assert {r.child_name.split()[0] for r in queue.rows} == {"Maya", "Zara", "Jordan"}
+
+
 def test_the_demo_audit_trail_is_one_unbroken_chain(app, demo):
     """The demo back-dates its events and then chains them again: `flask audit verify` passes."""
     from portal import audit

@@ -1,7 +1,7 @@
 """Issue 10: a second factor (authenticator app codes and recovery codes) for staff
 
 Revision ID: 0017_totp
-Revises: 0016_case_schedule
+Revises: 0017_families
 Create Date: 2026-12-04 21:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_totp"
-down_revision = "0016_case_schedule"
+down_revision = "0017_families"
 branch_labels = None
 depends_on = None
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask import g
 from sqlalchemy import select
 
 from portal import clock, pathway
@@ -161,6 +162,16 @@ def records_for_cases(cases: Sequence[Case]) -> dict[int, CaseRecord]:
 def record_for(case: Case) -> CaseRecord:
     """Every dated row about one case."""
     return records_for_cases([case])[case.id]
+
+
+def page_record(case: Case) -> CaseRecord:
+    """Every dated row about one case, loaded once for the page being drawn: the case page and
+    the sections on it (the officer's next steps) all read it. Only for reading pages (a GET
+    changes nothing); a service that changes the facts reads them afresh with `record_for`."""
+    records = g.setdefault("_page_case_records", {})
+    if case.id not in records:
+        records[case.id] = record_for(case)
+    return records[case.id]
 
 
 def facts_for_cases(

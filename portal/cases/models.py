@@ -269,11 +269,14 @@ class AdviceRequest(db.Model):
     service_name: Mapped[str | None] = mapped_column(String(200))
     sent_on: Mapped[date]
     received_on: Mapped[date | None]
+    #: Who recorded it as received: the adviser, by uploading it, or the case officer.
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship()
     adviser: Mapped[User | None] = relationship(foreign_keys=[adviser_id], lazy="joined")
+    received_by: Mapped[User | None] = relationship(foreign_keys=[received_by_id])
 
     @property
     def from_whom(self) -> str:

@@ -249,10 +249,12 @@ def _next_text(
     page: PublishedPage | None,
 ) -> str:
     """The real next step within the stage when the facts show one (for example "the review
-    meeting has been held: the report is next"), else the stage's words (published or built-in)."""
+    meeting has been held: the report is next"), else the stage's words (published or built-in).
+    Either comes from the published pathway page when it has a section for it."""
     within = next_step_words(facts, today, audience)
     if within is not None:
-        return within.default
+        published = section_paragraph(page.html, within.heading) if page is not None else None
+        return published or within.default
     return content_text(pathway.next_step_text(stage, audience), page, "What happens next")
 
 

@@ -18,7 +18,7 @@ from portal.accounts.models import Role
 from portal.cases import services, tracker
 from portal.cases.caseload import CaseloadFilterForm, caseload_for, my_tasks
 from portal.cases.dashboard import team_dashboard
-from portal.cases.facts import facts_for_cases, record_for
+from portal.cases.facts import facts_for_cases, page_record
 from portal.cases.forms import UpdateForm
 from portal.cases.models import Case, CaseGrant
 from portal.cases.policy import is_team_case_officer, visible_cases
@@ -136,7 +136,7 @@ def case_page():
     Every view is recorded."""
     case = g.case
     today = clock.today()
-    record = record_for(case)
+    record = page_record(case)
     facts = record.facts(today)
     audience = Role(current_user.role).audience
     grants = db.session.scalars(

@@ -28,6 +28,7 @@ ROUTES: tuple[tuple[str, Callable, list[str]], ...] = (
     (f"{_CASE}/decide-assessment", assessment.decide_assessment, _FORM),
     (f"{_CASE}/advice/new", assessment.request_advice, _FORM),
     (f"{_CASE}/advice/<public_id:advice_id>/received", assessment.advice_received, _FORM),
+    (f"{_CASE}/advice/<public_id:advice_id>/correct", assessment.correct_advice, _FORM),
     (f"{_CASE}/finish-assessment", assessment.finish_assessment, _FORM),
     # The decision on a plan, the draft and the final plan
     (f"{_CASE}/not-issuing", plan.not_issuing, _FORM),

@@ -171,6 +171,22 @@ class AdviceReceivedForm(BaseForm):
     received_on = _date("When did the advice arrive?", "the date the advice was received")
 
 
+class CorrectAdviceForm(BaseForm):
+    arrived = _choice_radio(
+        "Has the advice arrived?",
+        [
+            SelectChoice("yes", "Yes, on the date below"),
+            SelectChoice("no", "No, it has not arrived yet"),
+        ],
+        "Choose whether the advice has arrived",
+    )
+    received_on = GovDateField(
+        "When did the advice arrive?",
+        what="the date the advice was received",
+        description="Leave this empty if it has not arrived. For example, 27 3 2027",
+    )
+
+
 class FinishAssessmentForm(BaseForm):
     finished_on = _date(
         "When did the assessment finish?",

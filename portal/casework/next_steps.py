@@ -9,7 +9,7 @@ from datetime import date
 from flask import url_for
 
 from portal import clock, pathway
-from portal.cases.facts import CaseRecord, record_for
+from portal.cases.facts import CaseRecord, page_record
 from portal.cases.models import Case, ReviewDecision
 from portal.cases.policy import is_team_case_officer
 from portal.casework.steps.lawful_delays import deadline_slug, delayable_deadlines
@@ -55,6 +55,14 @@ def available_actions(record: CaseRecord, today: date) -> list[ActionLink]:
                         f"Record advice from {advice.from_whom} as received",
                         _url("advice_received", case, advice_id=advice.public_id),
                         f"Due by {long_date(due)}",
+                    )
+                )
+            else:
+                add(
+                    ActionLink(
+                        f"Correct the advice from {advice.from_whom}",
+                        _url("correct_advice", case, advice_id=advice.public_id),
+                        f"Recorded as received on {long_date(advice.received_on)}",
                     )
                 )
         add(ActionLink("Finish the assessment", _url("finish_assessment", case)))
@@ -126,7 +134,7 @@ def next_steps_section(case: Case, user) -> dict | None:
     """The case officer's next steps on the case page; nothing for anyone else."""
     if not is_team_case_officer(user, case):
         return None
-    actions = available_actions(record_for(case), clock.today())
+    actions = available_actions(page_record(case), clock.today())
     return {
         "actions": actions[:4],
         "more": len(actions) > 4,

@@ -35,6 +35,7 @@ from portal.content.models import ContentPage, ContentRevision
 from portal.content.pages import public_url
 from portal.content.plain_language import check_text
 from portal.content.rendering import render_markdown
+from portal.pathway.next_step import STEP_HEADINGS, STEPS_OF_STAGE
 from portal.rendering import render_page
 
 bp = Blueprint("content", __name__, url_prefix="/content")
@@ -65,6 +66,22 @@ def _preview(page: ContentPage, body: str) -> dict:
     }
 
 
+def _case_page_headings(page: ContentPage) -> list[str]:
+    """The headings whose first paragraph a pathway page lends to case pages ("Where we are"),
+    so the editor keeps them: the stage's own two, then one per step within any stage."""
+    if not page.slug.startswith("pathway-"):
+        return []
+    steps = next(
+        (
+            steps
+            for stage, steps in STEPS_OF_STAGE.items()
+            if page.slug.startswith(f"pathway-{stage.value.replace('_', '-')}-")
+        ),
+        (),
+    )
+    return ["What happens next", "What you can do", *(STEP_HEADINGS[step] for step in steps)]
+
+
 def _edit_page(page: ContentPage, form: EditPageForm, status: int = 200, **extra):
     return render_page(
         "content/edit.html",
@@ -73,6 +90,7 @@ def _edit_page(page: ContentPage, form: EditPageForm, status: int = 200, **extra
         page=page,
         form=form,
         conflict=extra.pop("conflict", None),
+        case_page_headings=_case_page_headings(page),
         **_preview(page, form.body.data),
         **extra,
     )

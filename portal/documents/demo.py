@@ -126,6 +126,12 @@ DEMO_DOCUMENTS = [
 ]
 
 
+#: Why a demo advice document is kept from the family (the family is told only that it is).
+KEPT_REASONS = {
+    "Notes from the classroom observation": "The notes name other children in the class.",
+}
+
+
 def load_demo_documents(users: dict[str, User]) -> int:
     """Add the demo documents to the demo cases; return how many were added."""
     added = 0
@@ -148,6 +154,7 @@ def load_demo_documents(users: dict[str, User]) -> int:
             category=category,
             restriction=restriction,
             files=[_DemoFile(filename, io.BytesIO(data))],
+            restriction_reason=KEPT_REASONS.get(title),
         )
         added += 1
     return added

@@ -34,6 +34,14 @@ class UploadForm(BaseForm):
     )
     category = RadioField("What kind of document is it?", validate_choice=False)
     restriction = RadioField("Who can see it?", validate_choice=False)
+    restriction_reason = TextAreaField(
+        "If this is advice and the family must not see it, say why",
+        validators=[Length(max=500, message="The reason must be 500 characters or fewer")],
+        description=(
+            "Families see the advice about their child. If they must not, the council records "
+            "your reason. The family is told some advice is kept from them, but not your words."
+        ),
+    )
     files = MultipleFileField("Upload files", render_kw={"accept": ACCEPT_ATTRIBUTE})
 
     def __init__(
@@ -55,6 +63,7 @@ class UploadForm(BaseForm):
             self.restriction_hints = {r.value: r.hint for r in restrictions}
         else:
             del self.restriction
+            del self.restriction_reason
 
     def validate_category(self, field) -> None:
         if field.data not in {choice.value for choice in field.choices}:
@@ -63,6 +72,17 @@ class UploadForm(BaseForm):
     def validate_restriction(self, field) -> None:
         if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Choose who can see the document")
+
+    def validate_restriction_reason(self, field) -> None:
+        category, restriction = self.category.data, self.restriction.data
+        if (
+            category in set(Category)
+            and restriction in set(Restriction)
+            and Category(category).is_advice
+            and restriction != Restriction.EVERYONE
+            and not (field.data or "").strip()
+        ):
+            raise ValidationError("Enter why the family must not see this advice")
 
     def validate_files(self, field) -> None:
         files = chosen_files(field)
@@ -74,6 +94,10 @@ class UploadForm(BaseForm):
     @property
     def chosen_restriction(self) -> str:
         return self.restriction.data if "restriction" in self else Restriction.EVERYONE.value
+
+    @property
+    def chosen_reason(self) -> str | None:
+        return self.restriction_reason.data if "restriction_reason" in self else None
 
 
 class NewVersionForm(BaseForm):

@@ -42,6 +42,11 @@ class Category(StrEnum):
         return _CATEGORY_LABELS[self]
 
     @property
+    def is_advice(self) -> bool:
+        """Advice asked for during the assessment (it counts as the adviser's reply)."""
+        return self.value.startswith("advice_")
+
+    @property
     def council_only_to_add(self) -> bool:
         """Plans and decision letters are the council's own papers: only its officers file them."""
         return self in (Category.DRAFT_PLAN, Category.FINAL_PLAN, Category.LETTERS_DECISIONS)
@@ -122,6 +127,9 @@ class Document(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     category: Mapped[Category] = mapped_column(String(40))
     restriction: Mapped[Restriction] = mapped_column(String(20), default=Restriction.EVERYONE)
+    #: Why advice is kept from the family (needed for advice not shown to everyone). The family
+    #: is told that advice is kept from them, never these words.
+    restriction_reason: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]

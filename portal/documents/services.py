@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access, audit, clock
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.audit import Visibility
+from portal.cases import document_hooks
 from portal.cases.models import Case
 from portal.documents import intake
 from portal.documents.models import (
@@ -81,6 +82,47 @@ def document_counts(user: User, case: Case) -> list[tuple[Category, int]]:
     return [(category, counts[category]) for category in Category if category in counts]
 
 
+#: At most this many pieces of withheld advice are named to the family (the notice counts all).
+KEPT_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class KeptFromYou:
+    """Advice on the case the family may not see: how much, and of what kind and when (never
+    its title, author's words or reason)."""
+
+    count: int
+    items: list[tuple[Category, datetime]]
+
+
+def advice_kept_from(user: User, case: Case) -> KeptFromYou | None:
+    """For a family member who may see the case's documents: the advice kept from them (one
+    count and one short list, whatever the number of documents). None for professionals and
+    the council, and when nothing is kept."""
+    if Role(user.role).is_professional:
+        return None
+    restrictions = [r.value for r in restrictions_for(user, case)]
+    advice = [c.value for c in Category if c.is_advice]
+    where = (
+        Document.case_id == case.id,
+        Document.removed_at.is_(None),
+        Document.category.in_(advice),
+        Document.restriction.not_in(restrictions),
+    )
+    rows = db.session.execute(
+        select(Document.category, Document.created_at)
+        .where(*where)
+        .order_by(Document.created_at.desc(), Document.id.desc())
+        .limit(KEPT_SHOWN)
+    ).all()
+    if not rows:
+        return None
+    count = len(rows)
+    if count == KEPT_SHOWN:
+        count = db.session.execute(select(func.count(Document.id)).where(*where)).scalar_one()
+    return KeptFromYou(count, [(Category(c), at) for c, at in rows])
+
+
 def removed_documents_for(user: User, case: Case) -> list[Document]:
     """The removed documents of `case`, most recently removed first, with who removed them and
     their versions loaded (two queries, however many). Only for whoever manages the case."""
@@ -128,6 +170,12 @@ def rows_by_category(user: User, documents: Sequence[Document]) -> list[tuple[Ca
 
 
 # --- Adding ------------------------------------------------------------------------------------
+
+
+def needs_reason(category: Category | str, restriction: Restriction | str) -> bool:
+    """Advice not shown to the family needs a recorded reason: families see the advice about
+    their child unless someone says why not."""
+    return Category(category).is_advice and Restriction(restriction) != Restriction.EVERYONE
 
 
 def _visibility(restriction: Restriction | str) -> Visibility:
@@ -192,13 +240,17 @@ def add_documents(
     category: Category | str,
     restriction: Restriction | str,
     files: Sequence[intake.IncomingFile],
+    restriction_reason: str | None = None,
 ) -> list[Document]:
     """Add one document per file, all with the same title, category and restriction.
 
     Who may: anyone allowed to add documents to the case; the restriction must be one they can
-    see themselves and the category one they may use. All or nothing: if any file is refused
+    see themselves and the category one they may use. Advice kept from the family needs a
+    reason (`restriction_reason`), which is recorded. All or nothing: if any file is refused
     (UploadRefused, naming each) or the scanner is down (ScannerUnavailable), nothing is kept.
-    Records `document.added` per document, visible to whoever the document is for.
+    Records `document.added` per document, visible to whoever the document is for, and tells
+    the document hooks (`portal.wiring.DOCUMENT_HOOKS`: advice uploaded by the person asked for
+    it is recorded as received) in the same transaction.
     """
     if not access.can(actor, access.Action.ADD_DOCUMENTS, case):
         raise PermissionError("This person may not add documents to this case.")
@@ -210,6 +262,11 @@ def add_documents(
         raise PermissionError("Only the case officer files plans and decision letters.")
     if not files:
         raise ValueError("An upload needs at least one file.")
+    reason = (restriction_reason or "").strip()[:500] or None
+    if not needs_reason(category, restriction):
+        reason = None
+    elif reason is None:
+        raise ValueError("Advice kept from the family needs a reason.")
 
     store, received = _receive(actor, case, files)
     try:
@@ -220,6 +277,7 @@ def add_documents(
                 title=title,
                 category=category,
                 restriction=restriction,
+                restriction_reason=reason,
                 created_by_id=actor.id,
             )
             db.session.add(document)
@@ -233,6 +291,26 @@ def add_documents(
                 visibility=_visibility(restriction),
                 summary=f"{actor.name} added a document: {title}",
                 filename=item.filename,
+            )
+            if reason is not None:
+                audit.record(
+                    "document.kept_from_family",
+                    actor=actor,
+                    case=case,
+                    subject=document,
+                    visibility=Visibility.COUNCIL,
+                    summary=f"{actor.name} kept advice from the family: {title}",
+                    reason=reason,
+                )
+            document_hooks.after_document_added(
+                actor,
+                case,
+                document_hooks.AddedDocument(
+                    public_id=document.public_id,
+                    title=title,
+                    category=category.value,
+                    restriction=restriction.value,
+                ),
             )
             documents.append(document)
     except BaseException:

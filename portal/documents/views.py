@@ -91,6 +91,7 @@ def _area_context(case: Case, form: UploadForm | None = None, **extra) -> dict:
         # Only whoever manages the case learns that removed documents exist.
         "removed_count": services.removed_count(case) if can_manage else 0,
         "show_scan": _is_staff(),
+        "kept": services.advice_kept_from(current_user, case),
         "refused": False,
         "added": [],
         **extra,
@@ -130,6 +131,7 @@ def documents_section(case: Case, user) -> dict | None:
     counts = services.document_counts(user, case)
     return {
         "case": case,
+        "kept": services.advice_kept_from(user, case),
         "counts": counts,
         "document_count": sum(count for _, count in counts),
         "can_add": access.can(user, access.Action.ADD_DOCUMENTS, case),
@@ -171,6 +173,7 @@ def upload_documents():
                 category=form.category.data,
                 restriction=form.chosen_restriction,
                 files=chosen_files(form.files),
+                restriction_reason=form.chosen_reason,
             )
         except intake.UploadRefused as refusal:
             form.files.errors = list(refusal.problems)
@@ -335,16 +338,22 @@ def _send_version(version: DocumentVersion) -> Response:
     if not store.exists(version.storage_key):
         current_app.logger.error("The stored file of version %s is missing", version.public_id)
         abort(500)
+    # Read before recording: the record's commit expires the version, and reading it again
+    # would cost a query.
+    path, mime_type, filename = (
+        store.path(version.storage_key),
+        version.mime_type.split(";")[0],
+        version.original_filename,
+    )
     services.record_download(current_user, version)
     response = send_file(
-        store.path(version.storage_key),
-        # Werkzeug adds "; charset=utf-8" to text types itself.
-        mimetype=version.mime_type.split(";")[0],
+        path,
+        mimetype=mime_type,  # Werkzeug adds "; charset=utf-8" to text types itself
         conditional=False,
         etag=False,
         max_age=None,
     )
-    return _download_headers(response, version.original_filename)
+    return _download_headers(response, filename)
 
 
 @bp.get("/cases/<public_id:case_id>/documents/download-all")

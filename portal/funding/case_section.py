@@ -1,8 +1,8 @@
 """The case page's "Funding bands" section: the agreed bands in force, in plain words.
 
 Families and young people see each band and a link to what it means, never money. The school and
-the council also see the annual top-up each band brings (priced with the illustrative tariff until
-the council enters its own)."""
+the council also see the annual top-up each band brings, priced from the stored tariff of this
+financial year (nothing is shown when the council has not set one)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from portal import access, clock
+from portal import clock
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.funding.models import Banding, BandingStatus
-from portal.funding.money import FinancialYear, SettingType, illustrative_tariff
+from portal.funding.money import FinancialYear, SettingType
+from portal.funding.policy import PROPOSE, VIEW, may
+from portal.funding.tariff import load_year
 
 #: The descriptor page (a content page, `portal.content.pages.BAND_PAGES`) for each area of need.
 DESCRIPTOR_SLUGS = {
@@ -26,8 +28,9 @@ DESCRIPTOR_SLUGS = {
 
 
 def bands_section(case: Any, user: Any) -> dict | None:
-    """The bands in force today for this case, one per area of need (one query)."""
-    if not access.can(user, access.Action.VIEW_DOCUMENTS, case):
+    """The bands in force today for this case, one per area of need (one query), with links to
+    the bands page (what each band means; proposals and history) and to propose a band."""
+    if not may(user, VIEW, case):
         return None
     today = clock.today()
     rows = db.session.scalars(
@@ -42,11 +45,13 @@ def bands_section(case: Any, user: Any) -> dict | None:
     in_force: dict[str, Banding] = {}
     for row in rows:
         in_force.setdefault(row.area_of_need, row)
-    if not in_force:
+    may_propose = may(user, PROPOSE, case)
+    if not in_force and not may_propose:
         return None
     year = FinancialYear.containing(today)
-    tariff = illustrative_tariff(year, base_year=year.start_year)
-    shows_money = user.role in (Role.SCHOOL, Role.CASE_OFFICER)
+    stored = load_year(year)
+    tariff = stored.tariff
+    shows_money = user.role in (Role.SCHOOL, Role.CASE_OFFICER) and tariff is not None
     bands = [
         {
             "area": banding.area_label,
@@ -57,9 +62,16 @@ def bands_section(case: Any, user: Any) -> dict | None:
             "top_up": tariff.annual_top_up(
                 banding.agreed_band or banding.proposed_band, SettingType(banding.setting_type)
             )
-            if shows_money
+            if shows_money and tariff is not None
             else None,
         }
         for banding in sorted(in_force.values(), key=lambda b: (not b.primary, b.area_of_need))
     ]
-    return {"bands": bands, "shows_money": shows_money, "year": year}
+    return {
+        "bands": bands,
+        "shows_money": shows_money,
+        "year": year,
+        "may_propose": may_propose,
+        "case_id": case.public_id,
+        "illustrative": shows_money and stored.illustrative,
+    }

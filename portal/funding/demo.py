@@ -1,5 +1,7 @@
 """Demo bandings: agreed bands for the demo plans that have been issued (some proposed by the
-school, one changed by the panel with a reason) and a proposal waiting on a draft plan."""
+school, one changed by the panel with a reason), and proposals from the schools waiting for the
+council to agree them: on a draft plan, and at annual reviews (a change at review starts a new
+banding from the next financial year)."""
 
 from __future__ import annotations
 
@@ -51,6 +53,14 @@ DEMO_BANDINGS: dict[str, tuple[str, list[Band]]] = {
     ),
 }
 
+# Proposals from the schools still waiting for the council:
+# (first name, proposer, area, band, setting, primary, starts next financial year?)
+DEMO_WAITING: list[tuple[str, str, str, int, str, bool, bool]] = [
+    ("Maya", "senco@example.org", "cognition", 2, "mainstream", False, False),
+    ("Zara", "senco@example.org", "semh", 2, "mainstream", False, False),
+    ("Jordan", "senco2@example.org", "sensory_physical", 6, "special_school", True, True),
+]
+
 STATEMENTS = {
     1: "Needs some help in class; catches up with a little extra support.",
     2: "Needs a small group most days and a plan checked at least twice.",
@@ -82,4 +92,19 @@ def load_demo_bandings(users: dict[str, User]) -> None:
             )
             if agreed is not None:
                 services.decide(banding, officer, band=agreed, reason=reason)
+    for first_name, proposer_email, area, band, setting, primary, next_year in DEMO_WAITING:
+        case = db.session.execute(
+            select(Case).join(Child).where(Child.first_name == first_name)
+        ).scalar_one()
+        services.propose(
+            case,
+            users[proposer_email],
+            area_of_need=area,
+            band=band,
+            setting_type=setting,
+            effective=year.next().first_day if next_year else clock.today(),
+            statements=STATEMENTS[band],
+            evidence="Section B: the needs in this area. Section F: the help that meets them.",
+            primary=primary,
+        )
     db.session.commit()

@@ -14,6 +14,7 @@ inputs always give the same pence on any database or machine. Nothing here reads
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -175,3 +176,77 @@ def illustrative_tariff(year: FinancialYear, base_year: int) -> Tariff:
             for band, amount in zip(BANDS, amounts, strict=True)
         },
     )
+
+
+def due_in_window(periods: Iterable[BandingPeriod], tariff: Tariff, first: date, last: date) -> int:
+    """The top-up due for the days `first` to `last` (both included, inside `tariff.year`).
+
+    A month's share of the year: annual top-up × days of the month the band covers ÷ days in the
+    year, per banding period, each rounded to the penny (as `due_in_year` does for a whole year).
+    """
+    year = tariff.year
+    if first < year.first_day or last > year.last_day or last < first:
+        raise ValueError("The days must fall inside the tariff's financial year.")
+    ordered = sorted(periods, key=lambda period: period.effective)
+    after = last + timedelta(days=1)
+    total = 0
+    for index, period in enumerate(ordered):
+        end = ordered[index + 1].effective if index + 1 < len(ordered) else after
+        start = max(period.effective, first)
+        stop = min(end, after)
+        covered = max((stop - start).days, 0)
+        annual = tariff.annual_top_up(period.band, period.setting)
+        total += pence(Decimal(annual) * covered / year.days)
+    return total
+
+
+def next_month(day: date) -> tuple[date, date]:
+    """The first and last days of the calendar month after the one `day` is in."""
+    first = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def uplifted(amount_pence: int, percent: Decimal) -> int:
+    """An amount raised (or lowered, for a negative percentage) by `percent`, to the penny."""
+    return pence(Decimal(amount_pence) * (Decimal(100) + percent) / 100)
+
+
+class NotAnAmount(ValueError):
+    """What was typed is not an amount of money; `problem` says why, in a few words."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+#: What a person may type for an amount: digits with optional commas between groups of three,
+#: an optional "£" in front, and up to 2 numbers of pence.
+_AMOUNT = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d*)?$")
+
+
+def parse_pounds(text: str) -> int:
+    """An amount typed in pounds ("6500", "£6,500.50", "6500.5") as whole pence.
+
+    Raises `NotAnAmount` with the problem: "empty", "negative", "pence" (more than 2 numbers after
+    the point) or "format" (anything else). Never goes through a float.
+    """
+    cleaned = text.strip().replace(" ", "")
+    if not cleaned:
+        raise NotAnAmount("empty")
+    if cleaned.startswith("-") or cleaned.startswith("£-"):
+        raise NotAnAmount("negative")
+    match = _AMOUNT.match(cleaned)
+    if not match:
+        raise NotAnAmount("format")
+    fraction = (match.group(3) or ".")[1:]
+    if len(fraction) > 2:
+        raise NotAnAmount("pence")
+    whole = int(match.group(1).replace(",", ""))
+    return whole * 100 + int(fraction.ljust(2, "0"))
+
+
+def pounds_input(amount_pence: int) -> str:
+    """An amount as it is shown back in an input box: 6500 or 6500.50 (no £, no commas)."""
+    whole, part = divmod(amount_pence, 100)
+    return f"{whole}" + (f".{part:02d}" if part else "")

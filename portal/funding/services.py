@@ -1,5 +1,10 @@
 """Proposing and agreeing bands. The views check who may act (the one access policy); these
-functions check the facts and write, returning `Refused` with a plain reason instead of raising."""
+functions check the facts and write, raising `Refused` with a plain reason when they cannot.
+
+Each proposal, decision and withdrawal is recorded on the audit trail and the case timeline:
+proposals and withdrawals for the professionals on the case, decisions for everyone (the family
+sees "Band 3 agreed for ..." but never the money, and the moderation reason stays in the audit
+record and on the professionals' banding pages)."""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal import audit
 from portal.accounts.models import User
+from portal.audit import Visibility
 from portal.cases.models import Case
 from portal.clock import utcnow
 from portal.extensions import db
@@ -44,6 +51,19 @@ def propose(
         raise Refused(
             "Say which needs and help in the plan show this band (sections B and F).", "evidence"
         )
+    waiting = db.session.scalar(
+        select(Banding.id).where(
+            Banding.case_id == case.id,
+            Banding.area_of_need == area_of_need,
+            Banding.status == BandingStatus.PROPOSED.value,
+        )
+    )
+    if waiting is not None:
+        raise Refused(
+            f"A band for {AREAS_OF_NEED[area_of_need].lower()} is already waiting to be agreed. "
+            "The council must agree or withdraw it first.",
+            "band",
+        )
     banding = Banding(
         case_id=case.id,
         area_of_need=area_of_need,
@@ -57,6 +77,20 @@ def propose(
     )
     db.session.add(banding)
     db.session.flush()
+    if primary:
+        _clear_other_primary(banding, BandingStatus.PROPOSED)
+    audit.record(
+        "funding.band_proposed",
+        actor=by,
+        case=case,
+        subject=banding,
+        visibility=Visibility.PROFESSIONALS,
+        summary=f"Band {band} proposed for {banding.area_label.lower()}",
+        area_of_need=area_of_need,
+        band=band,
+        effective=effective.isoformat(),
+        primary=primary,
+    )
     return banding
 
 
@@ -79,21 +113,59 @@ def decide(banding: Banding, by: User, *, band: int, reason: str) -> Banding:
     if banding.primary:
         _clear_other_primary(banding)
     db.session.flush()
+    summary = f"Band {band} agreed for {banding.area_label.lower()}"
+    audit.record(
+        "funding.band_agreed",
+        actor=by,
+        case=db.session.get(Case, banding.case_id),
+        subject=banding,
+        visibility=Visibility.EVERYONE,
+        summary=summary,
+        area_of_need=banding.area_of_need,
+        proposed_band=banding.proposed_band,
+        agreed_band=band,
+        changed=banding.was_changed,
+        reason=banding.moderation_reason,
+    )
     return banding
 
 
-def _clear_other_primary(banding: Banding) -> None:
-    """Only one area of need is primary for a case from a given date on."""
-    others = db.session.scalars(
-        select(Banding).where(
-            Banding.case_id == banding.case_id,
-            Banding.id != banding.id,
-            Banding.primary.is_(True),
-            Banding.status == BandingStatus.AGREED.value,
-            Banding.effective <= banding.effective,
-        )
+def withdraw(banding: Banding, by: User, *, reason: str = "") -> Banding:
+    """Withdraw a proposal that will not be agreed (it stays in the history as withdrawn)."""
+    if banding.status != BandingStatus.PROPOSED.value:
+        raise Refused("Only a band waiting to be agreed can be withdrawn.", "reason")
+    banding.status = BandingStatus.WITHDRAWN.value
+    banding.moderation_reason = reason.strip()
+    banding.decided_by_id = by.id
+    banding.decided_at = utcnow()
+    banding.primary = False
+    db.session.flush()
+    audit.record(
+        "funding.band_withdrawn",
+        actor=by,
+        case=db.session.get(Case, banding.case_id),
+        subject=banding,
+        visibility=Visibility.PROFESSIONALS,
+        summary=f"Proposed band {banding.proposed_band} withdrawn for {banding.area_label.lower()}",
+        area_of_need=banding.area_of_need,
+        reason=banding.moderation_reason,
     )
-    for other in others:
+    return banding
+
+
+def _clear_other_primary(banding: Banding, status: BandingStatus = BandingStatus.AGREED) -> None:
+    """Only one area of need is primary for a case: agreeing (or proposing) a primary area
+    makes the other areas' agreed (or waiting) bands from that date on not primary."""
+    query = select(Banding).where(
+        Banding.case_id == banding.case_id,
+        Banding.id != banding.id,
+        Banding.area_of_need != banding.area_of_need,
+        Banding.primary.is_(True),
+        Banding.status == status.value,
+    )
+    if status is BandingStatus.AGREED:
+        query = query.where(Banding.effective <= banding.effective)
+    for other in db.session.scalars(query):
         other.primary = False
 
 

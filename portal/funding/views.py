@@ -5,33 +5,33 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, abort, render_template
 from flask_login import current_user
 
 from portal import access, audit, clock
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.funding.finance import committed_in_year
-from portal.funding.money import FinancialYear, Tariff, illustrative_tariff
+from portal.funding.money import FinancialYear
+from portal.funding.tariff import StoredYear, load_year
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 
 
-def _tariff() -> Tariff:
-    # The council does not enter its tariff in the portal yet: the illustrative one stands in.
-    year = FinancialYear.containing(clock.today())
-    return illustrative_tariff(year, base_year=year.start_year)
+def _stored() -> StoredYear:
+    """This financial year's stored tariff (None when the council has not set one)."""
+    return load_year(FinancialYear.containing(clock.today()))
 
 
 @bp.get("/committed-spend")
 @access.role_required(Role.CASE_OFFICER, Role.FUNDING_OFFICER)
 def committed_spend():
     """Committed top-up this financial year by band, area of need and setting type."""
-    tariff = _tariff()
-    rows = committed_in_year(tariff, current_user.organisation_id)
+    stored = _stored()
+    rows = committed_in_year(stored.tariff, current_user.organisation_id) if stored.tariff else []
     return render_template(
         "funding/committed_spend.html",
-        tariff=tariff,
+        stored=stored,
         rows=rows,
         total=sum(row.committed for row in rows),
         pupils=sum(row.pupils for row in rows),
@@ -42,7 +42,10 @@ def committed_spend():
 @access.role_required(Role.CASE_OFFICER, Role.FUNDING_OFFICER)
 def committed_spend_csv():
     """The same figures as CSV for finance (pounds with pence); the download is audited."""
-    tariff = _tariff()
+    stored = _stored()
+    if stored.tariff is None:
+        abort(404)
+    tariff = stored.tariff
     rows = committed_in_year(tariff, current_user.organisation_id)
     out = io.StringIO()
     writer = csv.writer(out)

@@ -4,7 +4,9 @@ A stage's general "what happens next" text is right at its start but can be wron
 review meeting has been held and its report sent, "you will be asked to the meeting" is no longer
 true. `sub_step` says where the case is within its stage; `next_step_words` gives the built-in
 words for that step and reader, or None where the stage's own text is right (the stage text, which
-editors may change, is then used).
+editors may change, is then used). Editors change a step's words too: the published pathway page
+for the stage and reader may have a section headed with the step's heading (`STEP_HEADINGS`, for
+example "## After the review meeting"), whose first paragraph replaces the built-in words.
 
 Pure functions of `CaseFacts` and `today`, like the rest of the package.
 """
@@ -13,10 +15,10 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from portal.pathway.deadlines import CaseFacts
 from portal.pathway.stages import Audience, Stage
-from portal.pathway.wording import ContentText
 
 
 class SubStep(StrEnum):
@@ -148,6 +150,43 @@ _WORDS: dict[SubStep, dict[str, str]] = {
 }
 
 
+#: The heading of the section of a stage's pathway page that holds each step's words. The same
+#: heading on the families', young people's and professionals' pages.
+STEP_HEADINGS: dict[SubStep, str] = {
+    SubStep.ADVICE_OUTSTANDING: "While advice is being gathered",
+    SubStep.ADVICE_ALL_IN: "When all the advice is in",
+    SubStep.DRAFT_WITH_FAMILY: "When the draft plan has been sent",
+    SubStep.DRAFT_COMMENTS_IN: "After comments on the draft plan",
+    SubStep.REVIEW_MEETING_ARRANGED: "When the review meeting is arranged",
+    SubStep.REVIEW_MEETING_HELD: "After the review meeting",
+    SubStep.REVIEW_REPORT_SENT: "After the review report",
+    SubStep.REVIEW_AMENDMENTS_SENT: "When changes to the plan are proposed",
+    SubStep.REVIEW_DONE: "When the review is finished",
+}
+
+
+#: The steps within each stage that have words of their own.
+STEPS_OF_STAGE: dict[Stage, tuple[SubStep, ...]] = {
+    Stage.ASSESSMENT: (SubStep.ADVICE_OUTSTANDING, SubStep.ADVICE_ALL_IN),
+    Stage.DRAFT: (SubStep.DRAFT_WITH_FAMILY, SubStep.DRAFT_COMMENTS_IN),
+    Stage.REVIEW: (
+        SubStep.REVIEW_MEETING_ARRANGED,
+        SubStep.REVIEW_MEETING_HELD,
+        SubStep.REVIEW_REPORT_SENT,
+        SubStep.REVIEW_AMENDMENTS_SENT,
+        SubStep.REVIEW_DONE,
+    ),
+}
+
+
+class StepText(NamedTuple):
+    """A step's content key, built-in words and the heading editors write them under."""
+
+    key: str
+    default: str
+    heading: str
+
+
 def _reader(audience: Audience | str) -> str:
     audience = Audience(audience)
     if audience in (Audience.SCHOOL, Audience.PROFESSIONAL):
@@ -155,11 +194,11 @@ def _reader(audience: Audience | str) -> str:
     return audience.value
 
 
-def next_step_words(facts: CaseFacts, today: date, audience: Audience | str) -> ContentText | None:
+def next_step_words(facts: CaseFacts, today: date, audience: Audience | str) -> StepText | None:
     """The built-in words for the case's step within its stage, for this reader, with a content
     key (``pathway/<stage>/<step>/<audience>/next``); None where the stage's own text applies."""
     step = sub_step(facts, today)
     if step is SubStep.STAGE:
         return None
     key = f"pathway/{facts.stage.value}/{step.value}/{Audience(audience).value}/next"
-    return ContentText(key, _WORDS[step][_reader(audience)])
+    return StepText(key, _WORDS[step][_reader(audience)], STEP_HEADINGS[step])

@@ -39,6 +39,7 @@ _PAGES = {
     "manage": "Looked at the council's page for running the case",
     "removed documents": "Looked at the documents that were taken off the case",
     "who has looked": "Looked at who has looked at the case",
+    "bands": "Looked at the funding bands",
 }
 
 

@@ -191,3 +191,74 @@ def test_the_panel_and_the_stage_text_read_the_published_page_once(
     for person in (parent, young_person):
         total, reads = content_queries(person)
         assert (total, reads) == published[person.id], person.role
+
+
+def _at_review_meeting_held(case) -> None:
+    """The case's review meeting was held three days ago; its report is not sent yet."""
+    from datetime import timedelta
+
+    from portal.cases.models import CaseMilestones, Review
+    from portal.clock import today
+    from portal.extensions import db
+
+    case.stage = Stage.REVIEW
+    db.session.add(CaseMilestones(case=case, final_issued_on=today() - timedelta(days=300)))
+    db.session.add(Review(case=case, meeting_on=today() - timedelta(days=3)))
+    db.session.commit()
+
+
+def test_the_shipped_pages_hold_each_steps_built_in_words(content, parent, family_case):
+    """Every step's words are on the stage's pathway page for each reader, under the step's
+    heading, exactly as built in: loading the shipped content changes nothing families read,
+    and an editor finds each step's words where the case page takes them from."""
+    from portal.content.pages import pathway_text, section_paragraph
+    from portal.pathway.next_step import _WORDS, STEP_HEADINGS, STEPS_OF_STAGE, _reader
+
+    steps = [(stage, step) for stage, steps in STEPS_OF_STAGE.items() for step in steps]
+    assert {step for _, step in steps} == set(STEP_HEADINGS)
+    for stage, step in steps:
+        heading = STEP_HEADINGS[step]
+        for audience in (Audience.PARENT, Audience.YOUNG_PERSON, Audience.SCHOOL):
+            page = pathway_text(stage, audience)
+            assert page is not None
+            assert section_paragraph(page.html, heading) == _WORDS[step][_reader(audience)], (
+                step,
+                audience,
+            )
+
+
+def test_an_editor_rewords_a_step_and_the_family_reads_it_at_that_step(
+    client_request, new_client, content, editor, parent, young_person, family_case
+):
+    """The review meeting has been held: the parent reads the families page's "After the review
+    meeting" paragraph once an editor publishes new words for it; the young person, whose page
+    was not changed, keeps the built-in words for that step."""
+    from portal.pathway.next_step import _WORDS, SubStep
+
+    _at_review_meeting_held(family_case)
+    before = _panel(new_client(), parent, family_case)
+    assert before[NEXT] == _WORDS[SubStep.REVIEW_MEETING_HELD]["parent"]
+    page = page_by_slug("pathway-review-families")
+    body = services.current_revision(page).body.replace(
+        _WORDS[SubStep.REVIEW_MEETING_HELD]["parent"],
+        "The meeting is over. Look out for the school's report in the post within 2 weeks.",
+    )
+    _publish(editor, "pathway-review-families", body)
+    assert _panel(new_client(), parent, family_case)[NEXT] == (
+        "The meeting is over. Look out for the school's report in the post within 2 weeks."
+    )
+    young = _panel(new_client(), young_person, family_case)
+    assert young[NEXT] == _WORDS[SubStep.REVIEW_MEETING_HELD]["young_person"]
+
+
+def test_the_editor_is_told_which_headings_case_pages_read(client_request, content, editor):
+    """Editing the review page for families lists the headings whose words reach case pages,
+    including each step of the review; a help page lists none."""
+    client_request.sign_in_as(editor)
+    page = client_request.get("content.edit_page", slug="pathway-review-families")
+    listed = page.texts(".govuk-details__text li")
+    assert listed[:2] == ["What happens next", "What you can do"]
+    assert "After the review meeting" in listed
+    assert "When all the advice is in" not in listed
+    help_page = client_request.get("content.edit_page", slug="pledge")
+    assert help_page.texts(".govuk-details__text li") == []

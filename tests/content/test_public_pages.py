@@ -218,6 +218,14 @@ def test_banded_funding_shows_this_years_illustrative_tariff_and_the_mainstream_
     client_request, content
 ):
     """Schools and families read the top-up per band and setting, labelled as illustrative."""
+    from portal import clock
+    from portal.funding.money import FinancialYear
+    from portal.funding.tariff import load_demo_tariffs
+
+    page = client_request.get("pages.banded_funding")
+    assert "has not set the top-up for each band" in page.text("main")
+    assert page.html.select_one("table") is None
+    load_demo_tariffs(FinancialYear.containing(clock.today()))
     page = client_request.get("pages.banded_funding")
     heading = page.html.select_one("h2#tariff").get_text()
     assert heading.startswith("Top-up for each band, April ")

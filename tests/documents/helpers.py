@@ -26,9 +26,13 @@ def add_document(
     restriction: Restriction = Restriction.EVERYONE,
     name: str = "advice.pdf",
     data: bytes | None = None,
+    restriction_reason: str | None = None,
 ) -> Document:
-    """Add a document through the service, as `user` (their grant must allow it)."""
+    """Add a document through the service, as `user` (their grant must allow it). Advice kept
+    from the family is given a reason unless one is given."""
     g.pop("_grants", None)  # the access cache lives on `g`: start fresh, as a request would
+    if restriction_reason is None and services.needs_reason(category, restriction):
+        restriction_reason = "It is about another person"
     (document,) = services.add_documents(
         user,
         case,
@@ -36,6 +40,7 @@ def add_document(
         category=category,
         restriction=restriction,
         files=[incoming(name, data if data is not None else samples.pdf())],
+        restriction_reason=restriction_reason,
     )
     return document
 
@@ -51,6 +56,8 @@ def upload_form(
     data: dict = {"title": title, "category": category}
     if restriction is not None:
         data["restriction"] = restriction
+        if services.needs_reason(category, restriction):
+            data["restriction_reason"] = "It is about another person"
     data["files"] = [(io.BytesIO(content), name) for name, content in files]
     return data
 

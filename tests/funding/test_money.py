@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,9 +13,11 @@ from portal.funding.money import (
     SettingType,
     Tariff,
     days_in_year,
+    due_in_window,
     due_in_year,
     illustrative_tariff,
     mainstream_split,
+    next_month,
     pence,
     pounds,
     pro_rata,
@@ -186,3 +188,59 @@ def test_illustrative_tariff_is_whole_pounds_and_rises_each_year():
     for setting in SettingType:
         amounts = [this_year.annual_top_up(band, setting) for band in range(1, 7)]
         assert amounts == sorted(amounts) and len(set(amounts)) == 6
+
+
+@pytest.mark.parametrize(
+    ("today", "first", "last"),
+    [
+        (date(2026, 12, 4), date(2027, 1, 1), date(2027, 1, 31)),
+        (date(2027, 1, 31), date(2027, 2, 1), date(2027, 2, 28)),
+        (date(2028, 1, 15), date(2028, 2, 1), date(2028, 2, 29)),  # a leap year
+        (date(2027, 3, 31), date(2027, 4, 1), date(2027, 4, 30)),  # into the next financial year
+    ],
+)
+def test_next_month_is_the_whole_calendar_month_after(today, first, last):
+    assert next_month(today) == (first, last)
+
+
+TARIFF_26 = illustrative_tariff(FY26, base_year=2026)
+
+
+# One pupil, band 3 mainstream (£6,500 a year) from 1 April 2026, band 5 (£13,000) from a change
+# date; what is due for the days of a month in FY26 (365 days).
+@pytest.mark.parametrize(
+    ("change", "first", "last", "due"),
+    [
+        # No change in the month: 31 days of band 3: 650,000 × 31 / 365 = 55,205.479 → 55,205.
+        (date(2027, 3, 1), date(2027, 1, 1), date(2027, 1, 31), 55_205),
+        # Changes on 11 January: 10 days of band 3 (17,808.2 → 17,808) and 21 of band 5
+        # (1,300,000 × 21 / 365 = 74,794.5 → 74,795), each rounded on its own.
+        (date(2027, 1, 11), date(2027, 1, 1), date(2027, 1, 31), 17_808 + 74_795),
+        # Changed before the month: all 28 days of February at band 5: 99,726.03 → 99,726.
+        (date(2026, 9, 1), date(2027, 2, 1), date(2027, 2, 28), 99_726),
+        # One day.
+        (date(2027, 3, 1), date(2026, 4, 1), date(2026, 4, 1), 1_781),
+    ],
+)
+def test_due_in_a_month_is_the_days_share_of_the_year(change, first, last, due):
+    periods = [
+        BandingPeriod(date(2026, 4, 1), 3, SettingType.MAINSTREAM),
+        BandingPeriod(change, 5, SettingType.MAINSTREAM),
+    ]
+    assert due_in_window(periods, TARIFF_26, first, last) == due
+
+
+def test_the_months_of_a_year_add_up_to_the_year_give_or_take_pennies():
+    """Twelve monthly shares of a whole year's band equal the annual amount to within pennies."""
+    periods = [BandingPeriod(date(2026, 4, 1), 3, SettingType.MAINSTREAM)]
+    total, day = 0, FY26.first_day
+    while day <= FY26.last_day:
+        first, last = day, next_month(day)[0] - timedelta(days=1)
+        total += due_in_window(periods, TARIFF_26, first, last)
+        day = last + timedelta(days=1)
+    assert abs(total - 650_000) <= 6
+
+
+def test_due_in_a_window_outside_the_tariffs_year_is_refused():
+    with pytest.raises(ValueError):
+        due_in_window([], TARIFF_26, date(2027, 3, 1), date(2027, 4, 30))

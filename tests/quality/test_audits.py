@@ -276,3 +276,20 @@ def test_publishing_a_new_framework_never_changes_an_old_grade(
         assert services.result_for(item).grade.value == "Outstanding"
         assert item.framework.version == framework.version
         assert new_round.framework_id == new.id and old_round.framework_id != new.id
+
+
+def test_a_professional_invited_into_a_round_finds_my_audits_in_their_menu(
+    client_request, new_client, issued_plans, quality_lead, psychologist
+):
+    """Before the invitation a psychologist's menu has no audits (the page is 404 to them);
+    once invited into a round, "My audits" is in their menu and opens their audits."""
+    ep = new_client()
+    ep.sign_in_as(psychologist)
+    assert "My audits" not in ep.get("cases.home").texts("header nav a")
+    ep.get("quality.my_audits", expected_status=404)
+    client_request.sign_in_as(quality_lead)
+    _open_round(client_request, [psychologist])
+    menu = ep.get("cases.home").html.select("header nav a")
+    assert "My audits" in [" ".join(a.get_text().split()) for a in menu]
+    link = next(a["href"] for a in menu if "My audits" in a.get_text())
+    assert ep.client.get(link).status_code == 200

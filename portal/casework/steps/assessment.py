@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from portal import access, clock, pathway
 from portal.accounts.models import Organisation, OrganisationKind, Role, User
+from portal.cases.document_hooks import AddedDocument
 from portal.cases.models import (
     AdviceKind,
     AdviceRequest,
@@ -240,18 +241,106 @@ def record_advice_received(
         field="received_on",
         after=((advice.sent_on, "the day it was asked for"),),
     )
+    _mark_received(actor, advice, received_on)
+    return Done(advice, f"The advice from {advice.from_whom} is recorded as received.")
+
+
+def _mark_received(actor: User, advice: AdviceRequest, received_on: date, **detail: str) -> None:
     advice.received_on = received_on
+    advice.received_by_id = actor.id
     due = pathway.advice_due(advice.sent_on)
     timing = "on time" if received_on <= due else f"after the due date of {long_date(due)}"
     timeline(
         "advice.received",
         actor=actor,
-        case=case,
+        case=advice.case,
         subject=advice,
         summary=f"Advice from {advice.from_whom} arrived {timing}.",
         received_on=received_on.isoformat(),
+        **detail,
     )
-    return Done(advice, f"The advice from {advice.from_whom} is recorded as received.")
+
+
+def advice_sent_with_document(actor: User, case: Case, added: AddedDocument) -> None:
+    """A document hook (`portal.wiring.DOCUMENT_HOOKS`): advice uploaded by the person asked
+    for it is their reply. If `actor` has an open advice request on `case` and the document is
+    filed as advice, the request is recorded as received today, by them (the kind asked for
+    first; else their only open request). Anything else is left alone. Runs in the upload's
+    transaction, so the advice is received if, and only if, the document is kept; the case's
+    stored deadlines follow through the schedule's session hook.
+    """
+    if not added.category.startswith("advice_"):
+        return
+    kind = added.category.removeprefix("advice_")
+    open_requests = list(
+        db.session.scalars(
+            select(AdviceRequest)
+            .where(
+                AdviceRequest.case_id == case.id,
+                AdviceRequest.adviser_id == actor.id,
+                AdviceRequest.received_on.is_(None),
+            )
+            .order_by(AdviceRequest.sent_on, AdviceRequest.id)
+        )
+    )
+    same_kind = [a for a in open_requests if a.kind == kind]
+    if same_kind:
+        advice = same_kind[0]
+    elif len(open_requests) == 1:
+        advice = open_requests[0]
+    else:
+        return
+    today = clock.today()
+    _mark_received(actor, advice, max(today, advice.sent_on), document=added.public_id)
+
+
+@step
+def correct_advice_received(
+    actor: User, advice: AdviceRequest, *, arrived: bool, received_on: date | None
+) -> Done[AdviceRequest]:
+    """The case officer corrects advice recorded as received (by an upload or by hand): a
+    different day, or "it has not arrived" (an upload that was not really the advice). The
+    request's deadline comes back for everyone, and the timeline says what was corrected."""
+    case = advice.case
+    check_manage(actor, case)
+    if advice.received_on is None:
+        raise Refused(f"The advice from {advice.from_whom} is not recorded as received yet.")
+    before = advice.received_on
+    if arrived:
+        received_on = check_date(
+            received_on,
+            what="the date the advice was received",
+            field="received_on",
+            after=((advice.sent_on, "the day it was asked for"),),
+        )
+        advice.received_on = received_on
+        advice.received_by_id = actor.id
+        summary = (
+            f"The council corrected the day advice from {advice.from_whom} arrived: "
+            f"{long_date(received_on)}."
+        )
+        message = f"The advice from {advice.from_whom} is now recorded as received on " + (
+            f"{long_date(received_on)}."
+        )
+    else:
+        advice.received_on = None
+        advice.received_by_id = None
+        due = pathway.advice_due(advice.sent_on)
+        summary = (
+            f"The council is still waiting for advice from {advice.from_whom}. "
+            f"It is due by {long_date(due)}."
+        )
+        message = f"The advice from {advice.from_whom} is recorded as not received yet."
+    timeline(
+        "advice.corrected",
+        actor=actor,
+        case=case,
+        subject=advice,
+        summary=summary,
+        was_received_on=before.isoformat(),
+        received_on=advice.received_on.isoformat() if advice.received_on else None,
+    )
+    return Done(advice, message)
 
 
 @step

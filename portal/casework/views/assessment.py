@@ -87,6 +87,39 @@ def advice_received():
 
 
 @access.load(Case, "case_id", MANAGE)
+@access.load(AdviceRequest, "advice_id", MANAGE, g_name="advice", part_of="case")
+def correct_advice():
+    """Correct advice recorded as received (by the adviser's upload or by hand): another day,
+    or not arrived after all."""
+    advice = g.advice
+    form = forms.CorrectAdviceForm()
+    if advice.received_on is not None and not form.is_submitted():
+        form.arrived.data = "yes"
+        form.received_on.process(None, advice.received_on)
+
+    def run() -> str:
+        return steps.correct_advice_received(
+            current_user,
+            advice,
+            arrived=form.arrived.data == "yes",
+            received_on=form.received_on.data,
+        ).message
+
+    due = pathway.advice_due(advice.sent_on)
+    intro = [f"Asked on {long_date(advice.sent_on)}. Due by {long_date(due)}."]
+    if advice.received_on is not None:
+        by = advice.received_by.name if advice.received_by is not None else "the council"
+        intro.append(f"Recorded as received on {long_date(advice.received_on)} by {by}.")
+    return action_page(
+        form,
+        run,
+        title=f"Correct the advice from {advice.from_whom}",
+        button="Save the correction",
+        intro=tuple(intro),
+    )
+
+
+@access.load(Case, "case_id", MANAGE)
 def finish_assessment():
     """Move the case on to deciding about a plan once the advice is in."""
     form = forms.FinishAssessmentForm()

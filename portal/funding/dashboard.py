@@ -1,0 +1,311 @@
+"""The funding dashboard's figures: what the agreed bands commit the council to in a financial
+year, what the plans in progress would add, by band, area of need, setting type and school.
+
+Every sum and count is made by the database (GROUP BY), in a fixed number of queries whatever the
+number of plans. Each banding runs from its effective date to the next banding for the same case
+and area of need (a window function), is clipped to the days asked for, priced from the tariff (a
+CASE built from it) and multiplied by its days. Two windows are worked out at once:
+
+- committed: agreed bandings only, each ending when the next agreed one starts;
+- forecast: agreed and proposed bandings together (drafts and reviews whose bands are waiting
+  to be agreed), as if every proposal were agreed as proposed; "in progress" is the forecast
+  less the committed amount.
+
+The database returns pence × days, exact integers; Python adds those up and divides by the
+days in the year once, rounding to the penny, so a total can differ by a penny or so from adding
+rounded per-pupil amounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, Subquery, and_, case, func, literal, select
+from sqlalchemy.types import Date
+
+from portal.accounts.models import Organisation
+from portal.cases.models import Case, Child
+from portal.extensions import db
+from portal.funding.models import AREAS_OF_NEED, Banding, BandingStatus
+from portal.funding.money import BANDS, FinancialYear, SettingType, Tariff, pence
+from portal.funding.tariff import StoredYear, load_year
+
+AGREED = BandingStatus.AGREED.value
+PROPOSED = BandingStatus.PROPOSED.value
+#: The schools the dashboard lists, most committed first (each has its own page for the rest).
+SCHOOLS_SHOWN = 20
+
+
+def periods(*, team_id: int | None = None, school_id: int | None = None) -> Subquery:
+    """Every agreed or proposed banding with the day it stops: `stop_agreed` (the next agreed
+    banding for the case and area: for committed money) and `stop_all` (the next banding,
+    agreed or proposed: for the forecast). Narrowed to one council's cases and/or one school."""
+    band = func.coalesce(Banding.agreed_band, Banding.proposed_band)
+    query = (
+        select(
+            Banding.case_id,
+            Banding.area_of_need,
+            band.label("band"),
+            Banding.setting_type,
+            Banding.status,
+            Child.school_id,
+            Banding.effective.label("start"),
+            func.lead(Banding.effective)
+            .over(
+                partition_by=(Banding.case_id, Banding.area_of_need, Banding.status),
+                order_by=(Banding.effective, Banding.id),
+            )
+            .label("stop_agreed"),
+            func.lead(Banding.effective)
+            .over(
+                partition_by=(Banding.case_id, Banding.area_of_need),
+                order_by=(Banding.effective, Banding.id),
+            )
+            .label("stop_all"),
+        )
+        .join(Case, Case.id == Banding.case_id)
+        .join(Child, Child.id == Case.child_id)
+        .where(Banding.status.in_([AGREED, PROPOSED]))
+    )
+    if team_id is not None:
+        query = query.where(Case.team_id == team_id)
+    if school_id is not None:
+        query = query.where(Child.school_id == school_id)
+    return query.subquery("periods")
+
+
+def days_between(start: Any, stop: Any, first: date, last: date) -> Any:
+    """SQL: the days from `start` up to `stop` (None: open) that fall between `first` and `last`
+    (both included), never below 0."""
+    first_ = literal(first, Date)
+    after = literal(last + timedelta(days=1), Date)
+    begin = case((start > first_, start), else_=first_)
+    open_stop = func.coalesce(stop, after)
+    end = case((open_stop < after, open_stop), else_=after)
+    if db.session.get_bind().dialect.name == "sqlite":
+        span = func.julianday(end) - func.julianday(begin)
+    else:
+        span = end - begin
+    return case((span > 0, span), else_=0)
+
+
+def price(rows: Subquery, tariff: Tariff | None) -> Any:
+    """SQL: the annual top-up (pence) of each row's band and setting type, from `tariff`."""
+    if tariff is None:
+        return literal(0, BigInteger)
+    return case(
+        *(
+            (
+                and_(rows.c.band == band, rows.c.setting_type == setting.value),
+                literal(amount, BigInteger),
+            )
+            for (band, setting), amount in tariff.top_ups.items()
+        ),
+        else_=literal(0, BigInteger),
+    )
+
+
+def money_columns(rows: Subquery, tariff: Tariff | None, first: date, last: date) -> list[Any]:
+    """SQL aggregates over `rows` for the days `first` to `last`: committed pence × days,
+    forecast pence × days, agreed bandings in force, proposed bandings in force."""
+    agreed = rows.c.status == AGREED
+    days_agreed = days_between(rows.c.start, rows.c.stop_agreed, first, last)
+    days_all = days_between(rows.c.start, rows.c.stop_all, first, last)
+    amount = price(rows, tariff)
+    return [
+        func.coalesce(func.sum(case((agreed, amount * days_agreed), else_=0)), 0),
+        func.coalesce(func.sum(amount * days_all), 0),
+        func.count().filter(and_(agreed, days_agreed > 0)),
+        func.count().filter(and_(rows.c.status == PROPOSED, days_all > 0)),
+    ]
+
+
+@dataclass
+class Figures:
+    """Committed and forecast money (pence × days until `finish`), and banding counts."""
+
+    committed_pd: int = 0
+    forecast_pd: int = 0
+    agreed: int = 0
+    proposed: int = 0
+    days: int = 365
+
+    def add(self, committed_pd: Any, forecast_pd: Any, agreed: Any, proposed: Any) -> None:
+        self.committed_pd += int(committed_pd or 0)
+        self.forecast_pd += int(forecast_pd or 0)
+        self.agreed += int(agreed or 0)
+        self.proposed += int(proposed or 0)
+
+    @property
+    def committed(self) -> int:
+        return pence(Decimal(self.committed_pd) / self.days)
+
+    @property
+    def forecast(self) -> int:
+        return pence(Decimal(self.forecast_pd) / self.days)
+
+    @property
+    def in_progress(self) -> int:
+        return self.forecast - self.committed
+
+    @property
+    def empty(self) -> bool:
+        return not (self.agreed or self.proposed)
+
+
+@dataclass
+class Bar:
+    key: str
+    label: str
+    figures: Figures
+    school_id: int | None = None  # for rows that are schools: the link to the school's page
+
+
+@dataclass
+class Breakdown:
+    id: str
+    title: str
+    heading: str  # the table's first column
+    rows: list[Bar]
+
+    @property
+    def biggest(self) -> int:
+        return max((bar.figures.forecast for bar in self.rows), default=0)
+
+
+@dataclass
+class FundingDashboard:
+    stored: StoredYear
+    totals: Figures
+    pupils: int
+    pupils_in_progress: int
+    schools: int
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    fine_rows: list[tuple[int, str, SettingType, Figures]] = field(default_factory=list)
+
+    @property
+    def year(self) -> FinancialYear:
+        return self.stored.year
+
+    @property
+    def left(self) -> int | None:
+        """The budget less the committed spend (negative when over budget)."""
+        if self.stored.budget_pence is None:
+            return None
+        return self.stored.budget_pence - self.totals.committed
+
+    @property
+    def left_after_forecast(self) -> int | None:
+        if self.stored.budget_pence is None:
+            return None
+        return self.stored.budget_pence - self.totals.forecast
+
+
+def _rollup(
+    fine: Iterable[tuple[int, str, SettingType, Figures]], key, label, keys: Iterable, days: int
+) -> list[Bar]:
+    sums: dict[Any, Figures] = {k: Figures(days=days) for k in keys}
+    for row in fine:
+        figures = row[3]
+        sums[key(row)].add(
+            figures.committed_pd, figures.forecast_pd, figures.agreed, figures.proposed
+        )
+    return [Bar(str(k), label(k), f) for k, f in sums.items() if not f.empty]
+
+
+def funding_dashboard(team_id: int, year: FinancialYear) -> FundingDashboard:
+    """The council's dashboard for a financial year: 5 queries, whatever the number of plans
+    (the tariff and budget: 2; by band, area and setting: 1; by school: 1; the totals: 1)."""
+    stored = load_year(year)
+    rows = periods(team_id=team_id)
+    money = money_columns(rows, stored.tariff, year.first_day, year.last_day)
+    days = year.days
+
+    fine: list[tuple[int, str, SettingType, Figures]] = []
+    for band, area, setting, *values in db.session.execute(
+        select(rows.c.band, rows.c.area_of_need, rows.c.setting_type, *money)
+        .group_by(rows.c.band, rows.c.area_of_need, rows.c.setting_type)
+        .order_by(rows.c.band, rows.c.area_of_need, rows.c.setting_type)
+    ):
+        figures = Figures(days=days)
+        figures.add(*values)
+        if not figures.empty:
+            fine.append((int(band), area, SettingType(setting), figures))
+
+    committed_sum = money[0]
+    schools: list[Bar] = []
+    for school_id, name, *values in db.session.execute(
+        select(rows.c.school_id, Organisation.name, *money)
+        .outerjoin(Organisation, Organisation.id == rows.c.school_id)
+        .group_by(rows.c.school_id, Organisation.name)
+        .having(money[2] + money[3] > 0)
+        .order_by(committed_sum.desc(), money[1].desc(), Organisation.name)
+        .limit(SCHOOLS_SHOWN)
+    ):
+        figures = Figures(days=days)
+        figures.add(*values)
+        if not figures.empty:
+            schools.append(
+                Bar(
+                    str(school_id),
+                    name or "No school recorded",
+                    figures,
+                    school_id=school_id,
+                )
+            )
+
+    agreed_days = days_between(rows.c.start, rows.c.stop_agreed, year.first_day, year.last_day)
+    all_days = days_between(rows.c.start, rows.c.stop_all, year.first_day, year.last_day)
+    in_force = and_(rows.c.status == AGREED, agreed_days > 0)
+    pending = and_(rows.c.status == PROPOSED, all_days > 0)
+    pupils, pupils_in_progress, school_count = db.session.execute(
+        select(
+            func.count(func.distinct(case((in_force, rows.c.case_id)))),
+            func.count(func.distinct(case((pending, rows.c.case_id)))),
+            func.count(func.distinct(case((in_force, rows.c.school_id)))),
+        )
+    ).one()
+
+    totals = Figures(days=days)
+    for *_, figures in fine:
+        totals.add(figures.committed_pd, figures.forecast_pd, figures.agreed, figures.proposed)
+
+    breakdowns = [
+        Breakdown(
+            "by-band",
+            "Top-up by band",
+            "Band",
+            _rollup(fine, lambda r: r[0], lambda b: f"Band {b}", BANDS, days),
+        ),
+        Breakdown(
+            "by-area",
+            "Top-up by area of need",
+            "Area of need",
+            _rollup(fine, lambda r: r[1], AREAS_OF_NEED.__getitem__, AREAS_OF_NEED, days),
+        ),
+        Breakdown(
+            "by-setting",
+            "Top-up by type of setting",
+            "Type of setting",
+            _rollup(fine, lambda r: r[2], lambda s: s.label, SettingType, days),
+        ),
+        Breakdown(
+            "by-school",
+            f"Top-up by school (the {SCHOOLS_SHOWN} with the most committed)",
+            "School",
+            schools,
+        ),
+    ]
+    return FundingDashboard(
+        stored=stored,
+        totals=totals,
+        pupils=int(pupils or 0),
+        pupils_in_progress=int(pupils_in_progress or 0),
+        schools=int(school_count or 0),
+        breakdowns=breakdowns,
+        fine_rows=fine,
+    )
