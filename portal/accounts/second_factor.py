@@ -253,7 +253,10 @@ def provisioning_uri(user: User, app: AuthenticatorApp) -> str:
 def qr_code_svg(user: User, app: AuthenticatorApp) -> Markup:
     """The secret as an inline SVG QR code (made here: no request leaves the page)."""
     svg = segno.make(provisioning_uri(user, app), error="m").svg_inline(
-        scale=5, dark="#0b0c0c", light="#ffffff", omitsize=False
+        scale=5,
+        dark="#0b0c0c",
+        light="#ffffff",
+        title="QR code to add this service to your authenticator app",
     )
     # segno writes only the QR code's own path: nothing of the person's is in it but the
     # otpauth address, which it does not put in the markup as text.

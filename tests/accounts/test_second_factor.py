@@ -436,3 +436,40 @@ def test_codes_are_rate_limited_like_the_password(make_app, case_officer):
     ]
     assert statuses[:30] == [200] * 30
     assert statuses[-1] == 429
+
+
+def test_newly_invited_staff_set_up_an_app_straight_after_choosing_a_password(
+    client_request, admin, council
+):
+    """Accepting an invitation to a council role signs nobody in until an app is set up."""
+    from portal.accounts import services
+    from portal.accounts.models import AccountToken
+
+    second_admin = factories.make_user(Role.ADMIN, organisation=council)
+    invitation = services.invite(
+        admin,
+        email="new.officer@example.org",
+        name="New Officer",
+        role=Role.CASE_OFFICER,
+        organisation=council,
+    )
+    db.session.commit()
+    token = db.session.scalar(
+        select(AccountToken).where(AccountToken.user_id == invitation.user.id)
+    )
+    services.approve_invitation(second_admin, token)
+    path = f"/accept-invitation/{invitation.link_secret}"
+    new_password = "a long new officer password"
+    response = client_request.client.post(
+        path,
+        data={
+            "csrf_token": client_request.csrf_token(),
+            "email": "new.officer@example.org",
+            "password": new_password,
+            "confirm_password": new_password,
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    assert response.headers["Location"].endswith("/sign-in/code")
+    _reaches_nothing(client_request)
+    assert client_request.get_redirect("second_factor.sign_in_code") == "/sign-in/set-up-app"
