@@ -174,7 +174,10 @@ class Breakdown:
 
     @property
     def biggest(self) -> int:
-        return max((bar.figures.forecast for bar in self.rows), default=0)
+        # A proposal can lower a band, so the forecast may be below the committed amount.
+        return max(
+            (max(bar.figures.forecast, bar.figures.committed) for bar in self.rows), default=0
+        )
 
 
 @dataclass
