@@ -109,18 +109,37 @@ def price(rows: Subquery, tariff: Tariff | None) -> Any:
     )
 
 
-def money_columns(rows: Subquery, tariff: Tariff | None, first: date, last: date) -> list[Any]:
-    """SQL aggregates over `rows` for the days `first` to `last`: committed pence × days,
-    forecast pence × days, agreed bandings in force, proposed bandings in force."""
+def priced(rows: Subquery, tariff: Tariff | None, first: date, last: date) -> Any:
+    """Each banding of `rows` with its days in force from `first` to `last` (both included),
+    for the committed (`days_agreed`) and the forecast (`days_all`) windows, and its annual
+    top-up (`amount`). Worked out once per row: a materialised CTE, so the aggregates above it
+    do not recompute the dates (SQLite would otherwise, once per use)."""
+    return (
+        select(
+            rows.c.case_id,
+            rows.c.area_of_need,
+            rows.c.band,
+            rows.c.setting_type,
+            rows.c.status,
+            rows.c.school_id,
+            days_between(rows.c.start, rows.c.stop_agreed, first, last).label("days_agreed"),
+            days_between(rows.c.start, rows.c.stop_all, first, last).label("days_all"),
+            price(rows, tariff).label("amount"),
+        )
+        .cte("priced")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def money_columns(rows: Any) -> list[Any]:
+    """SQL aggregates over `priced` rows: committed pence × days, forecast pence × days, agreed
+    bandings in force, proposed bandings in force."""
     agreed = rows.c.status == AGREED
-    days_agreed = days_between(rows.c.start, rows.c.stop_agreed, first, last)
-    days_all = days_between(rows.c.start, rows.c.stop_all, first, last)
-    amount = price(rows, tariff)
     return [
-        func.coalesce(func.sum(case((agreed, amount * days_agreed), else_=0)), 0),
-        func.coalesce(func.sum(amount * days_all), 0),
-        func.count().filter(and_(agreed, days_agreed > 0)),
-        func.count().filter(and_(rows.c.status == PROPOSED, days_all > 0)),
+        func.coalesce(func.sum(case((agreed, rows.c.amount * rows.c.days_agreed), else_=0)), 0),
+        func.coalesce(func.sum(rows.c.amount * rows.c.days_all), 0),
+        func.count().filter(and_(agreed, rows.c.days_agreed > 0)),
+        func.count().filter(and_(rows.c.status == PROPOSED, rows.c.days_all > 0)),
     ]
 
 
@@ -225,8 +244,8 @@ def funding_dashboard(team_id: int, year: FinancialYear) -> FundingDashboard:
     (the tariff and budget: 2; by band, area and setting: 1; by school, with the distinct
     pupils: 1)."""
     stored = load_year(year)
-    rows = periods(team_id=team_id)
-    money = money_columns(rows, stored.tariff, year.first_day, year.last_day)
+    rows = priced(periods(team_id=team_id), stored.tariff, year.first_day, year.last_day)
+    money = money_columns(rows)
     days = year.days
 
     fine: list[tuple[int, str, SettingType, Figures]] = []
@@ -242,10 +261,8 @@ def funding_dashboard(team_id: int, year: FinancialYear) -> FundingDashboard:
 
     # One row per school (a pupil belongs to one school, so the schools' distinct pupils add up
     # to the council's): as many rows as the council has schools, never one per plan.
-    agreed_days = days_between(rows.c.start, rows.c.stop_agreed, year.first_day, year.last_day)
-    all_days = days_between(rows.c.start, rows.c.stop_all, year.first_day, year.last_day)
-    in_force = and_(rows.c.status == AGREED, agreed_days > 0)
-    pending = and_(rows.c.status == PROPOSED, all_days > 0)
+    in_force = and_(rows.c.status == AGREED, rows.c.days_agreed > 0)
+    pending = and_(rows.c.status == PROPOSED, rows.c.days_all > 0)
     schools: list[Bar] = []
     pupils = pupils_in_progress = school_count = 0
     for school_id, name, in_force_pupils, pending_pupils, *values in db.session.execute(
