@@ -111,11 +111,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _init_wiring(app: Flask) -> None:
-    from portal.audit import install_chain
     from portal.wiring import init_wiring
 
     init_wiring(app)
-    install_chain()
 
 
 def _init_assets(app: Flask) -> None:

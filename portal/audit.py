@@ -27,7 +27,7 @@ from sqlalchemy import (
     Index,
     String,
     bindparam,
-    event,
+    func,
     literal_column,
     select,
     text,
@@ -98,7 +98,7 @@ class Event(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(64))
     #: The entry's place in the hash chain (1, 2, 3...) and the SHA-256 of its content chained
-    #: to the previous entry's hash: set as the transaction commits (see `_chain_on_commit`).
+    #: to the previous entry's hash: empty until the entry is sealed (see `seal_unchained`).
     chain_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     chain_hash: Mapped[str | None] = mapped_column(String(64))
     #: Set when what the entry said was removed under the retention rule: the chained entry that
@@ -111,7 +111,7 @@ class Event(db.Model):
 class AuditChainHead(db.Model):
     """One row: the last entry's place in the chain and its hash.
 
-    Writers lock this row to append, so two workers can never both take the same place; it also
+    Sealers lock this row to append, so two of them can never both take the same place; it also
     shows when entries at the end of the chain have been deleted.
     """
 
@@ -170,10 +170,17 @@ def record(
 
 
 # --- The hash chain ----------------------------------------------------------------------------
+#
+# Requests only INSERT their events, unsealed (no place in the chain yet): a page view costs one
+# statement and never waits for another writer. A sealer (the notifications worker every few
+# seconds, `flask audit seal`, `flask audit verify`) gives the unsealed entries their places and
+# hashes in batches, in id order, holding the chain's head row locked while it does, so two
+# sealers take turns and an entry is sealed once. An entry is changeable (by someone with
+# database access) only in the seconds before it is sealed; after that any change, deletion or
+# reordering breaks the chain. Verifying treats unsealed entries as waiting, never as tampering.
 
 GENESIS = "0" * 64
 _HEAD_ID = 1
-_UNCHAINED = "portal.audit_unchained"
 
 
 def entry_hash(previous: str, seq: int, row: Any) -> str:
@@ -199,90 +206,31 @@ def entry_hash(previous: str, seq: int, row: Any) -> str:
 
 def start_chain(session: Any) -> None:
     """Put the chain's head row in a database made without the migration (`db.create_all`), as
-    the migration does, so the first entry costs what every other one does."""
+    the migration does."""
     session.execute(AuditChainHead.__table__.insert().values(id=_HEAD_ID, seq=0, last_hash=GENESIS))
 
 
-def _take_head(session: Session, count: int) -> tuple[int, str]:
-    """Reserve `count` places at the end of the chain; returns the place before them and its
-    hash. The UPDATE locks the head row until this transaction ends (PostgreSQL: a row lock,
-    and a waiting writer re-reads the row once it is free; SQLite: the database's write lock),
-    so concurrent writers append one after another and the chain cannot fork."""
-    bump = (
+def _lock_head(session: Session) -> tuple[int, str]:
+    """Lock the chain's head row until this transaction ends and return the last place and its
+    hash. The lock is taken with an UPDATE that changes nothing: on PostgreSQL a row lock (a
+    second sealer waits, then reads the head afresh), on SQLite the database's write lock, so
+    whatever this transaction reads next is what the previous sealer left."""
+    lock = (
         update(AuditChainHead)
         .where(AuditChainHead.id == _HEAD_ID)
-        .values(seq=AuditChainHead.seq + count)
+        .values(seq=AuditChainHead.seq)
         .returning(AuditChainHead.seq, AuditChainHead.last_hash)
     )
-    bumped = session.execute(bump).one_or_none()
-    if bumped is None:  # a database made without the migration (tests, `db.create_all`)
+    head = session.execute(lock).one_or_none()
+    if head is None:  # a database made without the migration (tests, `db.create_all`)
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         session.execute(
             insert(AuditChainHead)
             .values(id=_HEAD_ID, seq=0, last_hash=GENESIS)
             .on_conflict_do_nothing(index_elements=["id"])
         )
-        bumped = session.execute(bump).one()
-    return bumped.seq - count, bumped.last_hash
-
-
-def _remember_new_events(session: Session, _context: Any, _instances: Any) -> None:
-    pending = session.info.setdefault(_UNCHAINED, [])
-    seen = {id(e) for e in pending}
-    new = [obj for obj in session.new if isinstance(obj, Event) and id(obj) not in seen]
-    # The order they were added in, which is the order they are inserted.
-    new.sort(key=lambda e: e._sa_instance_state.insert_order)
-    pending.extend(new)
-
-
-def _chain_on_commit(session: Session) -> None:
-    """Give this transaction's new entries their places and hashes, just before it commits.
-
-    Done at commit, not when each entry is added, so the head row is locked only for the
-    moment of committing and page views on different cases do not queue behind each other.
-    """
-    _remember_new_events(session, None, None)
-    # Entries rolled back with a savepoint have left the session: they take no place.
-    pending = [e for e in session.info.pop(_UNCHAINED, []) if e in session and e.chain_seq is None]
-    if not pending:
-        return
-    # No autoflush here: new entries are inserted once, with their place and hash, by the
-    # commit's own flush (an autoflush before the head UPDATE would insert them without, and
-    # then need an UPDATE of each).
-    with session.no_autoflush:
-        _chain(session, pending)
-
-
-def _chain(session: Session, pending: list[Event]) -> None:
-    seq, previous = _take_head(session, len(pending))
-    for entry in pending:
-        seq += 1
-        if entry.occurred_at is None:
-            entry.occurred_at = utcnow()
-        if entry.detail is None:
-            entry.detail = {}
-        if entry.visibility is None:
-            entry.visibility = Visibility.AUDIT
-        entry.chain_seq = seq
-        entry.chain_hash = previous = entry_hash(previous, seq, entry)
-    session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == _HEAD_ID).values(last_hash=previous)
-    )
-
-
-def _forget_unchained(session: Session, transaction: Any) -> None:
-    """A transaction that ends without committing (rolled back, closed) chains nothing."""
-    if transaction.parent is None:
-        session.info.pop(_UNCHAINED, None)
-
-
-def install_chain() -> None:
-    """Chain every event as its transaction commits (once per process: session events are
-    global to SQLAlchemy's `Session` class)."""
-    if not event.contains(Session, "before_commit", _chain_on_commit):
-        event.listen(Session, "before_flush", _remember_new_events)
-        event.listen(Session, "before_commit", _chain_on_commit)
-        event.listen(Session, "after_transaction_end", _forget_unchained)
+        head = session.execute(lock).one()
+    return head.seq, head.last_hash
 
 
 _COLUMNS = (
@@ -303,13 +251,75 @@ _COLUMNS = (
 )
 
 
-def _chained_rows(batch: int) -> Iterator[Any]:
-    """Every chained entry in chain order, `batch` rows at a time (keyset paging on the unique
-    `chain_seq`, so memory stays flat however long the trail)."""
-    after = 0
+def unsealed_count() -> int:
+    """How many entries are waiting to be sealed."""
+    return db.session.scalar(select(func.count()).where(Event.chain_seq.is_(None))) or 0
+
+
+class SealConflict(RuntimeError):
+    """An entry this sealer was sealing had been sealed by someone else (never expected: the
+    head row's lock makes sealers take turns). Nothing of the batch is kept."""
+
+
+def seal_unchained(batch: int = 5000) -> int:
+    """Seal every entry that has no place in the chain yet: in id order, after the current end
+    of the chain, `batch` at a time, each batch in a transaction that holds the head row locked.
+    Returns how many were sealed. Called by the notifications worker, `flask audit seal` and
+    `flask audit verify`; safe to run in several processes at once.
+
+    Not a repair tool: it never touches an entry that is already sealed.
+    """
+    session = db.session()
+    sealed = 0
     while True:
+        # A cheap look first, without the lock: an idle worker does not queue other sealers.
+        if db.session.scalar(select(Event.id).where(Event.chain_seq.is_(None)).limit(1)) is None:
+            db.session.rollback()
+            break
+        seq, previous = _lock_head(session)
         rows = db.session.execute(
-            select(*_COLUMNS).where(Event.chain_seq > after).order_by(Event.chain_seq).limit(batch)
+            select(*_COLUMNS).where(Event.chain_seq.is_(None)).order_by(Event.id).limit(batch)
+        ).all()
+        if not rows:  # another sealer took them while this one waited for the lock
+            db.session.rollback()
+            break
+        values = []
+        for row in rows:
+            seq += 1
+            previous = entry_hash(previous, seq, row)
+            values.append({"event_id": row.id, "seq": seq, "hash": previous})
+        table = Event.__table__
+        updated = session.connection().execute(
+            table.update()
+            .where(table.c.id == bindparam("event_id"), table.c.chain_seq.is_(None))
+            .values(chain_seq=bindparam("seq"), chain_hash=bindparam("hash")),
+            values,
+        )
+        if updated.rowcount != len(values):
+            db.session.rollback()
+            raise SealConflict(f"{len(values) - updated.rowcount} entries were sealed elsewhere")
+        db.session.execute(
+            update(AuditChainHead)
+            .where(AuditChainHead.id == _HEAD_ID)
+            .values(seq=seq, last_hash=previous)
+        )
+        db.session.commit()
+        sealed += len(rows)
+        if len(rows) < batch:
+            break
+    return sealed
+
+
+def _chained_rows(batch: int, last: int) -> Iterator[Any]:
+    """The sealed entries in chain order up to place `last`, `batch` rows at a time (keyset
+    paging on the unique `chain_seq`, so memory stays flat however long the trail)."""
+    after = 0
+    while after < last:
+        rows = db.session.execute(
+            select(*_COLUMNS)
+            .where(Event.chain_seq > after, Event.chain_seq <= last)
+            .order_by(Event.chain_seq)
+            .limit(batch)
         ).all()
         if not rows:
             return
@@ -320,12 +330,14 @@ def _chained_rows(batch: int) -> Iterator[Any]:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What `verify_chain` found: how many entries it checked, and the first problem if any."""
+    """What `verify_chain` found: how many sealed entries it checked, the first problem if any,
+    and how many entries were still waiting to be sealed (not a problem)."""
 
     checked: int
     problem: str | None = None
     broken_seq: int | None = None
     broken_event_id: int | None = None
+    unsealed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -341,17 +353,23 @@ def _add_to_digest(digest: Any, event_id: int, chain_hash: str) -> None:
 
 
 def verify_chain(batch: int = 5000) -> Verdict:
-    """Walk the whole audit trail and recompute each entry's hash from its content and the
-    previous hash. The first entry whose place is missing (deleted), whose hash does not match
-    (changed or moved), or that is not in the chain at all is reported.
+    """Walk the sealed audit trail and recompute each entry's hash from its content and the
+    previous hash, up to the end of the chain as the head row said when the walk began (entries
+    sealed during the walk are left for the next one). The first entry whose place is missing
+    (deleted) or whose hash does not match (changed or moved) is reported, as is an end of the
+    chain that falls short of the head (entries at the end deleted). Entries not yet sealed are
+    counted, not judged.
 
     An entry whose words were removed under the retention rule cannot be recomputed: it keeps its
-    place and hash, and the chained entry that removed them vouches for exactly which entries
+    place and hash, and the sealed entry that removed them vouches for exactly which entries
     (their number and a digest of their ids and hashes), so marking any other entry as removed,
     or unmarking one, is found too."""
+    head = db.session.get(AuditChainHead, _HEAD_ID)
+    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS)
+    db.session.rollback()
     previous, expected, checked = GENESIS, 1, 0
     vouched: dict[int, tuple[int, Any]] = {}  # vouching entry id -> (count, digest) seen so far
-    for row in _chained_rows(batch):
+    for row in _chained_rows(batch, head_seq):
         if row.chain_seq != expected:
             return Verdict(
                 checked,
@@ -383,25 +401,34 @@ def verify_chain(batch: int = 5000) -> Verdict:
                     row.id,
                 )
         previous, expected, checked = row.chain_hash, expected + 1, checked + 1
-    if vouched:
-        stray = min(vouched)
-        return Verdict(
-            checked, f"entries are marked as removed by event {stray}, which did not remove them"
-        )
-    head = db.session.get(AuditChainHead, _HEAD_ID)
-    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS)
-    db.session.rollback()
-    if head_seq != checked or head_hash != previous:
+    if checked != head_seq or previous != head_hash:
         return Verdict(
             checked,
             f"the chain should end at entry {head_seq} but ends at entry {checked}: "
             "entries at the end have been deleted",
             checked + 1,
         )
-    unchained = db.session.scalar(select(Event.id).where(Event.chain_seq.is_(None)).limit(1))
-    if unchained is not None:
-        return Verdict(checked, f"event {unchained} is not in the chain", None, unchained)
-    return Verdict(checked)
+    if vouched and _vouched_by_sealed_entries(vouched, head_seq):
+        stray = min(vouched)
+        return Verdict(
+            checked, f"entries are marked as removed by event {stray}, which did not remove them"
+        )
+    unsealed = unsealed_count()
+    db.session.rollback()
+    return Verdict(checked, unsealed=unsealed)
+
+
+def _vouched_by_sealed_entries(vouched: dict[int, Any], head_seq: int) -> bool:
+    """Whether any entry named as having removed others' words was within the walk (then it
+    should have vouched on the way) or is missing; one sealed since, or not yet sealed, will
+    vouch on a later walk."""
+    pending = db.session.scalar(
+        select(func.count()).where(
+            Event.id.in_(list(vouched)),
+            (Event.chain_seq.is_(None)) | (Event.chain_seq > head_seq),
+        )
+    )
+    return pending != len(vouched)
 
 
 def redact_case_events(case_id: int, by_entry: Event) -> int:
@@ -438,40 +465,6 @@ def redact_case_events(case_id: int, by_entry: Event) -> int:
         "redacted_digest": digest.hexdigest(),
     }
     return len(rows)
-
-
-def seal_unchained(batch: int = 5000) -> int:
-    """Chain the entries written without going through the session (the migration's existing
-    rows, bulk-loaded benchmark data), in id order, after the current end of the chain.
-
-    Not a repair tool: it never touches an entry that is already chained.
-    """
-    sealed = 0
-    while True:
-        rows = db.session.execute(
-            select(*_COLUMNS).where(Event.chain_seq.is_(None)).order_by(Event.id).limit(batch)
-        ).all()
-        if not rows:
-            break
-        seq, previous = _take_head(db.session(), len(rows))
-        values = []
-        for row in rows:
-            seq += 1
-            previous = entry_hash(previous, seq, row)
-            values.append({"event_id": row.id, "seq": seq, "hash": previous})
-        table = Event.__table__
-        db.session.connection().execute(
-            table.update()
-            .where(table.c.id == bindparam("event_id"))
-            .values(chain_seq=bindparam("seq"), chain_hash=bindparam("hash")),
-            values,
-        )
-        db.session.execute(
-            update(AuditChainHead).where(AuditChainHead.id == _HEAD_ID).values(last_hash=previous)
-        )
-        db.session.commit()
-        sealed += len(rows)
-    return sealed
 
 
 def rechain_for_demo() -> None:

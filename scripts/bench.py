@@ -23,6 +23,7 @@ compare before/after only within one run window.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -52,15 +53,16 @@ end
 """
 
 BARE_APP = """
-import json, os
+import base64, json, os
 from flask import Flask, Response
 pages = json.load(open(os.environ["BENCH_PAGES"]))
+body = base64.b64decode(pages["body"])
 app = Flask(__name__)
 
 @app.route("/", defaults={"path": ""})
 @app.route("/<path:path>")
 def page(path):
-    return Response(pages["body"], content_type=pages["content_type"])
+    return Response(body, content_type=pages["content_type"])
 """
 
 
@@ -72,17 +74,38 @@ class Page:
     htmx: bool = False
 
 
-def pages(family_case: str) -> list[Page]:
-    return [
+@dataclass
+class Ids:
+    """The demo's public ids the pages need."""
+
+    family_case: str
+    young_case: str
+    officer: str  # the family case's officer, by email
+    version: str | None  # a document version on the family case
+
+
+def pages(ids: Ids) -> list[Page]:
+    chosen = [
         Page("officer caseload", "officer@example.org", "/home"),
         Page("officer caseload page 2", "officer@example.org", "/home?page=2"),
         # The search itself is POSTed (its words stay out of addresses); the stage filter is the
         # same results fragment on a GET.
         Page("caseload filter (htmx)", "officer@example.org", "/home?stage=assessment", htmx=True),
         Page("team dashboard", "officer@example.org", "/dashboard"),
-        Page("family case page", "parent@example.org", f"/cases/{family_case}"),
+        Page("family case page", "parent@example.org", f"/cases/{ids.family_case}"),
+        Page("young person's case page", "young.person@example.org", f"/cases/{ids.young_case}"),
+        Page("officer case page", ids.officer, f"/cases/{ids.family_case}"),
         Page("SENCO caseload", "senco@example.org", "/home"),
     ]
+    if ids.version:
+        chosen.append(
+            Page(
+                "document download",
+                "parent@example.org",
+                f"/document-versions/{ids.version}/download",
+            )
+        )
+    return chosen
 
 
 def database_url(kind: str, cases: int, fresh: bool) -> str:
@@ -133,9 +156,9 @@ def prepare(env: dict, cases: int) -> None:
         print(f"bench-data {cases}: {time.monotonic() - started:.0f} s", flush=True)
 
 
-def sign_in_cookies(env: dict) -> tuple[dict[str, str], str, dict]:
-    """A session cookie for each demo account the pages use, the family case's URL id, and the
-    statements and rows each page fetches."""
+def sign_in_cookies(env: dict) -> tuple[dict[str, str], Ids, dict]:
+    """A session cookie for each demo account the pages use, the demo's ids the pages need, and
+    the statements and rows each page fetches."""
     os.environ.update(env)
     from sqlalchemy import select
 
@@ -143,20 +166,37 @@ def sign_in_cookies(env: dict) -> tuple[dict[str, str], str, dict]:
     from portal.accounts import second_factor
     from portal.accounts.models import User
     from portal.cases.models import Case, CaseGrant
+    from portal.documents.models import Document, DocumentVersion
     from portal.extensions import db
 
     app = create_app()
     cookies: dict[str, str] = {}
     with app.app_context():
-        parent = db.session.scalar(select(User).where(User.email == "parent@example.org"))
-        family_case = db.session.scalar(
-            select(Case.public_id)
-            .join(CaseGrant, CaseGrant.case_id == Case.id)
-            .where(CaseGrant.user_id == parent.id)
-            .order_by(Case.id)
+
+        def first_case(email: str) -> Case:
+            return db.session.scalar(
+                select(Case)
+                .join(CaseGrant, CaseGrant.case_id == Case.id)
+                .join(User, User.id == CaseGrant.user_id)
+                .where(User.email == email, CaseGrant.revoked_at.is_(None))
+                .order_by(Case.id)
+            )
+
+        family = first_case("parent@example.org")
+        version = db.session.scalar(
+            select(DocumentVersion.public_id)
+            .join(Document, Document.id == DocumentVersion.document_id)
+            .where(Document.case_id == family.id)
+            .order_by(DocumentVersion.id)
+        )
+        ids = Ids(
+            family.public_id,
+            first_case("young.person@example.org").public_id,
+            family.case_officer.email,
+            version,
         )
         serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-        for email in {page.who for page in pages(family_case)}:
+        for email in {page.who for page in pages(ids)}:
             user = db.session.scalar(select(User).where(User.email == email))
             with app.test_request_context():
                 token = second_factor.start_session_as_if_given(user)
@@ -164,7 +204,7 @@ def sign_in_cookies(env: dict) -> tuple[dict[str, str], str, dict]:
             cookies[email] = serializer.dumps({"_user_id": token, "_fresh": True})
     counts = {}
     name = app.config["SESSION_COOKIE_NAME"]
-    for page in pages(family_case):
+    for page in pages(ids):
         client = app.test_client()
         client.set_cookie(name, cookies[page.who], domain="localhost")
         headers = {"HX-Request": "true"} if page.htmx else {}
@@ -175,7 +215,7 @@ def sign_in_cookies(env: dict) -> tuple[dict[str, str], str, dict]:
             response = client.get(page.path, headers=headers, base_url="https://localhost")
         assert response.status_code == 200, (page.path, response.status_code)
         counts[page.name] = (stats.queries, stats.rows)
-    return cookies, family_case, counts
+    return cookies, ids, counts
 
 
 def wait_for(port: int) -> None:
@@ -247,11 +287,11 @@ def main() -> None:
     prepare({**env, "PORTAL_ENV": "development"}, options.cases)
     if options.prepare_only:
         return
-    cookies, family_case, counts = sign_in_cookies(env)
+    cookies, ids, counts = sign_in_cookies(env)
     cookie_name = "__Host-portal"
     script = Path(tempfile.mkdtemp()) / "report.lua"
     script.write_text(WRK_SCRIPT)
-    chosen = [p for p in pages(family_case) if not options.only or options.only in p.name]
+    chosen = [p for p in pages(ids) if not options.only or options.only in p.name]
 
     tree = (options.tree or ROOT).resolve()
     portal = gunicorn("app:app", PORTAL_PORT, env, tree)
@@ -275,7 +315,9 @@ def main() -> None:
             with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as response:
                 body, content_type = response.read(), response.headers["Content-Type"]
             pages_file = Path(tempfile.mkdtemp()) / "page.json"
-            pages_file.write_text(json.dumps({"body": body.decode(), "content_type": content_type}))
+            pages_file.write_text(
+                json.dumps({"body": base64.b64encode(body).decode(), "content_type": content_type})
+            )
             bare_file = pages_file.parent / "bare.py"
             bare_file.write_text(BARE_APP)
             bare = gunicorn(

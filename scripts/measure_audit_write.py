@@ -1,13 +1,21 @@
-"""What the hash chain adds to the audit write every page view makes, on PostgreSQL.
+"""What the audit write every page view makes costs, and how fast the sealer keeps up, on
+PostgreSQL.
 
-    .venv/bin/python scripts/measure_audit_write.py            # 2,000 writes each way
+    .venv/bin/python scripts/measure_audit_write.py            # 2,000 writes
     .venv/bin/python scripts/measure_audit_write.py --threads 8
 
-Makes a throwaway database on the server of BENCH_POSTGRES_URL (default: the local one), then
-times N single-event transactions (`audit.record` + commit, as `record_view` does) with the chain
-switched off and on, alternating in rounds so both see the same machine load. Prints the median
-and 95th percentile per write and the statements each write runs; then the total writes per
-second with several writers at once (the chain makes them take turns). The database is dropped.
+Makes a throwaway database on the server of BENCH_POSTGRES_URL (default: the local one), then:
+
+1. times N single-event transactions (`audit.record` + commit, as `record_view` does): the
+   median and 95th percentile per write and the statements each write runs (requests insert
+   their entries unsealed: sealing is not on the request's path);
+2. the total writes per second with several writers at once, with no sealer and then with a
+   sealer running beside them as the notifications worker does (median of 3 runs each);
+3. how many entries a second `audit.seal_unchained` seals (a backlog of --backlog entries
+   inserted at once), and that the chain verifies.
+
+The database is dropped. To compare with the earlier seal-at-commit chain, run this script
+from a checkout before that change (it printed "chain off" / "chain on").
 """
 
 from __future__ import annotations
@@ -20,10 +28,10 @@ import time
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select
 
 from portal import audit, create_app
+from portal.audit import Event
 from portal.extensions import db
 
 SERVER = os.environ.get(
@@ -49,9 +57,13 @@ def _writes(n: int) -> tuple[list[float], int]:
     return times, statements
 
 
-def _concurrent(app, threads: int, each: int) -> float:
-    """Writes per second with `threads` workers writing at once (each its own connection)."""
+def _concurrent(app, threads: int, each: int, sealer: bool) -> float:
+    """Writes per second with `threads` workers writing at once (each its own connection), and
+    a sealer beside them if `sealer` (sealing whenever there is something to seal, as the
+    notifications worker does)."""
     barrier = threading.Barrier(threads + 1)
+    writing = threading.Event()
+    writing.set()
 
     def worker() -> None:
         with app.app_context():
@@ -61,29 +73,35 @@ def _concurrent(app, threads: int, each: int) -> float:
                 db.session.commit()
             db.session.remove()
 
+    def seal() -> None:
+        with app.app_context():
+            while writing.is_set():
+                if not audit.seal_unchained():
+                    time.sleep(0.05)
+            db.session.remove()
+
     workers = [threading.Thread(target=worker) for _ in range(threads)]
+    sealing = threading.Thread(target=seal) if sealer else None
     for w in workers:
         w.start()
+    if sealing:
+        sealing.start()
     barrier.wait()
     started = time.perf_counter()
     for w in workers:
         w.join()
-    return threads * each / (time.perf_counter() - started)
-
-
-def _chain(on: bool) -> None:
-    if on:
-        audit.install_chain()
-    elif event.contains(Session, "before_commit", audit._chain_on_commit):
-        event.remove(Session, "before_flush", audit._remember_new_events)
-        event.remove(Session, "before_commit", audit._chain_on_commit)
-        event.remove(Session, "after_transaction_end", audit._forget_unchained)
+    rate = threads * each / (time.perf_counter() - started)
+    writing.clear()
+    if sealing:
+        sealing.join()
+    return rate
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writes", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--backlog", type=int, default=20000, help="entries to seal at once")
     args = parser.parse_args()
     server = sa.make_url(SERVER)
     name = f"ehc_audit_write_{uuid.uuid4().hex[:8]}"
@@ -97,33 +115,41 @@ def main() -> None:
         )
         with app.app_context():
             db.create_all()
-            results: dict[bool, list[float]] = {False: [], True: []}
-            counts: dict[bool, int] = {False: 0, True: 0}
-            rounds = 10
-            for _ in range(rounds):
-                for on in (False, True):
-                    _chain(on)
-                    times, statements = _writes(args.writes // rounds)
-                    results[on] += times
-                    counts[on] += statements
+            audit.start_chain(db.session)
+            db.session.commit()
+            times, statements = _writes(args.writes)
             rates: dict[bool, list[float]] = {False: [], True: []}
             for _ in range(3):
-                for on in (False, True):
-                    _chain(on)
-                    rates[on].append(_concurrent(app, args.threads, 200))
-            _chain(True)
-            for on in (False, True):
+                for sealer in (False, True):
+                    rates[sealer].append(_concurrent(app, args.threads, 200, sealer))
+            for sealer in (False, True):
+                beside = "with a sealer" if sealer else "no sealer    "
                 print(
-                    f"chain {'on ' if on else 'off'}: {args.threads} writers at once, "
-                    f"{statistics.median(rates[on]):,.0f} writes/s in all (median of 3)"
+                    f"{args.threads} writers at once, {beside}: "
+                    f"{statistics.median(rates[sealer]):,.0f} writes/s in all (median of 3)"
                 )
-            for on in (False, True):
-                t = sorted(results[on])
-                print(
-                    f"chain {'on ' if on else 'off'}: median {statistics.median(t) * 1000:.2f} ms, "
-                    f"p95 {t[int(len(t) * 0.95)] * 1000:.2f} ms, "
-                    f"{counts[on] / len(t):.1f} statements a write"
-                )
+            t = sorted(times)
+            print(
+                f"one writer: median {statistics.median(t) * 1000:.2f} ms, "
+                f"p95 {t[int(len(t) * 0.95)] * 1000:.2f} ms, "
+                f"{statements / len(t):.1f} statements a write"
+            )
+            db.session.execute(
+                sa.insert(Event),
+                [{"action": "case.viewed", "visibility": "audit", "detail": {"page": "case"}}]
+                * args.backlog,
+            )
+            db.session.commit()
+            waiting = db.session.scalar(select(func.count()).where(Event.chain_seq.is_(None)))
+            started = time.perf_counter()
+            sealed = audit.seal_unchained()
+            seconds = time.perf_counter() - started
+            print(
+                f"sealing a backlog: {waiting:,} waiting, {sealed:,} sealed in {seconds:.2f} s, "
+                f"{sealed / seconds:,.0f} entries/s"
+            )
+            verdict = audit.verify_chain()
+            print(f"verify: {'OK' if verdict.ok else verdict.problem}, {verdict.checked:,} checked")
             db.session.remove()
             db.engine.dispose()
     finally:

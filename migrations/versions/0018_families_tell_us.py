@@ -1,7 +1,7 @@
 """Issue 11: a young person's "Tell us something" (words, a picture, who sees it)
 
 Revision ID: 0018_families_tell_us
-Revises: 0017_families
+Revises: 0017_totp
 Create Date: 2026-12-04 21:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_families_tell_us"
-down_revision = "0017_families"
+down_revision = "0017_totp"
 branch_labels = None
 depends_on = None
 

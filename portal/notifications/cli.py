@@ -7,6 +7,7 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
+from portal import audit
 from portal.notifications import reminders, worker
 
 notifications_cli = AppGroup("notifications", help="Send notice emails, reminders and summaries.")
@@ -16,12 +17,14 @@ notifications_cli = AppGroup("notifications", help="Send notice emails, reminder
 @click.option("--once", is_flag=True, help="Send what is ready now, then stop.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds to wait when idle.")
 def worker_command(once: bool, poll: float) -> None:
-    """Send notice emails as they become ready; give reminders and daily summaries."""
+    """Send notice emails as they become ready; give reminders and daily summaries; seal the
+    newest audit entries into the hash chain."""
     if once:
         result = worker.send_all()
+        sealed = audit.seal_unchained()
         click.echo(
             f"Sent {result.sent}, skipped {result.skipped}, failed {result.failed}, "
-            f"to try again {result.retrying}."
+            f"to try again {result.retrying}. Sealed {sealed} audit entries."
         )
         return
     click.echo("Notifications worker started (Ctrl-C to stop).")

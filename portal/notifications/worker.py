@@ -34,7 +34,7 @@ from flask import current_app
 from sqlalchemy import exists, or_, select, update
 from sqlalchemy.orm import joinedload
 
-from portal import clock, mail
+from portal import audit, clock, mail
 from portal.accounts.models import Role, User
 from portal.cases.models import Case, CaseGrant
 from portal.extensions import db
@@ -249,14 +249,17 @@ def run(
     periodic_every: timedelta = timedelta(minutes=15),
     should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
-    """Send email as it becomes ready, and run the periodic jobs (reminders, summaries) now and
-    then, until `should_stop()` (or Ctrl-C)."""
+    """Send email as it becomes ready, seal the newest audit entries into the hash chain, and
+    run the periodic jobs (reminders, summaries) now and then, until `should_stop()` (or
+    Ctrl-C)."""
     next_periodic = clock.utcnow()
     while not should_stop():
         if periodic is not None and clock.utcnow() >= next_periodic:
             periodic()
             next_periodic = clock.utcnow() + periodic_every
         result = send_batch()
+        # Page views only insert their audit entries; sealing them is work for out here.
+        sealed = audit.seal_unchained()
         db.session.remove()
-        if result.sent + result.skipped + result.failed == 0:
+        if result.sent + result.skipped + result.failed + sealed == 0:
             time.sleep(poll_seconds)

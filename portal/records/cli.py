@@ -1,5 +1,6 @@
-"""`flask audit verify`: prove the audit trail has not been changed, reordered or cut.
-`flask retention list` and `flask retention delete`: the retention rule for closed cases."""
+"""`flask audit seal | verify`: seal the newest audit entries into the hash chain, and prove the
+trail has not been changed, reordered or cut. `flask retention list | delete`: the retention rule
+for closed cases."""
 
 from __future__ import annotations
 
@@ -12,19 +13,45 @@ from portal import audit, clock
 from portal.extensions import db
 from portal.records import retention
 
-audit_cli = AppGroup("audit", help="Check the audit trail.")
+audit_cli = AppGroup("audit", help="Seal and check the audit trail.")
+
+
+@audit_cli.command("seal")
+@click.option("--batch", default=5000, show_default=True, help="Entries sealed at a time.")
+def seal_command(batch: int) -> None:
+    """Give every entry not yet in the hash chain its place and hash, in order (the
+    notifications worker does this every few seconds; this does it now)."""
+    started = time.perf_counter()
+    sealed = audit.seal_unchained(batch=batch)
+    seconds = time.perf_counter() - started
+    click.echo(f"Sealed {sealed:,} audit entries in {seconds:.1f} s.")
 
 
 @audit_cli.command("verify")
 @click.option("--batch", default=5000, show_default=True, help="Entries read at a time.")
-def verify_command(batch: int) -> None:
-    """Walk the whole audit trail and check each entry's hash against the one before it.
-    Exits with status 1 and names the first broken entry if anything was changed or deleted."""
+@click.option(
+    "--no-seal",
+    is_flag=True,
+    help="Only check (for example on a read-only copy): do not seal the newest entries first.",
+)
+def verify_command(batch: int, no_seal: bool) -> None:
+    """Seal the newest entries, then walk the whole audit trail and check each entry's hash
+    against the one before it. Exits with status 1 and names the first broken entry if anything
+    sealed was changed or deleted. Entries written since are reported as not yet sealed."""
     started = time.perf_counter()
+    sealed = 0 if no_seal else audit.seal_unchained(batch=batch)
     verdict = audit.verify_chain(batch=batch)
     seconds = time.perf_counter() - started
     if verdict.ok:
-        click.echo(f"Audit trail OK: {verdict.checked:,} entries checked in {seconds:.1f} s.")
+        click.echo(
+            f"Audit trail OK: {verdict.checked:,} entries checked in {seconds:.1f} s"
+            + (f" ({sealed:,} of them sealed just now)." if sealed else ".")
+        )
+        if verdict.unsealed:
+            click.echo(
+                f"{verdict.unsealed:,} newer entries are not yet sealed (written since); "
+                "they are checked once sealed."
+            )
         return
     click.echo(f"Audit trail BROKEN: {verdict.problem}.", err=True)
     click.echo(f"{verdict.checked:,} entries before it were intact.", err=True)

@@ -161,6 +161,7 @@ def _delete_case_rows(case_id: int) -> int:
 
 def delete_case(item: DueCase, by: User | None) -> DeletedCase:
     """Delete one closed case past its retention date and record that it was deleted."""
+    audit.seal_unchained()  # the case's entries must have their hashes before losing their words
     case_row = db.session.get(Case, item.case_id)
     if case_row is None:
         raise LookupError(f"No case {item.reference}")

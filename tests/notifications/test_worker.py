@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import g
 
-from portal import clock
+from portal import audit, clock
 from portal.audit import Visibility
 from portal.cases.services import post_update
 from portal.extensions import db
@@ -175,3 +175,17 @@ def test_a_server_that_fails_mid_batch_loses_and_repeats_nothing(
     assert worker.send_all().sent == 8
     assert len(smtp_sink.messages) == 12
     assert len(set(inbox.message_ids())) == 12
+
+
+def test_the_running_worker_seals_the_newest_audit_entries(app, family_case, parent):
+    """Page views only insert their audit entries; the worker, as it runs, gives them their
+    places in the hash chain, and the trail verifies with nothing left waiting."""
+    audit.record("case.viewed", actor=parent, case=family_case, subject=family_case)
+    db.session.commit()
+    assert audit.verify_chain().unsealed >= 1
+    rounds = iter([False, True])
+    worker.run(poll_seconds=0, should_stop=lambda: next(rounds))
+    verdict = audit.verify_chain()
+    assert verdict.ok, verdict.problem
+    assert verdict.unsealed == 0
+    assert verdict.checked >= 1

@@ -47,6 +47,7 @@ def test_upgrading_chains_the_events_already_held(tmp_path):
             assert verdict.checked == 7
             audit.record("case.viewed", page="case")
             db.session.commit()
+            assert audit.seal_unchained() == 1
             assert audit.verify_chain().checked == 8
         finally:
             db.session.remove()
