@@ -28,6 +28,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -282,8 +283,11 @@ def main() -> None:
         "ALLOW_UNSCANNED_UPLOADS": "true",
         "ALLOW_MEMORY_RATE_LIMITS": "true",
         "DATABASE_URL": database_url(options.database, options.cases, options.fresh),
-        "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-uploads-"),
+        # Kept beside the database it belongs to: the demo's documents are stored when it is made.
+        "UPLOAD_DIR": str(ROOT / "instance" / f"bench-uploads-{options.database}-{options.cases}"),
     }
+    if options.fresh:
+        shutil.rmtree(env["UPLOAD_DIR"], ignore_errors=True)
     prepare({**env, "PORTAL_ENV": "development"}, options.cases)
     if options.prepare_only:
         return
