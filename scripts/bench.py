@@ -11,7 +11,8 @@ What it does, in one run:
    the local one); SQLite ones live in `instance/bench-<N>.db`. `--fresh` starts again.
 2. Signs in as each person the pages need, and counts the SQL statements and rows each page
    fetches (in this process, with `portal.sqlstats`).
-3. Serves the portal with gunicorn (2 sync workers, production settings) and, for each page,
+3. Serves the portal with gunicorn (2 sync workers, production settings) beside the
+   notifications worker (which seals the audit entries page views write) and, for each page,
    a bare Flask app answering the same bytes under the same gunicorn; drives each with wrk on
    loopback, portal then bare app, page by page.
 4. Prints requests/s, p50/p95/p99 and the ratio to the bare app's requests/s.
@@ -28,6 +29,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -282,8 +284,11 @@ def main() -> None:
         "ALLOW_UNSCANNED_UPLOADS": "true",
         "ALLOW_MEMORY_RATE_LIMITS": "true",
         "DATABASE_URL": database_url(options.database, options.cases, options.fresh),
-        "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-uploads-"),
+        # Kept beside the database it belongs to: the demo's documents are stored when it is made.
+        "UPLOAD_DIR": str(ROOT / "instance" / f"bench-uploads-{options.database}-{options.cases}"),
     }
+    if options.fresh:
+        shutil.rmtree(env["UPLOAD_DIR"], ignore_errors=True)
     prepare({**env, "PORTAL_ENV": "development"}, options.cases)
     if options.prepare_only:
         return
@@ -295,6 +300,13 @@ def main() -> None:
 
     tree = (options.tree or ROOT).resolve()
     portal = gunicorn("app:app", PORTAL_PORT, env, tree)
+    # The notifications worker runs beside the portal, as in production: it seals the audit
+    # entries the page views write.
+    worker = subprocess.Popen(
+        [str(BIN / "flask"), "--app", "app", "notifications", "worker"],
+        cwd=tree, env={**env, "PYTHONPATH": str(tree)}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     print(
         f"\n{options.cases:,} cases on {options.database}, gunicorn 2 sync workers, "
         f"wrk {options.seconds} s per page, portal from {tree}"
@@ -342,6 +354,7 @@ def main() -> None:
                 stop(bare)
     finally:
         stop(portal)
+        stop(worker)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ def worker_command(once: bool, poll: float) -> None:
         sealed = audit.seal_unchained()
         click.echo(
             f"Sent {result.sent}, skipped {result.skipped}, failed {result.failed}, "
-            f"to try again {result.retrying}. Sealed {sealed} audit entries."
+            f"to try again {result.retrying}. Audit entries sealed: {sealed}."
         )
         return
     click.echo("Notifications worker started (Ctrl-C to stop).")

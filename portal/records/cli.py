@@ -24,7 +24,9 @@ def seal_command(batch: int) -> None:
     started = time.perf_counter()
     sealed = audit.seal_unchained(batch=batch)
     seconds = time.perf_counter() - started
-    click.echo(f"Sealed {sealed:,} audit entries in {seconds:.1f} s.")
+    click.echo(
+        f"Sealed {sealed:,} audit {'entry' if sealed == 1 else 'entries'} in {seconds:.1f} s."
+    )
 
 
 @audit_cli.command("verify")
@@ -48,10 +50,12 @@ def verify_command(batch: int, no_seal: bool) -> None:
             + (f" ({sealed:,} of them sealed just now)." if sealed else ".")
         )
         if verdict.unsealed:
-            click.echo(
-                f"{verdict.unsealed:,} newer entries are not yet sealed (written since); "
-                "they are checked once sealed."
+            waiting = (
+                "1 newer entry is"
+                if verdict.unsealed == 1
+                else f"{verdict.unsealed:,} newer entries are"
             )
+            click.echo(f"{waiting} not yet sealed (written since); checked once sealed.")
         return
     click.echo(f"Audit trail BROKEN: {verdict.problem}.", err=True)
     click.echo(f"{verdict.checked:,} entries before it were intact.", err=True)
