@@ -121,7 +121,7 @@ def test_posting_an_update_costs_one_query_more_than_the_update_itself(
                 post_update(senco, family_case, "An update", Visibility.EVERYONE)
         return statements
 
-    post()  # the first event of all also starts the audit trail's chain: not counted
+    post()  # the first post warms what is loaded once (not counted)
     few = post()
     for n in range(40):
         person = factories.make_user(Role.PROFESSIONAL, name=f"Helper {n}")
