@@ -35,6 +35,7 @@ class Action(StrEnum):
     ADD_DOCUMENTS = "add_documents"
     POST_UPDATES = "post_updates"
     MANAGE = "manage"  # run the case: stages, people, decisions (the council's case officers)
+    TELL_US = "tell_us"  # the young person tells the people on their case something
 
 
 Rule = Callable[[Any, str, Any], bool]

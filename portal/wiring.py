@@ -28,8 +28,9 @@ from portal.content.pages import stage_text_section
 from portal.content.policy import content_page_rule
 from portal.documents.models import Document, DocumentVersion
 from portal.documents.policy import document_rule, version_rule
+from portal.documents.services import about_me_messages
 from portal.documents.subject_access import document_files
-from portal.documents.views import documents_section
+from portal.documents.views import documents_section, tell_us_section
 from portal.funding import policy as funding_policy
 from portal.funding.case_section import bands_section
 from portal.funding.evidence import install_evidence_source
@@ -41,7 +42,7 @@ from portal.notifications.views import messages_section
 from portal.people.policy import grant_rule
 from portal.people.views import people_section
 from portal.plans import quality_source
-from portal.plans.about_me import AboutMeAuthor, about_me_rule
+from portal.plans.about_me import AboutMeAuthor, about_me_rule, install_told_us
 from portal.plans.banding_evidence import plan_items
 from portal.plans.models import PlanVersion
 from portal.plans.policy import version_rule as plan_version_rule
@@ -83,6 +84,7 @@ CASE_SECTIONS = (
     sections.CaseSection(
         "pledge_prompt", "pledge/partials/prompt_section.html", pledge_prompt_section
     ),
+    sections.CaseSection("tell_us", "documents/partials/tell_us_section.html", tell_us_section),
     sections.CaseSection(
         "stage_text", "content/partials/stage_text_section.html", stage_text_section
     ),
@@ -136,6 +138,8 @@ def init_wiring(app: Flask) -> None:
     # Each case's next deadline is stored, and kept in step, for the caseload's SQL.
     install_schedule_hook()
     subject_access.install_parts(app, SUBJECT_ACCESS_PARTS)
+    # The plan's "All about me" reads what the young person told us through this function only.
+    install_told_us(app, about_me_messages)
     # Plan quality audits read issued plans through this narrow interface only.
     install_plan_source(app, quality_source)
     # Banded funding reads a plan's Section B needs and Section F help through this only.

@@ -16,7 +16,7 @@ from sqlalchemy import true as sa_true
 from portal import access
 from portal.accounts.models import Role, User
 from portal.audit import Visibility
-from portal.cases.models import Case, CaseGrant
+from portal.cases.models import Case, CaseGrant, Relationship
 from portal.extensions import db
 
 
@@ -41,7 +41,15 @@ def is_team_case_officer(user: User, case: Case) -> bool:
 
 def case_rule(user: User, action: str, case: Case) -> bool:
     """Case officers may do everything on their team's cases; everyone else needs a live grant,
-    and the grant's ticks decide documents and updates. Admins get no access without a grant."""
+    and the grant's ticks decide documents and updates. Admins get no access without a grant.
+    "Tell us something" is the young person's own: only a young person on their own case."""
+    if action == access.Action.TELL_US:
+        grant = active_grant(user, case)
+        return (
+            user.role == Role.YOUNG_PERSON
+            and grant is not None
+            and grant.relationship_to_child == Relationship.YOUNG_PERSON
+        )
     if is_team_case_officer(user, case):
         return True
     if action == access.Action.MANAGE:

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from portal.documents.filetypes import ACCEPT_ATTRIBUTE
-from portal.documents.models import Category, Restriction
+from portal.documents.models import Category, Restriction, WhoSees
 from portal.forms import BaseForm
 
 #: How many files one upload may hold (each becomes a document).
@@ -124,3 +124,40 @@ class RemoveDocumentForm(BaseForm):
         ],
         description="For example, “Uploaded to the wrong case” or “Replaced by a newer report”.",
     )
+
+
+class TellUsForm(BaseForm):
+    """A young person's "Tell us something": words, a picture if they like, and who sees it.
+    Its field names are its own (`words`, not `body`), so the case page's forms never share an
+    id."""
+
+    words = TextAreaField(
+        "What do you want to tell us?",
+        validators=[
+            DataRequired("Write what you want to tell us"),
+            Length(max=1000, message="Use 1,000 letters or fewer"),
+        ],
+        description="It can be about anything: what you like, what is hard, what you want.",
+    )
+    picture = FileField(
+        "Add a picture (you do not have to)", render_kw={"accept": "image/jpeg,image/png"}
+    )
+    who_sees = RadioField(
+        "Who can see it?",
+        choices=[SelectChoice(w.value, w.label) for w in WhoSees],
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, max_mb: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.picture.description = f"A photo or a drawing. JPEG or PNG, smaller than {max_mb} MB."
+        self.who_sees_hints = {w.value: w.hint for w in WhoSees}
+
+    def validate_who_sees(self, field) -> None:
+        if field.data not in {w.value for w in WhoSees}:
+            raise ValidationError("Choose who can see it")
+
+    @property
+    def chosen_picture(self):
+        """The picture, if one was chosen (browsers send an empty part when none was)."""
+        return self.picture.data if getattr(self.picture.data, "filename", None) else None

@@ -198,3 +198,50 @@ class DocumentVersion(db.Model):
 
     def __repr__(self) -> str:
         return f"<DocumentVersion {self.public_id} v{self.number}>"
+
+
+class WhoSees(StrEnum):
+    """Who sees what a young person tells us, in their words. The values are timeline
+    visibilities, so the same rule (`portal.cases.policy.may_see_visibility`) decides."""
+
+    CASE_OFFICER = Visibility.COUNCIL.value
+    WORKING_WITH_ME = Visibility.PROFESSIONALS.value
+    FAMILY_AND_WORKING_WITH_ME = Visibility.EVERYONE.value
+
+    @property
+    def label(self) -> str:
+        return {
+            "council": "Just my case officer",
+            "professionals": "Everyone working with me",
+            "everyone": "My family and everyone working with me",
+        }[self.value]
+
+    @property
+    def hint(self) -> str:
+        return {
+            "council": "The person at the council who looks after your plan.",
+            "professionals": "Your case officer, your school and the other people who help you.",
+            "everyone": "Your parents or carers too.",
+        }[self.value]
+
+
+class YoungPersonMessage(db.Model):
+    """Something a young person told the people on their case ("Tell us something"): their
+    words, perhaps a picture (a document, with the same people allowed to see it), and who
+    may see it. Kept for "All about me" in the plan."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(String(1000))
+    visibility: Mapped[str] = mapped_column(String(20))
+    picture_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined")
+    picture: Mapped[Document | None] = relationship()
+
+    @property
+    def who_sees(self) -> WhoSees:
+        return WhoSees(self.visibility)

@@ -54,7 +54,11 @@ def _may_view(user: User, document: Document) -> bool:
     return (
         not document.is_removed
         and access.can(user, access.Action.VIEW_DOCUMENTS, case)
-        and may_see_visibility(user, case, Restriction(document.restriction).visibility)
+        and (
+            # Whoever added it sees it (a young person's picture "just for my case officer").
+            document.created_by_id == user.id
+            or may_see_visibility(user, case, Restriction(document.restriction).visibility)
+        )
     )
 
 

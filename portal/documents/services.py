@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access, audit, clock
@@ -21,6 +21,7 @@ from portal.accounts.models import Role, User
 from portal.audit import Visibility
 from portal.cases import document_hooks
 from portal.cases.models import Case
+from portal.cases.policy import visibilities_for
 from portal.documents import intake
 from portal.documents.models import (
     Category,
@@ -28,6 +29,8 @@ from portal.documents.models import (
     DocumentVersion,
     Restriction,
     ScanStatus,
+    WhoSees,
+    YoungPersonMessage,
 )
 from portal.documents.policy import (
     DocumentAction,
@@ -46,6 +49,12 @@ _CLEAN_BATCH = 500
 # --- Reading -----------------------------------------------------------------------------------
 
 
+def _may_see(user: User, restrictions: list[str]):
+    """The documents' restriction allows this person, or they added the document themselves
+    (the same rule as `policy.document_rule`)."""
+    return or_(Document.restriction.in_(restrictions), Document.created_by_id == user.id)
+
+
 def documents_for(user: User, case: Case) -> list[Document]:
     """The documents of `case` this person may see, newest first, with their versions loaded
     (two queries, whatever the number of documents). The caller has checked VIEW_DOCUMENTS."""
@@ -56,7 +65,7 @@ def documents_for(user: User, case: Case) -> list[Document]:
             .where(
                 Document.case_id == case.id,
                 Document.removed_at.is_(None),
-                Document.restriction.in_(restrictions),
+                _may_see(user, restrictions),
             )
             .options(selectinload(Document.versions))
             .order_by(Document.created_at.desc(), Document.id.desc())
@@ -74,7 +83,7 @@ def document_counts(user: User, case: Case) -> list[tuple[Category, int]]:
         .where(
             Document.case_id == case.id,
             Document.removed_at.is_(None),
-            Document.restriction.in_(restrictions),
+            _may_see(user, restrictions),
         )
         .group_by(Document.category)
     ).all()
@@ -497,3 +506,122 @@ def clean_storage(store: LocalStorage, older_than: timedelta = ORPHAN_AGE) -> Cl
         )
         db.session.commit()
     return Cleaned(orphans=removed, temporary_files=temporary)
+
+
+# --- "Tell us something": a young person's words, perhaps a picture --------------------------
+
+#: The kinds of file a picture may be (decided from its content, never its name).
+PICTURE_KINDS = ("jpeg", "png")
+PICTURE_NOT_PHOTO = (
+    "The picture must be a photo in JPEG or PNG format. On an iPhone, take a screenshot of the "
+    "photo and choose the screenshot."
+)
+#: How many of a young person's messages their case page lists (the newest).
+MESSAGES_SHOWN = 5
+#: How many messages "All about me" shows the case officer writing Section A (the newest).
+ABOUT_ME_MESSAGES = 50
+
+
+def _messages_seen_by(user: User, case: Case):
+    return select(YoungPersonMessage).where(
+        YoungPersonMessage.case_id == case.id,
+        or_(
+            YoungPersonMessage.visibility.in_(visibilities_for(user, case)),
+            YoungPersonMessage.author_id == user.id,
+        ),
+    )
+
+
+def messages_for(user: User, case: Case, limit: int = MESSAGES_SHOWN) -> list[YoungPersonMessage]:
+    """What young people told us on `case` that this person may see (their own always, others'
+    as the young person chose), newest first, with pictures (two queries at most)."""
+    return list(
+        db.session.scalars(
+            _messages_seen_by(user, case)
+            .options(selectinload(YoungPersonMessage.picture).selectinload(Document.versions))
+            .order_by(YoungPersonMessage.created_at.desc(), YoungPersonMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def about_me_messages(case: Case, user: User) -> list[YoungPersonMessage]:
+    """For the plan's "All about me" (handed to the plans package by `portal.wiring`): what the
+    young person told us that this person may see, newest first."""
+    return messages_for(user, case, limit=ABOUT_ME_MESSAGES)
+
+
+def tell_us(
+    actor: User,
+    case: Case,
+    *,
+    body: str,
+    who_sees: WhoSees | str,
+    picture: intake.IncomingFile | None = None,
+) -> YoungPersonMessage:
+    """A young person tells the people on their case something: words, perhaps a picture
+    (JPEG or PNG, checked by its content, within the upload limit, virus-scanned like any
+    document), seen by whom they choose.
+
+    Who may: the young person on their own case (TELL_US). The picture is kept as a document
+    ("Views of the child or young person") that the same people may see. Records
+    `young_person.told_us` on the timeline, with the chosen visibility. All or nothing: a refused
+    picture (UploadRefused) or a stopped scanner (ScannerUnavailable) keeps nothing.
+    """
+    if not access.can(actor, access.Action.TELL_US, case):
+        raise PermissionError("Only the young person may tell us something on their case.")
+    who_sees = WhoSees(who_sees)
+    body = body.strip()
+    if not body:
+        raise ValueError("A message needs words.")
+    store, received = (None, [])
+    if picture is not None:
+        store, received = _receive(actor, case, [picture])
+        if received[0].checked.kind not in PICTURE_KINDS:
+            intake.discard(store, received)
+            audit.record(
+                "document.upload_refused",
+                actor=actor,
+                case=case,
+                problems=[PICTURE_NOT_PHOTO],
+            )
+            db.session.commit()
+            raise intake.UploadRefused([PICTURE_NOT_PHOTO])
+    try:
+        message = YoungPersonMessage(
+            case_id=case.id, author_id=actor.id, body=body[:1000], visibility=who_sees.value
+        )
+        if received:
+            document = Document(
+                case=case,
+                title=f"A picture from {actor.name}",
+                category=Category.YOUNG_PERSON_VIEWS,
+                restriction=Restriction(who_sees.value),
+                created_by_id=actor.id,
+            )
+            db.session.add(document)
+            db.session.add(_version_row(document, received[0], actor, number=1))
+            message.picture = document
+        db.session.add(message)
+        db.session.flush()
+        words = body if len(body) <= 300 else body[:299] + "…"
+        audit.record(
+            "young_person.told_us",
+            actor=actor,
+            case=case,
+            subject=message,
+            visibility=Visibility(who_sees.value),
+            summary=f"{actor.name} told us: “{words}”"
+            + (" They added a picture." if received else ""),
+            who_sees=who_sees.value,
+        )
+    except BaseException:
+        db.session.rollback()
+        if store is not None:
+            intake.discard(store, received)
+        raise
+    if store is not None:
+        _commit_or_discard(store, received)
+    else:
+        db.session.commit()
+    return message

@@ -27,7 +27,13 @@ from portal.cases.models import Case
 from portal.cases.services import record_view
 from portal.documents import archive, intake, policy, services
 from portal.documents.filenames import content_disposition
-from portal.documents.forms import NewVersionForm, RemoveDocumentForm, UploadForm, chosen_files
+from portal.documents.forms import (
+    NewVersionForm,
+    RemoveDocumentForm,
+    TellUsForm,
+    UploadForm,
+    chosen_files,
+)
 from portal.documents.models import Document, DocumentVersion
 from portal.documents.policy import DocumentAction
 from portal.documents.scanning import ScannerUnavailable
@@ -366,3 +372,59 @@ def download_all():
     services.record_zip_download(current_user, case, documents)
     response = Response(archive.stream_zip(intake.storage(), entries), mimetype="application/zip")
     return _download_headers(response, f"{case.reference} documents.zip")
+
+
+# --- "Tell us something": the young person's own form ---------------------------------------
+
+
+def _tell_us_form(**kwargs) -> TellUsForm:
+    return TellUsForm(max_mb=_max_mb(), **kwargs)
+
+
+def tell_us_section(case: Case, user) -> dict | None:
+    """The young person's case page: "Tell us something" (the form) and what they told us
+    lately (two queries at most). Nobody else sees this section."""
+    if not access.can(user, access.Action.TELL_US, case):
+        return None
+    return {
+        "case": case,
+        "form": _tell_us_form(formdata=None),
+        "messages": services.messages_for(user, case),
+    }
+
+
+@bp.route("/cases/<public_id:case_id>/tell-us", methods=["GET", "POST"])
+@upload_limit
+@access.load(Case, "case_id", access.Action.TELL_US)
+def tell_us():
+    """The young person tells the people on their case something: words, a picture if they
+    like, and who sees it. The case page holds the same form; this page shows it again with
+    its errors (the words and the choice kept), and works as its own page without JavaScript."""
+    case = g.case
+    form = _tell_us_form()
+    if form.validate_on_submit():
+        try:
+            services.tell_us(
+                current_user,
+                case,
+                body=form.words.data,
+                who_sees=form.who_sees.data,
+                picture=form.chosen_picture,
+            )
+        except intake.UploadRefused as refusal:
+            form.picture.errors = list(refusal.problems)
+        except ScannerUnavailable:
+            current_app.logger.exception("Picture refused: the virus scanner is not answering")
+            form.picture.errors = [
+                "We cannot check pictures at the moment. Send your words now, or try the "
+                "picture again later."
+            ]
+        else:
+            flash("Thank you. We have your message.", "success")
+            return redirect(
+                url_for("cases.case_page", case_id=case.public_id, _anchor="tell-us"), 303
+            )
+    messages = services.messages_for(current_user, case)
+    page = render_template("documents/tell_us.html", case=case, form=form, messages=messages)
+    record_view(current_user, case, page="tell us something")
+    return page

@@ -109,18 +109,37 @@ def price(rows: Subquery, tariff: Tariff | None) -> Any:
     )
 
 
-def money_columns(rows: Subquery, tariff: Tariff | None, first: date, last: date) -> list[Any]:
-    """SQL aggregates over `rows` for the days `first` to `last`: committed pence × days,
-    forecast pence × days, agreed bandings in force, proposed bandings in force."""
+def priced(rows: Subquery, tariff: Tariff | None, first: date, last: date) -> Any:
+    """Each banding of `rows` with its days in force from `first` to `last` (both included),
+    for the committed (`days_agreed`) and the forecast (`days_all`) windows, and its annual
+    top-up (`amount`). Worked out once per row: a materialised CTE, so the aggregates above it
+    do not recompute the dates (SQLite would otherwise, once per use)."""
+    return (
+        select(
+            rows.c.case_id,
+            rows.c.area_of_need,
+            rows.c.band,
+            rows.c.setting_type,
+            rows.c.status,
+            rows.c.school_id,
+            days_between(rows.c.start, rows.c.stop_agreed, first, last).label("days_agreed"),
+            days_between(rows.c.start, rows.c.stop_all, first, last).label("days_all"),
+            price(rows, tariff).label("amount"),
+        )
+        .cte("priced")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def money_columns(rows: Any) -> list[Any]:
+    """SQL aggregates over `priced` rows: committed pence × days, forecast pence × days, agreed
+    bandings in force, proposed bandings in force."""
     agreed = rows.c.status == AGREED
-    days_agreed = days_between(rows.c.start, rows.c.stop_agreed, first, last)
-    days_all = days_between(rows.c.start, rows.c.stop_all, first, last)
-    amount = price(rows, tariff)
     return [
-        func.coalesce(func.sum(case((agreed, amount * days_agreed), else_=0)), 0),
-        func.coalesce(func.sum(amount * days_all), 0),
-        func.count().filter(and_(agreed, days_agreed > 0)),
-        func.count().filter(and_(rows.c.status == PROPOSED, days_all > 0)),
+        func.coalesce(func.sum(case((agreed, rows.c.amount * rows.c.days_agreed), else_=0)), 0),
+        func.coalesce(func.sum(rows.c.amount * rows.c.days_all), 0),
+        func.count().filter(and_(agreed, rows.c.days_agreed > 0)),
+        func.count().filter(and_(rows.c.status == PROPOSED, rows.c.days_all > 0)),
     ]
 
 
@@ -174,7 +193,10 @@ class Breakdown:
 
     @property
     def biggest(self) -> int:
-        return max((bar.figures.forecast for bar in self.rows), default=0)
+        # A proposal can lower a band, so the forecast may be below the committed amount.
+        return max(
+            (max(bar.figures.forecast, bar.figures.committed) for bar in self.rows), default=0
+        )
 
 
 @dataclass
@@ -218,11 +240,12 @@ def _rollup(
 
 
 def funding_dashboard(team_id: int, year: FinancialYear) -> FundingDashboard:
-    """The council's dashboard for a financial year: 5 queries, whatever the number of plans
-    (the tariff and budget: 2; by band, area and setting: 1; by school: 1; the totals: 1)."""
+    """The council's dashboard for a financial year: 4 queries, whatever the number of plans
+    (the tariff and budget: 2; by band, area and setting: 1; by school, with the distinct
+    pupils: 1)."""
     stored = load_year(year)
-    rows = periods(team_id=team_id)
-    money = money_columns(rows, stored.tariff, year.first_day, year.last_day)
+    rows = priced(periods(team_id=team_id), stored.tariff, year.first_day, year.last_day)
+    money = money_columns(rows)
     days = year.days
 
     fine: list[tuple[int, str, SettingType, Figures]] = []
@@ -236,39 +259,33 @@ def funding_dashboard(team_id: int, year: FinancialYear) -> FundingDashboard:
         if not figures.empty:
             fine.append((int(band), area, SettingType(setting), figures))
 
-    committed_sum = money[0]
+    # One row per school (a pupil belongs to one school, so the schools' distinct pupils add up
+    # to the council's): as many rows as the council has schools, never one per plan.
+    in_force = and_(rows.c.status == AGREED, rows.c.days_agreed > 0)
+    pending = and_(rows.c.status == PROPOSED, rows.c.days_all > 0)
     schools: list[Bar] = []
-    for school_id, name, *values in db.session.execute(
-        select(rows.c.school_id, Organisation.name, *money)
+    pupils = pupils_in_progress = school_count = 0
+    for school_id, name, in_force_pupils, pending_pupils, *values in db.session.execute(
+        select(
+            rows.c.school_id,
+            Organisation.name,
+            func.count(func.distinct(case((in_force, rows.c.case_id)))),
+            func.count(func.distinct(case((pending, rows.c.case_id)))),
+            *money,
+        )
         .outerjoin(Organisation, Organisation.id == rows.c.school_id)
         .group_by(rows.c.school_id, Organisation.name)
-        .having(money[2] + money[3] > 0)
-        .order_by(committed_sum.desc(), money[1].desc(), Organisation.name)
-        .limit(SCHOOLS_SHOWN)
     ):
         figures = Figures(days=days)
         figures.add(*values)
-        if not figures.empty:
-            schools.append(
-                Bar(
-                    str(school_id),
-                    name or "No school recorded",
-                    figures,
-                    school_id=school_id,
-                )
-            )
-
-    agreed_days = days_between(rows.c.start, rows.c.stop_agreed, year.first_day, year.last_day)
-    all_days = days_between(rows.c.start, rows.c.stop_all, year.first_day, year.last_day)
-    in_force = and_(rows.c.status == AGREED, agreed_days > 0)
-    pending = and_(rows.c.status == PROPOSED, all_days > 0)
-    pupils, pupils_in_progress, school_count = db.session.execute(
-        select(
-            func.count(func.distinct(case((in_force, rows.c.case_id)))),
-            func.count(func.distinct(case((pending, rows.c.case_id)))),
-            func.count(func.distinct(case((in_force, rows.c.school_id)))),
-        )
-    ).one()
+        if figures.empty:
+            continue
+        pupils += int(in_force_pupils or 0)
+        pupils_in_progress += int(pending_pupils or 0)
+        school_count += 1 if school_id is not None and in_force_pupils else 0
+        schools.append(Bar(str(school_id), name or "No school recorded", figures, school_id))
+    schools.sort(key=lambda bar: (-bar.figures.committed, -bar.figures.forecast, bar.label))
+    schools = schools[:SCHOOLS_SHOWN]
 
     totals = Figures(days=days)
     for *_, figures in fine:
@@ -303,9 +320,9 @@ def funding_dashboard(team_id: int, year: FinancialYear) -> FundingDashboard:
     return FundingDashboard(
         stored=stored,
         totals=totals,
-        pupils=int(pupils or 0),
-        pupils_in_progress=int(pupils_in_progress or 0),
-        schools=int(school_count or 0),
+        pupils=pupils,
+        pupils_in_progress=pupils_in_progress,
+        schools=school_count,
         breakdowns=breakdowns,
         fine_rows=fine,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from wtforms import Field, SelectField, StringField
+from wtforms import BooleanField, Field, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
@@ -78,6 +78,11 @@ def tariff_form_class():
             description="What the council has to spend on top-up funding this year, in pounds.",
         )
 
+        illustrative = BooleanField(
+            "These are illustrative figures, not the council’s real ones",
+            description="Every page that shows them will say so.",
+        )
+
         def top_up_fields(self, setting: SettingType) -> list[Field]:
             return [getattr(self, field_name(band, setting)) for band in BANDS]
 
@@ -88,8 +93,9 @@ def tariff_form_class():
                 for setting in SettingType
             }
 
-        def fill(self, tariff: Tariff | None, budget_pence: int | None) -> None:
+        def fill(self, tariff: Tariff | None, budget_pence: int | None, illustrative: bool) -> None:
             """Put stored figures in the boxes (a GET of the edit page)."""
+            self.illustrative.data = illustrative
             if budget_pence is not None:
                 self.budget.data = pounds_input(budget_pence)
             if tariff is not None:

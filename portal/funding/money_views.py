@@ -81,7 +81,13 @@ def edit_tariff(start_year: int):
     form = TariffForm()
     if form.validate_on_submit():
         try:
-            tariffs.save_year(current_user, year, form.top_ups(), form.budget.pence)
+            tariffs.save_year(
+                current_user,
+                year,
+                form.top_ups(),
+                form.budget.pence,
+                illustrative=form.illustrative.data,
+            )
         except Refused as refused:
             show_on_form(form, refused)
         else:
@@ -89,7 +95,7 @@ def edit_tariff(start_year: int):
             return redirect(url_for("money.tariff_page", start_year=year.start_year), 303)
     elif request.method == "GET":
         stored = tariffs.load_year(year)
-        form.fill(stored.tariff, stored.budget_pence)
+        form.fill(stored.tariff, stored.budget_pence, stored.illustrative)
     db.session.rollback()
     return render_template(
         "funding/edit_tariff.html",

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, case, func, select
 
 from portal.accounts.models import Organisation, Role, User
 from portal.cases.models import Case, Child
@@ -107,8 +107,9 @@ def school_funding(school: Organisation, viewer: User, today: date, page: int) -
     horizon = max(year.last_day, month_last)
     team_id = viewer.organisation_id if viewer.role != Role.SCHOOL else None
 
-    banded = exists().where(
-        Banding.case_id == Case.id, Banding.status == AGREED, Banding.effective <= horizon
+    # Not a correlated EXISTS: SQLite would answer it from the status index, once per case.
+    banded = Case.id.in_(
+        select(Banding.case_id).where(Banding.status == AGREED, Banding.effective <= horizon)
     )
     pupils = select(Case.id).join(Child, Child.id == Case.child_id)
     pupils = pupils.where(Child.school_id == school.id, banded)
@@ -118,7 +119,10 @@ def school_funding(school: Organisation, viewer: User, today: date, page: int) -
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
 
-    may_open = Case.id.in_(visible_cases(viewer).with_only_columns(Case.id))
+    # The case policy's own condition ("cases this person may view"), as a column of the row.
+    condition = visible_cases(viewer).whereclause
+    assert condition is not None  # the policy always narrows
+    may_open = case((condition, True), else_=False)
     found = db.session.execute(
         pupils.add_columns(
             Case.public_id, Case.reference, Child.first_name, Child.last_name, may_open

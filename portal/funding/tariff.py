@@ -191,6 +191,8 @@ def _save(
             changes[f"{setting.value} band {band}"] = [old, amount]
     if before.budget_pence != budget_pence:
         changes["budget"] = [before.budget_pence, budget_pence]
+    if before.illustrative != illustrative:
+        changes["illustrative"] = [before.illustrative, illustrative]
     audit.record(
         action,
         actor=by,
@@ -209,14 +211,18 @@ def save_year(
     year: FinancialYear,
     top_ups: Mapping[tuple[int, SettingType], int],
     budget_pence: int | None,
+    *,
+    illustrative: bool = False,
 ) -> TariffYear:
-    """A funding officer sets a year's 24 annual top-ups (pence) and its budget (pence or None).
+    """A funding officer sets a year's 24 annual top-ups (pence) and its budget (pence or None),
+    and says whether the figures are illustrative (made up, as the demo's are) or the council's.
 
-    Saving every figure through the form makes them the council's own, so the year is no longer
-    marked illustrative. Records `funding.tariff_saved` with each figure that changed (before,
-    after) on the audit trail.
+    Records `funding.tariff_saved` with each figure that changed (before, after) on the audit
+    trail.
     """
-    return _save(by, year, top_ups, budget_pence, illustrative=False, action="funding.tariff_saved")
+    return _save(
+        by, year, top_ups, budget_pence, illustrative=illustrative, action="funding.tariff_saved"
+    )
 
 
 def copy_previous_year(by: User, year: FinancialYear, uplift_percent: Decimal) -> TariffYear:

@@ -7,9 +7,11 @@ it in the plan); the family then sees who changed it. Every change is on the cas
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from portal import access, audit, clock
@@ -37,6 +39,27 @@ def about_me_rule(user: Any, action: str, author: AboutMeAuthor) -> bool:
         return False
     grant = active_grant(user, author.case)
     return grant is not None and Relationship(grant.relationship_to_child).is_family
+
+
+# --- What the young person told us, for the officer writing Section A -----------------------
+
+#: Handed over by `portal.wiring` (the documents package's "Tell us something"): a function of
+#: (case, reader) giving what the young person told us that the reader may see, newest first;
+#: each item has body, created_at, author (with name), who_sees (with label) and picture (a
+#: document with `latest.public_id`, or None). This package never imports where they come from.
+ToldUs = Callable[[Case, Any], Sequence[Any]]
+_TOLD_US = "portal.plans.told_us"
+
+
+def install_told_us(app: Flask, source: ToldUs) -> None:
+    app.extensions[_TOLD_US] = source
+
+
+def told_us(case: Case, reader: Any) -> list[Any]:
+    """What the young person told us on `case` that `reader` may see (none if nothing is
+    installed)."""
+    source = current_app.extensions.get(_TOLD_US)
+    return list(source(case, reader)) if source is not None else []
 
 
 def may_write(user: Any, case: Case) -> bool:

@@ -429,6 +429,8 @@ def edit_section(section: str):
         findings=_section_findings(plan, sec),
         item_sections=ITEM_SECTIONS,
         may_be_none=sec in MAY_BE_NONE,
+        # Section A is "All about me": what the young person told us, in their own words.
+        told_us=about_me.told_us(case, current_user) if sec is Section.A else [],
     )
 
 

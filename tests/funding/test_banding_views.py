@@ -297,6 +297,9 @@ def test_family_reads_what_the_band_means_and_never_money_or_proposals(
     assert "£" not in text and "top-up" not in text.lower()
     assert "Secret proposal words" not in text and "band 5" not in text.lower()
     assert "Needs an adult most of the day" not in text  # the moderation reason
+    history = client_request.get("cases.case_timeline", case_id=family_case.public_id)
+    assert "Band 4 agreed for communication and interaction" in history.text("main")
+    assert "proposed" not in history.text("main").lower()
     case_page = client_request.get("cases.case_page", case_id=family_case.public_id)
     assert "£" not in case_page.text("#bands-section-title + p + dl")
     assert case_page.html.select_one(f"a[href='/cases/{family_case.public_id}/bands']")

@@ -292,3 +292,27 @@ def test_the_demo_tariff_is_labelled_illustrative(client_request, case_officer):
     ):
         page = client_request.get(endpoint, **values)
         assert "Illustrative — not a real council’s figures" in page.text(".govuk-warning-text")
+
+
+def test_changing_the_demo_budget_keeps_the_tariff_marked_illustrative(
+    client_request, funding_officer
+):
+    """The box is ticked for an illustrative year, so saving a new budget does not pass the
+    made-up figures off as the council's; unticking it is recorded."""
+    tariffs.load_demo_tariffs(THIS_YEAR)
+    client_request.sign_in_as(funding_officer)
+    year = THIS_YEAR.start_year
+    page = client_request.get("money.edit_tariff", start_year=year)
+    data = {i["name"]: i.get("value", "") for i in page.html.select("form input[name]")}
+    assert page.html.select_one("input[name=illustrative]").has_attr("checked")
+    data["budget"] = "70000"
+    client_request.post("money.edit_tariff", data, url_values={"start_year": year})
+    stored = tariffs.load_year(THIS_YEAR)
+    assert stored.illustrative and stored.budget_pence == 7_000_000
+    del data["illustrative"]
+    client_request.post("money.edit_tariff", data, url_values={"start_year": year})
+    assert not tariffs.load_year(THIS_YEAR).illustrative
+    last = db.session.scalars(
+        select(Event).where(Event.action == "funding.tariff_saved").order_by(Event.id.desc())
+    ).first()
+    assert last.detail["changes"] == {"illustrative": [True, False]}
