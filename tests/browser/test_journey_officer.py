@@ -91,7 +91,7 @@ def _dashboard_figures(page: Page) -> dict[str, int]:
 
 
 def _open_dashboard(page: Page, *, js: bool) -> dict[str, int]:
-    page.locator("header").get_by_role("link", name="Dashboard").click()
+    page.locator("header").get_by_role("link", name="Dashboard", exact=True).click()
     expect(page.locator("h1")).to_have_text("Team dashboard")
     assert_accessible(page, js=js)
     return _dashboard_figures(page)
