@@ -324,7 +324,8 @@ class _Story:
 
 
 def _alfie(s: _Story) -> None:
-    """Assessment, 9 weeks in: advice from the school due soon, the psychologist's is in."""
+    """Assessment, 9 weeks in: the psychologist's advice is in; the school's arrives when its
+    SENCO uploads it with the demo documents (an upload counts as sent); health's is due."""
     s.decide(s.week(4))
     s.advice(s.week(4), kind="educational", who="senco@example.org")
     s.advice(s.week(4, 2), kind="psychological", who="psychologist@example.org", received=s.ago(3))

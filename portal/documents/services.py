@@ -165,6 +165,64 @@ class DocumentRow:
     can_remove: bool
 
 
+#: How many of each group's newest documents the documents page lists before "See all".
+GROUP_PREVIEW = 5
+#: How many documents a page of one group lists.
+GROUP_PAGE_SIZE = 20
+
+
+def _visible(user: User, case: Case) -> tuple:
+    restrictions = [r.value for r in restrictions_for(user, case)]
+    return (
+        Document.case_id == case.id,
+        Document.removed_at.is_(None),
+        _may_see(user, restrictions),
+    )
+
+
+def newest_of_each_category(
+    user: User, case: Case, per_group: int = GROUP_PREVIEW
+) -> list[Document]:
+    """The newest `per_group` documents of each category this person may see on `case`, newest
+    first, with their versions: ranked in SQL (a window function), so the rows fetched stay the
+    same however many documents the case has (two queries)."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Document.category,
+            order_by=(Document.created_at.desc(), Document.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = select(Document.id, rank).where(*_visible(user, case)).subquery()
+    return list(
+        db.session.scalars(
+            select(Document)
+            .join(ranked, ranked.c.id == Document.id)
+            .where(ranked.c.rank <= per_group)
+            .options(selectinload(Document.versions))
+            .order_by(Document.created_at.desc(), Document.id.desc())
+        )
+    )
+
+
+def category_page(
+    user: User, case: Case, category: Category, page: int, size: int = GROUP_PAGE_SIZE
+) -> list[Document]:
+    """One page of one category's documents this person may see, newest first (LIMIT/OFFSET in
+    SQL; two queries, whatever the number of documents)."""
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(*_visible(user, case), Document.category == category.value)
+            .options(selectinload(Document.versions))
+            .order_by(Document.created_at.desc(), Document.id.desc())
+            .limit(size)
+            .offset((max(page, 1) - 1) * size)
+        )
+    )
+
+
 def rows_by_category(user: User, documents: Sequence[Document]) -> list[tuple[Category, list]]:
     """Group documents by category (in the categories' own order), keeping newest first."""
     groups: dict[Category, list[DocumentRow]] = {}

@@ -6,6 +6,9 @@ case) gets the same 404 as for an id that does not exist.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     Response,
@@ -34,7 +37,7 @@ from portal.documents.forms import (
     UploadForm,
     chosen_files,
 )
-from portal.documents.models import Document, DocumentVersion
+from portal.documents.models import Category, Document, DocumentVersion
 from portal.documents.policy import DocumentAction
 from portal.documents.scanning import ScannerUnavailable
 from portal.documents.storage import format_size
@@ -80,18 +83,80 @@ def _upload_form(case: Case, **kwargs) -> UploadForm:
     )
 
 
-def _area_context(case: Case, form: UploadForm | None = None, **extra) -> dict:
+@dataclass(frozen=True)
+class GroupView:
+    """One category on the documents page: how many there are, the rows shown, and whether
+    there are more than shown (a "See all" link to the category's own pages)."""
+
+    category: Category
+    count: int
+    rows: list
+    more: bool
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where a category's own pages are: this page, how many, and each page's address."""
+
+    category: Category
+    page: int
+    pages: int
+    case_id: str
+
+    def url(self, number: int) -> str:
+        return url_for(
+            "documents.case_documents",
+            case_id=self.case_id,
+            group=self.category.value,
+            page=number,
+        )
+
+
+def _groups(case: Case, group: str | None, page: int) -> tuple[list[GroupView], Paging | None]:
+    """The documents page's groups: every category with its count (counted in SQL) and its
+    newest few; or, when `group` names a category, one page of that category alone. The rows
+    fetched never grow with the number of documents."""
+    counts = dict(services.document_counts(current_user, case))
+    chosen = Category(group) if group in set(Category) else None
+    if chosen is not None and chosen in counts:
+        count = counts[chosen]
+        pages = max(1, math.ceil(count / services.GROUP_PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        documents = services.category_page(current_user, case, chosen, page)
+        rows = services.rows_by_category(current_user, documents)
+        view = GroupView(chosen, count, rows[0][1] if rows else [], more=False)
+        return [view], Paging(chosen, page, pages, case.public_id)
+    newest = dict(
+        services.rows_by_category(
+            current_user, services.newest_of_each_category(current_user, case)
+        )
+    )
+    return [
+        GroupView(category, count, newest.get(category, []), count > services.GROUP_PREVIEW)
+        for category, count in counts.items()
+    ], None
+
+
+def _area_context(
+    case: Case,
+    form: UploadForm | None = None,
+    *,
+    group: str | None = None,
+    page: int = 1,
+    **extra,
+) -> dict:
     """What the documents area (list + upload form) needs, for the page and its fragment.
 
     `form` is only in the context for people who may add documents (the layout reads `form`).
     """
     can_add = access.can(current_user, access.Action.ADD_DOCUMENTS, case)
     can_manage = access.can(current_user, access.Action.MANAGE, case)
-    documents = services.documents_for(current_user, case)
+    groups, paging = _groups(case, group, page)
     context = {
         "case": case,
-        "groups": services.rows_by_category(current_user, documents),
-        "document_count": len(documents),
+        "groups": groups,
+        "paging": paging,
+        "document_count": sum(g.count for g in groups) if paging is None else None,
         "can_add": can_add,
         "can_manage": can_manage,
         # Only whoever manages the case learns that removed documents exist.
@@ -118,12 +183,17 @@ def _added_message(count: int) -> str:
 @bp.get("/cases/<public_id:case_id>/documents")
 @access.load(Case, "case_id", access.Action.VIEW_DOCUMENTS)
 def case_documents():
-    """Every document of the case this person may see, grouped by category, newest first.
-    The page and its htmx fragment are both recorded as a view of the case."""
+    """The documents of the case this person may see, grouped by category with counts, the
+    newest few of each; or (`?group=<category>&page=N`) one category a page at a time. The page
+    and its htmx fragment are both recorded as a view of the case."""
     response = render_page(
         "documents/case_documents.html",
         fragment="documents/partials/documents_area.html",
-        **_area_context(g.case),
+        **_area_context(
+            g.case,
+            group=request.args.get("group"),
+            page=request.args.get("page", 1, type=int),
+        ),
     )
     record_view(current_user, g.case, page="documents")
     return response

@@ -37,9 +37,9 @@ def test_documents_are_grouped_by_category_newest_first(
     page = client_request.get("documents.case_documents", case_id=family_case.public_id)
     assert page.h1 == f"Documents for {family_case.child.full_name}"
     assert page.texts("#documents-area h2.govuk-heading-m")[:3] == [
-        "Request for an assessment and evidence",
-        "Advice: education",
-        "Views of parents and carers",
+        "Request for an assessment and evidence (1)",
+        "Advice: education (2)",
+        "Views of parents and carers (1)",
     ]
     assert page.texts("#documents-area li h3") == [
         "Panel notes",
