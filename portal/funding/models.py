@@ -43,6 +43,9 @@ class Banding(db.Model):
         ),
         Index("ix_banding_case_area", "case_id", "area_of_need", "effective"),
         Index("ix_banding_status_effective", "status", "effective"),
+        #: The council's "Bands to agree" queue: proposals waiting, oldest first, paged with
+        #: OFFSET (`moderation.queue_query` filters on status, orders by proposed_at, id).
+        Index("ix_banding_status_proposed_at", "status", "proposed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
