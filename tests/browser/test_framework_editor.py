@@ -21,6 +21,16 @@ def test_journey_quality_lead_changes_a_framework_section(browsing, js):
     expect(page.locator("h1")).to_have_text("Change the quality framework")
     assert_accessible(page, js=js)
 
+    page.get_by_role("link", name="Change the name and grades").click()
+    expect(page.locator("h1")).to_have_text("Name and grades")
+    page.get_by_label("Good").fill("101")
+    page.get_by_role("button", name="Save the name and grades").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the share of criteria met for Good, a whole number from 0 to 100"
+    )
+    assert_accessible(page, js=js)
+    page.get_by_role("link", name="Cancel").click()
+
     page.get_by_role("link", name="Change section G").click()
     expect(page.locator("h1")).to_have_text("Section G of the framework")
     assert_accessible(page, js=js)
