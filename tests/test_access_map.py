@@ -271,3 +271,46 @@ def test_money_pages_by_role(app, new_client, council, school, senco):
                 url = url_for(endpoint, **values)
             status = browser.client.get(url).status_code
             assert status == expected, (role, endpoint, values, status)
+
+
+# --- The quality framework editor: the quality lead only (issue 13) --------------------------
+
+FRAMEWORK_EDITOR_GETS = (
+    ("quality.edit_framework", {}),
+    ("quality.edit_framework_section", {"letter": "b"}),
+    ("quality.edit_framework_grades", {}),
+    ("quality.download_framework", {}),
+)
+FRAMEWORK_EDITOR_POSTS = (
+    ("quality.edit_framework_section", {"letter": "b"}),
+    ("quality.edit_framework_grades", {}),
+    ("quality.publish_framework_draft", {}),
+    ("quality.discard_framework_draft", {}),
+)
+
+
+def test_only_a_quality_lead_may_change_the_framework(new_client, council):
+    """Every other role gets 404 on the framework editor, its download, and every POST behind
+    it; no draft or version is made by anyone else. The lead opens every page."""
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.quality.models import FrameworkDraft, FrameworkVersion
+
+    for role in Role:
+        client = new_client()
+        client.sign_in_as(factories.make_user(role, organisation=council))
+        expected = 200 if role is Role.QUALITY_LEAD else 404
+        for endpoint, values in FRAMEWORK_EDITOR_GETS:
+            client.get(endpoint, expected_status=expected, **values)
+        if role is Role.QUALITY_LEAD:
+            continue
+        for endpoint, values in FRAMEWORK_EDITOR_POSTS:
+            client.post(
+                endpoint,
+                {"weight": "1", "guidance": "x", "criteria-0-code": "B1", "criteria-0-text": "x"},
+                url_values=values,
+                expected_status=404,
+            )
+    assert db.session.scalar(select(func.count(FrameworkDraft.id))) == 0
+    assert db.session.scalar(select(func.max(FrameworkVersion.version))) == 1

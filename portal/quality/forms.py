@@ -118,13 +118,28 @@ class ModerationForm(BaseForm):
     )
 
 
-class FrameworkForm(BaseForm):
-    body = TextAreaField(
-        "The framework",
-        validators=[DataRequired("Enter the framework"), Length(max=200_000)],
-        description="Written as JSON, as in content/quality-framework.json. Give it a higher "
-        "version number than the one published now.",
+def _percent(label: str, grade: str) -> IntegerField:
+    message = f"Enter the share of criteria met for {grade}, a whole number from 0 to 100"
+    return IntegerField(
+        label,
+        validators=[InputRequired(message), NumberRange(0, 100, message)],
+        description="Percentage of criteria met, at least",
     )
+
+
+class FrameworkGradesForm(BaseForm):
+    """The framework's name and the lowest share of criteria met for each grade but the last."""
+
+    name = StringField(
+        "Name of the framework",
+        validators=[DataRequired("Enter a name for the framework"), Length(max=200)],
+    )
+    outstanding = _percent("Outstanding", "Outstanding")
+    good = _percent("Good", "Good")
+    requires_improvement = _percent("Requires improvement", "Requires improvement")
+
+    def minimum_fields(self) -> list[IntegerField]:
+        return [self.outstanding, self.good, self.requires_improvement]
 
 
 class ActionForm(BaseForm):

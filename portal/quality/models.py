@@ -219,3 +219,16 @@ class QualityAction(db.Model):
     @property
     def when_label(self) -> str:
         return ActionWhen(self.when).label
+
+
+class FrameworkDraft(db.Model):
+    """A quality lead's unpublished changes to the framework (one draft each), in the framework's
+    JSON form. Publishing it makes a new `FrameworkVersion` and removes the draft."""
+
+    __tablename__ = "quality_framework_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
+    based_on_version: Mapped[int]
+    body: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -3,6 +3,7 @@ records an event in the same transaction; the caller commits."""
 
 from __future__ import annotations
 
+import copy
 import json
 import secrets
 from collections.abc import Mapping, Sequence
@@ -19,8 +20,10 @@ from portal.extensions import db
 from portal.quality import grading, policy, sampling
 from portal.quality.framework import (
     DEFAULT_FRAMEWORK_PATH,
+    LIMITING_SECTIONS,
     Answer,
     Framework,
+    FrameworkError,
     Grade,
     parse_framework,
 )
@@ -32,6 +35,7 @@ from portal.quality.models import (
     AuditRound,
     AuditSection,
     AuditStatus,
+    FrameworkDraft,
     FrameworkVersion,
     Moderation,
     QualityAction,
@@ -95,6 +99,162 @@ def publish(actor: Any, body: dict) -> FrameworkVersion:
     db.session.flush()
     audit.record("quality.framework_published", actor=actor, subject=row, version=row.version)
     return row
+
+
+# --- Changing the framework in forms: a draft per quality lead, published as a new version ----
+
+
+@dataclass
+class CriterionEdit:
+    code: str
+    text: str
+    limiting: bool = False
+
+
+def framework_draft(actor: Any) -> FrameworkDraft | None:
+    return db.session.scalar(select(FrameworkDraft).where(FrameworkDraft.user_id == actor.id))
+
+
+def draft_body(actor: Any) -> dict:
+    """The framework the lead is changing: their draft, or (before their first change) a copy of
+    the version published now. Reading it changes nothing."""
+    draft = framework_draft(actor)
+    if draft is not None:
+        return copy.deepcopy(draft.body)
+    return copy.deepcopy(current_framework_version(actor).body)
+
+
+def section_problems(
+    letter: str, weight: int | None, guidance: str, criteria: Sequence[CriterionEdit]
+) -> list[tuple[str, str]]:
+    """What is wrong with a section as typed, as (field name, plain-English message) pairs:
+    the field name is "weight", "guidance", "criteria" or "criteria-N-code|text|limiting"."""
+    problems: list[tuple[str, str]] = []
+    if weight is None or weight < 1 or weight > 100:
+        problems.append(("weight", "Enter a weight for the section, a whole number from 1 to 100"))
+    if not guidance:
+        problems.append(("guidance", "Enter what good looks like for this section"))
+    if not criteria:
+        problems.append(("criteria", f"Section {letter} must have at least one criterion"))
+    seen: set[str] = set()
+    for index, criterion in enumerate(criteria):
+        name = f"criteria-{index}"
+        if not criterion.code:
+            problems.append((f"{name}-code", f"Enter a code for criterion {index + 1}"))
+        elif not criterion.code.startswith(letter) or criterion.code == letter:
+            problems.append(
+                (
+                    f"{name}-code",
+                    f"The code of criterion {index + 1} must start with {letter} and a number, "
+                    f"for example {letter}{index + 1}",
+                )
+            )
+        elif criterion.code in seen:
+            problems.append(
+                (
+                    f"{name}-code",
+                    f"Criterion {index + 1} has the code {criterion.code} already used",
+                )
+            )
+        seen.add(criterion.code)
+        if not criterion.text:
+            problems.append((f"{name}-text", f"Enter the wording of criterion {index + 1}"))
+        if criterion.limiting and letter not in LIMITING_SECTIONS:
+            problems.append(
+                (
+                    f"{name}-limiting",
+                    f"Criterion {criterion.code or index + 1} cannot be limiting: only criteria "
+                    "in sections B, E and F can stop a plan being Good",
+                )
+            )
+    return problems
+
+
+def save_draft_section(
+    actor: Any, letter: str, weight: int, guidance: str, criteria: Sequence[CriterionEdit]
+) -> FrameworkDraft:
+    """Save one section of the lead's draft (made from the published version if they have none).
+    Refuses what the framework's own check refuses. Records `quality.framework_draft_saved`."""
+    problems = section_problems(letter, weight, guidance, criteria)
+    if problems:
+        raise Refused(problems[0][1], field=problems[0][0])
+    draft = framework_draft(actor)
+    if draft is None:
+        current = current_framework_version(actor)
+        draft = FrameworkDraft(
+            user_id=actor.id, based_on_version=current.version, body=copy.deepcopy(current.body)
+        )
+        db.session.add(draft)
+    body = copy.deepcopy(draft.body)
+    section = next((s for s in body["sections"] if s["letter"] == letter), None)
+    if section is None:
+        raise Refused("This section is not in the framework.")
+    section["weight"] = weight
+    section["guidance"] = guidance
+    section["criteria"] = [
+        {"code": c.code, "text": c.text, **({"limiting": True} if c.limiting else {})}
+        for c in criteria
+    ]
+    try:
+        parse_framework(body)
+    except FrameworkError as error:
+        raise Refused(str(error)) from error
+    draft.body = body  # a new object, so the JSON column is written
+    db.session.flush()
+    audit.record("quality.framework_draft_saved", actor=actor, subject=draft, section=letter)
+    return draft
+
+
+def save_draft_bands(actor: Any, name: str, minimums: Sequence[float]) -> FrameworkDraft:
+    """Save the framework's name and the lowest share of criteria met for Outstanding, Good and
+    Requires improvement (Inadequate is everything below).
+    Records `quality.framework_draft_saved`."""
+    draft = framework_draft(actor)
+    if draft is None:
+        current = current_framework_version(actor)
+        draft = FrameworkDraft(
+            user_id=actor.id, based_on_version=current.version, body=copy.deepcopy(current.body)
+        )
+        db.session.add(draft)
+    body = copy.deepcopy(draft.body)
+    body["name"] = name
+    body["bands"] = [
+        {"grade": grade.value, "minimum": minimum}
+        for grade, minimum in zip(list(Grade), [*minimums, 0], strict=True)
+    ]
+    try:
+        parse_framework(body)
+    except FrameworkError as error:
+        raise Refused(str(error)) from error
+    draft.body = body
+    db.session.flush()
+    audit.record("quality.framework_draft_saved", actor=actor, subject=draft, section="grades")
+    return draft
+
+
+def publish_draft(actor: Any) -> FrameworkVersion:
+    """Publish the lead's draft as the next version (through `publish`, which records
+    `quality.framework_published`) and remove the draft. Old audits keep their version."""
+    draft = framework_draft(actor)
+    if draft is None:
+        raise Refused("You have not changed the framework: there is nothing to publish.")
+    latest = db.session.scalar(select(func.max(FrameworkVersion.version))) or 0
+    body = copy.deepcopy(draft.body)
+    body["version"] = latest + 1
+    try:
+        row = publish(actor, body)
+    except FrameworkError as error:
+        raise Refused(str(error)) from error
+    db.session.delete(draft)
+    return row
+
+
+def discard_draft(actor: Any) -> None:
+    """Throw away the lead's unpublished changes. Records `quality.framework_draft_discarded`."""
+    draft = framework_draft(actor)
+    if draft is not None:
+        audit.record("quality.framework_draft_discarded", actor=actor, subject=draft)
+        db.session.delete(draft)
 
 
 # --- Rounds and samples ----------------------------------------------------------------------

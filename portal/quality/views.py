@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 
 from flask import (
     Blueprint,
@@ -32,12 +33,12 @@ from portal.quality.forms import (
     ActionForm,
     AuditSectionForm,
     DashboardFilterForm,
-    FrameworkForm,
+    FrameworkGradesForm,
     ModerationForm,
     RoundForm,
     SubmitAuditForm,
 )
-from portal.quality.framework import Answer, FrameworkError
+from portal.quality.framework import LIMITING_SECTIONS, Answer, FrameworkError, parse_framework
 from portal.quality.models import (
     Audit,
     AuditKind,
@@ -50,6 +51,8 @@ from portal.quality.plan_source import plan_source
 from portal.quality.sampling import KEY_STAGES, PRIMARY_NEEDS, SETTING_TYPES
 from portal.refusals import Refused, show_on_form
 from portal.rendering import wants_fragment
+
+LONG_GUIDANCE = 2_000
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
 
@@ -197,36 +200,230 @@ def framework_page():
     return render_template("quality/framework.html", row=row, framework=services.framework_of(row))
 
 
-@bp.route("/framework/edit", methods=["GET", "POST"])
+@bp.get("/framework/download")
+@policy.quality_lead
+def download_framework():
+    """The framework published now, in its JSON form, as a file (read only)."""
+    row = services.current_framework_version(current_user)
+    audit.record(
+        "quality.framework_downloaded", actor=current_user, subject=row, version=row.version
+    )
+    db.session.commit()
+    return Response(
+        json.dumps(row.body, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="quality-framework-v{row.version}.json"'
+        },
+    )
+
+
+def _draft_context() -> dict:
+    draft = services.framework_draft(current_user)
+    row = services.current_framework_version(current_user)
+    body = services.draft_body(current_user)
+    return {"draft": draft, "row": row, "body": body}
+
+
+@bp.get("/framework/edit")
 @policy.quality_lead
 def edit_framework():
-    """Edit the framework and publish it as a new version; old audits keep theirs."""
-    row = services.current_framework_version(current_user)
+    """The lead's changes to the framework: each section with a link to change it, the grades,
+    and the way to review and publish."""
+    context = _draft_context()
     db.session.commit()
-    form = FrameworkForm()
-    if form.validate_on_submit():
-        try:
-            body = json.loads(form.body.data)
-            if not isinstance(body, dict):
-                raise ValueError("not an object")
-        except ValueError:
-            form.body.errors.append("The framework is not valid JSON: check quotes and commas")
+    published = services.framework_of(context["row"])
+    changed = _changed_sections(published, context["body"])
+    return render_template(
+        "quality/edit_framework.html", form=ActionForm(), changed=changed, **context
+    )
+
+
+def _changed_sections(published, body: dict) -> set[str]:
+    before = {s.letter: s for s in published.sections}
+    changed = set()
+    for section in body["sections"]:
+        old = before.get(section["letter"])
+        criteria = tuple(
+            (c["code"], c["text"], bool(c.get("limiting", False))) for c in section["criteria"]
+        )
+        if old is None or (
+            old.weight,
+            old.guidance,
+            tuple((c.code, c.text, c.limiting) for c in old.criteria),
+        ) != (section["weight"], section["guidance"], criteria):
+            changed.add(section["letter"])
+    if body["name"] != published.name or [b["minimum"] for b in body["bands"]] != [
+        b.minimum for b in published.bands
+    ]:
+        changed.add("grades")
+    return changed
+
+
+_CRITERION_FIELD = re.compile(r"^criteria-(\d{1,3})-(code|text|limiting)$")
+
+
+def _typed_criteria(letter: str) -> list[services.CriterionEdit]:
+    """The criteria rows as typed, in their order on the page."""
+    rows: dict[int, dict[str, str]] = {}
+    for key, value in request.form.items():
+        match = _CRITERION_FIELD.match(key)
+        if match:
+            rows.setdefault(int(match[1]), {})[match[2]] = value.strip()
+    return [
+        services.CriterionEdit(
+            code=rows[i].get("code", "").upper()[:20],
+            text=rows[i].get("text", "")[:2000],
+            limiting=rows[i].get("limiting") == "yes",
+        )
+        for i in sorted(rows)
+    ]
+
+
+def _next_code(letter: str, criteria: list[services.CriterionEdit]) -> str:
+    numbers = [
+        int(c.code[len(letter) :])
+        for c in criteria
+        if c.code.startswith(letter) and c.code[len(letter) :].isdigit()
+    ]
+    return f"{letter}{max(numbers, default=0) + 1}"
+
+
+@bp.route("/framework/edit/sections/<plan_section:letter>", methods=["GET", "POST"])
+@policy.quality_lead
+def edit_framework_section(letter: str):
+    """One section of the framework: its weight, what good looks like and its criteria (code,
+    wording, limiting). Adding and removing a criterion are buttons, so it works without
+    JavaScript; nothing is saved until "Save this section", and nothing typed is lost."""
+    letter = letter.upper()
+    body = services.draft_body(current_user)
+    section = next((s for s in body["sections"] if s["letter"] == letter), None)
+    if section is None:
+        abort(404)
+    form = ActionForm()
+    errors: list[tuple[str, str]] = []
+    if request.method == "GET":
+        db.session.commit()
+        weight = str(section["weight"])
+        guidance = section["guidance"]
+        criteria = [
+            services.CriterionEdit(c["code"], c["text"], bool(c.get("limiting", False)))
+            for c in section["criteria"]
+        ]
+    else:
+        weight = request.form.get("weight", "").strip()[:10]
+        guidance = request.form.get("guidance", "").strip()[:LONG_GUIDANCE]
+        criteria = _typed_criteria(letter)
+        action = request.form.get("action", "save")
+        if action == "add":
+            criteria.append(services.CriterionEdit(_next_code(letter, criteria), ""))
+        elif action.startswith("remove-"):
+            index = int(action.removeprefix("remove-")) if action[7:].isdigit() else -1
+            if len(criteria) <= 1:
+                errors.append(
+                    (
+                        "criteria-0-text",
+                        f"Section {letter} must have at least one criterion: add another "
+                        "before you remove this one",
+                    )
+                )
+            elif 0 <= index < len(criteria):
+                del criteria[index]
         else:
-            try:
-                services.publish(current_user, body)
-            except FrameworkError as error:
-                form.body.errors.append(str(error))
-            except Refused as refused:
-                show_on_form(form, refused)
-            else:
-                db.session.commit()
-                return redirect(url_for("quality.framework_page"), 303)
-    elif request.method == "GET":
-        draft = dict(row.body)
-        draft["version"] = row.version + 1
-        form.body.data = json.dumps(draft, indent=2, ensure_ascii=False)
+            number = int(weight) if weight.isdigit() else None
+            errors = services.section_problems(letter, number, guidance, criteria)
+            if not errors and number is not None:
+                try:
+                    services.save_draft_section(current_user, letter, number, guidance, criteria)
+                except Refused as refused:
+                    errors = [(refused.field or "weight", refused.reason)]
+                else:
+                    db.session.commit()
+                    return redirect(url_for("quality.edit_framework", saved=letter), 303)
+        db.session.rollback()
+    return render_template(
+        "quality/edit_framework_section.html",
+        form=form,
+        letter=letter,
+        weight=weight,
+        guidance=guidance,
+        criteria=criteria,
+        errors=errors,
+        error_for=dict(reversed(errors)),
+        may_limit=letter in LIMITING_SECTIONS,
+    )
+
+
+@bp.route("/framework/edit/grades", methods=["GET", "POST"])
+@policy.quality_lead
+def edit_framework_grades():
+    """The framework's name and the share of criteria met each grade needs."""
+    body = services.draft_body(current_user)
+    form = FrameworkGradesForm()
+    if request.method == "GET":
+        db.session.commit()
+        form.name.data = body["name"]
+        for field, band in zip(form.minimum_fields(), body["bands"], strict=False):
+            field.data = round(float(band["minimum"]) * 100)
+    elif form.validate_on_submit():
+        try:
+            services.save_draft_bands(
+                current_user, form.name.data, [f.data / 100 for f in form.minimum_fields()]
+            )
+        except Refused as refused:
+            show_on_form(form, refused)
+        else:
+            db.session.commit()
+            return redirect(url_for("quality.edit_framework", saved="grades"), 303)
     db.session.rollback()
-    return render_template("quality/edit_framework.html", form=form, row=row)
+    return render_template("quality/edit_framework_grades.html", form=form)
+
+
+@bp.get("/framework/edit/review")
+@policy.quality_lead
+def review_framework():
+    """The whole changed framework as auditors will see it, before publishing."""
+    context = _draft_context()
+    db.session.commit()
+    if context["draft"] is None:
+        return redirect(url_for("quality.edit_framework"), 303)
+    problem = None
+    try:
+        framework = parse_framework(context["body"])
+    except FrameworkError as error:
+        framework, problem = None, str(error)
+    published = services.framework_of(context["row"])
+    return render_template(
+        "quality/review_framework.html",
+        form=ActionForm(),
+        framework=framework,
+        problem=problem,
+        changed=_changed_sections(published, context["body"]),
+        **context,
+    )
+
+
+@bp.post("/framework/edit/publish")
+@policy.quality_lead
+def publish_framework_draft():
+    """Publish the lead's changes as a new version. Rounds opened afterwards use it; audits
+    already made keep the version they were graded under."""
+    try:
+        row = services.publish_draft(current_user)
+    except Refused:
+        db.session.rollback()
+        return redirect(url_for("quality.edit_framework"), 303)
+    db.session.commit()
+    return redirect(url_for("quality.framework_page", published=row.version), 303)
+
+
+@bp.post("/framework/edit/discard")
+@policy.quality_lead
+def discard_framework_draft():
+    """Throw away the lead's unpublished changes."""
+    services.discard_draft(current_user)
+    db.session.commit()
+    return redirect(url_for("quality.framework_page"), 303)
 
 
 # --- Moderation ------------------------------------------------------------------------------
