@@ -4,7 +4,7 @@
 published as a new `quality_framework` version.
 
 Revision ID: 0018_framework
-Revises: 0017_totp
+Revises: 0018_bandprompt
 Create Date: 2026-12-04 22:20:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_framework"
-down_revision = "0017_totp"
+down_revision = "0018_bandprompt"
 branch_labels = None
 depends_on = None
 
