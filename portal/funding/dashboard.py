@@ -28,8 +28,9 @@ from sqlalchemy import BigInteger, Subquery, and_, case, func, literal, select
 from sqlalchemy.types import Date
 
 from portal.accounts.models import Organisation
-from portal.cases.models import Case, Child
+from portal.cases.models import Case, CaseMilestones, Child
 from portal.extensions import db
+from portal.funding.finance import until_plan_ends
 from portal.funding.models import AREAS_OF_NEED, Banding, BandingStatus
 from portal.funding.money import BANDS, FinancialYear, SettingType, Tariff, pence
 from portal.funding.tariff import StoredYear, load_year
@@ -43,7 +44,8 @@ SCHOOLS_SHOWN = 20
 def periods(*, team_id: int | None = None, school_id: int | None = None) -> Subquery:
     """Every agreed or proposed banding with the day it stops: `stop_agreed` (the next agreed
     banding for the case and area: for committed money) and `stop_all` (the next banding,
-    agreed or proposed: for the forecast). Narrowed to one council's cases and/or one school."""
+    agreed or proposed: for the forecast), or the day the plan ends if that is sooner.
+    Narrowed to one council's cases and/or one school."""
     band = func.coalesce(Banding.agreed_band, Banding.proposed_band)
     query = (
         select(
@@ -54,21 +56,24 @@ def periods(*, team_id: int | None = None, school_id: int | None = None) -> Subq
             Banding.status,
             Child.school_id,
             Banding.effective.label("start"),
-            func.lead(Banding.effective)
-            .over(
-                partition_by=(Banding.case_id, Banding.area_of_need, Banding.status),
-                order_by=(Banding.effective, Banding.id),
-            )
-            .label("stop_agreed"),
-            func.lead(Banding.effective)
-            .over(
-                partition_by=(Banding.case_id, Banding.area_of_need),
-                order_by=(Banding.effective, Banding.id),
-            )
-            .label("stop_all"),
+            until_plan_ends(
+                func.lead(Banding.effective).over(
+                    partition_by=(Banding.case_id, Banding.area_of_need, Banding.status),
+                    order_by=(Banding.effective, Banding.id),
+                ),
+                CaseMilestones.ceased_on,
+            ).label("stop_agreed"),
+            until_plan_ends(
+                func.lead(Banding.effective).over(
+                    partition_by=(Banding.case_id, Banding.area_of_need),
+                    order_by=(Banding.effective, Banding.id),
+                ),
+                CaseMilestones.ceased_on,
+            ).label("stop_all"),
         )
         .join(Case, Case.id == Banding.case_id)
         .join(Child, Child.id == Case.child_id)
+        .outerjoin(CaseMilestones, CaseMilestones.case_id == Case.id)
         .where(Banding.status.in_([AGREED, PROPOSED]))
     )
     if team_id is not None:

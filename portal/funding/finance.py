@@ -1,7 +1,8 @@
 """What the agreed bands commit the council to in a financial year, summed in the database.
 
 One query, whatever the number of plans: each agreed banding runs from its effective date to the
-next agreed banding for the same case and area of need (a window function), is clipped to the
+next agreed banding for the same case and area of need (a window function), or to the date of the
+letter ending the plan if that comes first (`until_plan_ends`), is clipped to the
 financial year, priced from the tariff (a CASE built from it) and multiplied by its days; the
 database adds these up per band, area of need and setting type, so at most 6 × 4 × 4 rows come
 back. Python divides each total by the days in the year and rounds once to the penny, so a group's
@@ -13,14 +14,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.types import Date
 
-from portal.cases.models import Case
+from portal.cases.models import Case, CaseMilestones
 from portal.extensions import db
 from portal.funding.models import AREAS_OF_NEED, Banding, BandingStatus
 from portal.funding.money import FinancialYear, SettingType, Tariff, pence
+
+
+def until_plan_ends(next_start: Any, ceased_on: Any) -> Any:
+    """SQL: the day a banding stops: the next banding's start (None: open), or the day the
+    council wrote that the plan ends, whichever comes first. No top-up is due after a plan ends."""
+    return case(
+        (
+            and_(ceased_on.is_not(None), or_(next_start.is_(None), ceased_on < next_start)),
+            ceased_on,
+        ),
+        else_=next_start,
+    )
 
 
 @dataclass(frozen=True)
@@ -48,14 +62,16 @@ def committed_in_year(tariff: Tariff, team_id: int) -> list[CommittedRow]:
             band.label("band"),
             Banding.setting_type,
             Banding.effective.label("start"),
-            func.lead(Banding.effective)
-            .over(
-                partition_by=(Banding.case_id, Banding.area_of_need),
-                order_by=(Banding.effective, Banding.id),
-            )
-            .label("stop"),
+            until_plan_ends(
+                func.lead(Banding.effective).over(
+                    partition_by=(Banding.case_id, Banding.area_of_need),
+                    order_by=(Banding.effective, Banding.id),
+                ),
+                CaseMilestones.ceased_on,
+            ).label("stop"),
         )
         .join(Case, Case.id == Banding.case_id)
+        .outerjoin(CaseMilestones, CaseMilestones.case_id == Case.id)
         .where(Banding.status == BandingStatus.AGREED.value, Case.team_id == team_id)
         .subquery()
     )

@@ -152,3 +152,28 @@ def test_funding_officer_lands_on_the_councils_committed_spend(client_request, c
     # Their menu has the page and nothing that reaches a case.
     assert "Committed top-up" in page.texts("nav a")
     client_request.get("cases.home", expected_status=302)
+
+
+def test_no_top_up_is_committed_after_the_plan_ends(
+    stored_tariff, family_case, senco, case_officer, council
+):
+    """A plan ended on 1 October: its band is paid from April to September only, on the
+    committed-spend page and on the funding dashboard alike; a band agreed with no end is paid
+    for the whole year."""
+    from portal.cases.models import CaseMilestones
+    from portal.funding.dashboard import funding_dashboard
+    from portal.funding.money import pro_rata
+
+    year = stored_tariff.year
+    _band(family_case, senco, case_officer, band=4, effective=date(year.start_year - 1, 9, 1))
+    annual = stored_tariff.annual_top_up(4, SettingType.MAINSTREAM)
+    full_year = committed_in_year(stored_tariff, council.id)[0].committed
+    assert full_year == annual
+    ended = date(year.start_year, 10, 1)
+    db.session.add(CaseMilestones(case=family_case, ceased_on=ended))
+    family_case.stage = "ceased"
+    db.session.flush()
+    part_year = pro_rata(annual, date(year.start_year - 1, 9, 1), ended, year)
+    assert 0 < part_year < annual
+    assert committed_in_year(stored_tariff, council.id)[0].committed == part_year
+    assert funding_dashboard(council.id, year).totals.committed == part_year
