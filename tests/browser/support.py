@@ -392,8 +392,21 @@ LAYOUT_PROBLEMS = """() => {
   const readable = "h1,h2,h3,h4,p,li,dt,dd,th,td,label,legend,input,select,textarea,button,a," +
     ".govuk-tag,.govuk-hint,.govuk-caption-l,.govuk-caption-m,.govuk-error-message";
   const items = [...document.body.querySelectorAll(readable)].filter(shown);
-  const rects = items.map((el) =>
-    [...el.getClientRects()].filter((r) => r.width > 2 && r.height > 2));
+  // Text is drawn inside an element's padding: a block's padding may sit under its neighbour
+  // (GOV.UK's radio hints tuck 5px up into the label's padding) without any text overlapping.
+  const contentRects = (el) => {
+    const style = getComputedStyle(el);
+    const rects = [...el.getClientRects()];
+    if (style.display.startsWith("inline") && style.display !== "inline-block") { return rects; }
+    const px = (name) => parseFloat(style[name]) || 0;
+    return rects.map((r) => ({
+      left: r.left + px("paddingLeft"), right: r.right - px("paddingRight"),
+      top: r.top + px("paddingTop"), bottom: r.bottom - px("paddingBottom"),
+      width: r.width - px("paddingLeft") - px("paddingRight"),
+      height: r.height - px("paddingTop") - px("paddingBottom"),
+    }));
+  };
+  const rects = items.map((el) => contentRects(el).filter((r) => r.width > 2 && r.height > 2));
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
       if (items[i].contains(items[j]) || items[j].contains(items[i])) { continue; }

@@ -48,3 +48,33 @@ def test_axe_finds_accessibility_problems(broken_page, browsing, js):
     found = {violation["id"] for violation in axe_violations(broken_page, js=js)}
     browsing.watcher(broken_page).take()  # the CSP violation is expected here
     assert {"image-alt", "label"} <= found, found
+
+
+OVERLAP_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Overlap</title><style>
+  .pad { padding: 7px 15px; margin: 0; }
+  .tucked { margin-top: -5px; }
+  .over { margin-top: -20px; }
+</style></head>
+<body><main>
+<p class="pad" id="label">A label with padding</p>
+<p class="tucked" id="hint">A hint tucked into its padding</p>
+<p id="first">Some words</p>
+<p class="over" id="second">Words drawn over them</p>
+</main></body></html>"""
+
+
+def test_the_layout_check_finds_text_drawn_over_text_but_not_padding(browsing):
+    """Two paragraphs drawn over each other are reported; a hint that only sits in the padding
+    under its label (as GOV.UK's radio hints do) is not."""
+    from tests.browser.support import layout_problems
+
+    page = browsing.page(js=True)
+    page.route(
+        "**/overlap-on-purpose",
+        lambda route: route.fulfill(status=200, content_type="text/html", body=OVERLAP_PAGE),
+    )
+    page.goto("/overlap-on-purpose")
+    problems = layout_problems(page)
+    assert any("#first" in p and "#second" in p for p in problems), problems
+    assert not any("#label" in p for p in problems), problems
