@@ -20,7 +20,7 @@ from tests.browser.support import (
 
 pytestmark = pytest.mark.browser
 
-FUNDING_OFFICER = "funding@example.org"  # no other browser test signs in as them
+FUNDING_OFFICER = "funding@example.org"
 PROFESSIONAL = "health@example.org"
 
 
