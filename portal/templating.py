@@ -25,6 +25,7 @@ NAVIGATION = {
         ("Team cases", "cases.home"),
         ("Dashboard", "cases.dashboard"),
         ("Funding dashboard", "money.dashboard"),
+        ("Bands to agree", "banding.proposed_bands"),
         ("Feedback on my plans", "quality.my_feedback"),
         ("Open a new case", "casework.open_case"),
         ("Invite someone", "accounts.invite"),

@@ -35,6 +35,7 @@ from portal.funding import policy as funding_policy
 from portal.funding.case_section import bands_section
 from portal.funding.evidence import install_evidence_source
 from portal.funding.models import Banding
+from portal.funding.prompts import band_prompt_section, prompt_after
 from portal.notifications.events import on_event as notices_from_event
 from portal.notifications.messages import thread_rule
 from portal.notifications.models import MessageThread
@@ -85,6 +86,7 @@ CASE_SECTIONS = (
         "pledge_prompt", "pledge/partials/prompt_section.html", pledge_prompt_section
     ),
     sections.CaseSection("tell_us", "documents/partials/tell_us_section.html", tell_us_section),
+    sections.CaseSection("band_prompt", "funding/partials/band_prompt.html", band_prompt_section),
     sections.CaseSection(
         "stage_text", "content/partials/stage_text_section.html", stage_text_section
     ),
@@ -115,10 +117,15 @@ SUBJECT_ACCESS_PARTS: tuple[subject_access.Part, ...] = (plan_files, document_fi
 
 #: What other packages do when the council takes a statutory step (`portal.cases.step_hooks`).
 STEP_HOOKS: dict[str, tuple[step_hooks.StepHook, ...]] = {
-    step_hooks.DRAFT_SENT: (freeze_after_draft_sent,),
+    # The plan is frozen first, so the band prompt reads the areas of need of what was sent.
+    step_hooks.DRAFT_SENT: (freeze_after_draft_sent, prompt_after(step_hooks.DRAFT_SENT)),
     step_hooks.AMENDMENTS_SENT: (freeze_after_draft_sent,),
-    step_hooks.FINAL_ISSUED: (freeze_after_plan_issued,),
-    step_hooks.AMENDED_PLAN_ISSUED: (freeze_after_plan_issued,),
+    step_hooks.FINAL_ISSUED: (freeze_after_plan_issued, prompt_after(step_hooks.FINAL_ISSUED)),
+    step_hooks.AMENDED_PLAN_ISSUED: (
+        freeze_after_plan_issued,
+        prompt_after(step_hooks.AMENDED_PLAN_ISSUED),
+    ),
+    step_hooks.REVIEW_DECIDED: (prompt_after(step_hooks.REVIEW_DECIDED),),
 }
 
 

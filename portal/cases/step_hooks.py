@@ -21,6 +21,8 @@ DRAFT_SENT = "draft_sent"
 FINAL_ISSUED = "final_issued"
 AMENDMENTS_SENT = "amendments_sent"
 AMENDED_PLAN_ISSUED = "amended_plan_issued"
+#: After a review, the council decided to keep the plan or to amend it (not to end it).
+REVIEW_DECIDED = "review_decided"
 
 StepHook = Callable[[Any, Any, date], None]
 _EXTENSION = "portal.step_hooks"

@@ -75,3 +75,20 @@ class Banding(db.Model):
     @property
     def was_changed(self) -> bool:
         return self.agreed_band is not None and self.agreed_band != self.proposed_band
+
+
+class BandPrompt(db.Model):
+    """The council decided to issue a plan or to keep it after a review, so the plan's areas of
+    need should carry agreed bands. Written by the step hook (`portal.funding.prompts`), one row
+    per case, refreshed at each such step; the case page asks the people who may propose bands
+    to do so while an area in `areas` (or, with none recorded, the whole plan) has no agreed band.
+    """
+
+    __tablename__ = "band_prompt"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    #: The areas of need of the plan's Section B when the step was taken, comma-separated.
+    areas: Mapped[str] = mapped_column(String(100), default="")
+    #: The step that raised it: "draft_sent", "final_issued", "review_decided", ...
+    step: Mapped[str] = mapped_column(String(30))
+    raised_on: Mapped[date]

@@ -34,6 +34,7 @@ ROLE_EMAILS = {
     "admin": "admin@example.org",
     "quality_lead": "quality@example.org",
     "auditor": "auditor@example.org",
+    "funding_officer": "funding@example.org",
 }
 
 AXE_SOURCE_PATH = PROJECT_ROOT / "static" / "build" / "axe.min.js"

@@ -117,3 +117,24 @@ def test_a_queue_page_is_read_in_order_from_an_index_not_sorted(
     assert "ix_banding_status_proposed_at" in plan, plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan and "Sort" not in plan, plan
     db.session.rollback()
+
+
+def test_case_officers_and_funding_officers_find_the_queue_in_the_header(
+    client_request, council, case_officer, senco, school, count_queries
+):
+    """The header menu links to "Bands to agree" for the council's case officers and funding
+    officers, not for schools; and the link costs no query of its own."""
+    _proposals(council, case_officer, senco, school, 3)
+    client_request.sign_in_as(case_officer)
+    with count_queries() as statements:
+        menu = client_request.get("cases.home").html.select(".portal-header__nav a")
+    link = next(a for a in menu if a.get_text(strip=True) == "Bands to agree")
+    assert link["href"] == "/funding/bands-to-agree"
+    assert not [s for s in statements if "banding" in s], "the menu must not count proposals"
+    assert client_request.get("banding.proposed_bands").h1 == "Bands to agree"
+
+    client_request.sign_in_as(factories.make_user(Role.FUNDING_OFFICER, organisation=council))
+    menu = client_request.get("banding.proposed_bands").texts(".portal-header__nav a")
+    assert "Bands to agree" in menu
+    client_request.sign_in_as(senco)
+    assert "Bands to agree" not in client_request.get("cases.home").texts(".portal-header__nav a")

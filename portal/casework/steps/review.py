@@ -152,6 +152,8 @@ def record_review_decision(
         after=_review_dates(review),
     )
     review.decision, review.decided_on = decision.value, decided_on
+    if decision is not ReviewDecision.CEASE:
+        step_hooks.after_step(step_hooks.REVIEW_DECIDED, actor, case, decided_on)
     summary = {
         ReviewDecision.KEEP: "After the review, the council decided to keep the plan as it is.",
         ReviewDecision.AMEND: (
