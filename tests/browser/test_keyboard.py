@@ -261,7 +261,8 @@ def test_journey_2_with_the_keyboard_alone(browsing, js):
     expect(first_kind).to_be_checked()
     files = page.locator("#files")
     _tab_to(page, files, "the file input")
-    with page.expect_file_chooser() as chooser:
+    # Opening the system's file chooser is slow on a busy machine: wait longer than for a page.
+    with page.expect_file_chooser(timeout=30_000) as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(
         files=[{"name": filename, "mimeType": "application/pdf", "buffer": content}]
