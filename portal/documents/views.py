@@ -26,6 +26,7 @@ from flask_login import current_user
 
 from portal import access
 from portal.accounts.models import Role
+from portal.accounts.reauth import fresh_second_factor
 from portal.cases.models import Case
 from portal.cases.services import record_view
 from portal.documents import archive, intake, policy, services
@@ -434,6 +435,7 @@ def _send_version(version: DocumentVersion) -> Response:
 
 @bp.get("/cases/<public_id:case_id>/documents/download-all")
 @access.load(Case, "case_id", access.Action.MANAGE)
+@fresh_second_factor
 def download_all():
     """The newest version of every document on the case, as one zip made while it is sent."""
     case = g.case

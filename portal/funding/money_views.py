@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from portal import access, audit, clock
 from portal.accounts.models import Organisation, OrganisationKind, Role
+from portal.accounts.reauth import fresh_second_factor
 from portal.extensions import db
 from portal.funding import dashboard as figures
 from portal.funding import school as school_figures
@@ -164,6 +165,7 @@ def _money(amount: int | None) -> str:
 
 @bp.get("/dashboard/download")
 @access.role_required(*COUNCIL_STAFF)
+@fresh_second_factor
 def dashboard_csv():
     """The dashboard's figures as CSV for finance: one line per band, area of need and setting
     type, then the totals and the budget. Amounts in pounds with pence. The download is audited."""

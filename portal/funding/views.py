@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal import access, audit, clock
 from portal.accounts.models import Role
+from portal.accounts.reauth import fresh_second_factor
 from portal.extensions import db
 from portal.funding.finance import committed_in_year
 from portal.funding.money import FinancialYear
@@ -40,6 +41,7 @@ def committed_spend():
 
 @bp.get("/committed-spend/download")
 @access.role_required(Role.CASE_OFFICER, Role.FUNDING_OFFICER)
+@fresh_second_factor
 def committed_spend_csv():
     """The same figures as CSV for finance (pounds with pence); the download is audited."""
     stored = _stored()

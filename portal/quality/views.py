@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal import access, audit, clock
 from portal.accounts.models import Role, User
+from portal.accounts.reauth import fresh_second_factor
 from portal.extensions import db
 from portal.quality import dashboard as figures
 from portal.quality import grading, policy, services
@@ -712,6 +713,7 @@ def dashboard():
 
 @bp.get("/dashboard/download")
 @policy.quality_lead
+@fresh_second_factor
 def dashboard_csv():
     """Every submitted audit as CSV; the download is audited."""
     _, _, where = _dashboard_filters()

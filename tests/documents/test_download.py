@@ -14,6 +14,7 @@ from portal.documents.models import Category, Restriction
 from portal.extensions import db
 from tests.documents import samples
 from tests.documents.helpers import add_document, download
+from tests.reauth import asks_for_a_fresh_code_then_sends
 
 
 def _url(version) -> str:
@@ -166,3 +167,31 @@ def test_the_zip_is_made_while_it_is_sent(store):
     assert max(len(chunk) for chunk in chunks) < 256 * 1024
     archive = zipfile.ZipFile(io.BytesIO(b"".join(chunks)))
     assert archive.read("file 2.bin") == files[2]
+
+
+def test_the_zip_of_everything_asks_for_a_fresh_code(
+    client_request, case_officer, senco, family_case
+):
+    add_document(family_case, senco, name="report.pdf", data=samples.pdf("one"))
+    data = asks_for_a_fresh_code_then_sends(
+        client_request,
+        case_officer,
+        f"/cases/{family_case.public_id}/documents/download-all",
+        mimetype="application/zip",
+        action="documents.zip_downloaded",
+    )
+    assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 1
+
+
+def test_families_are_still_refused_the_zip_and_never_asked_for_a_code(
+    client_request, parent, senco, family_case
+):
+    """Parents have no second factor, so the check lets them through to the access rule, which
+    keeps the zip for the council's case officer: refused, not sent to "Confirm it is you"."""
+    add_document(family_case, senco)
+    client_request.sign_in_as(parent)
+    response = client_request.client.get(f"/cases/{family_case.public_id}/documents/download-all")
+    assert response.status_code == 404
+    assert (
+        db.session.scalar(select(Event).where(Event.action == "documents.zip_downloaded")) is None
+    )

@@ -19,6 +19,7 @@ from portal.funding.money import FinancialYear, pence, pounds
 from portal.funding.tariff import TariffYear
 from tests import factories
 from tests.funding.bulk import add_banded_plans
+from tests.reauth import asks_for_a_fresh_code_then_sends
 
 YEAR = FinancialYear.containing(clock.today())
 
@@ -212,3 +213,15 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_plans(
     assert statements() == few
     page = client_request.get("money.dashboard")
     assert "(2000 pupils, 2 schools)" in page.text("#budget-summary")
+
+
+def test_the_finance_csv_asks_for_a_fresh_code(client_request, funding_officer, banded):
+    """A stale second factor is asked for again before the figures are sent."""
+    data = asks_for_a_fresh_code_then_sends(
+        client_request,
+        funding_officer,
+        f"/funding/dashboard/download?year={YEAR.start_year}",
+        mimetype="text/csv",
+        action="funding.dashboard_downloaded",
+    )
+    assert data.decode().startswith("Financial year,Band,Area of need")

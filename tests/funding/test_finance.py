@@ -14,6 +14,7 @@ from portal.funding.finance import committed_in_year
 from portal.funding.money import FinancialYear, SettingType, due_in_year, illustrative_tariff
 from tests import factories
 from tests.factories import make_case, make_organisation
+from tests.reauth import asks_for_a_fresh_code_then_sends
 
 YEAR = FinancialYear(2026)
 TARIFF = illustrative_tariff(YEAR, base_year=2026)
@@ -177,3 +178,16 @@ def test_no_top_up_is_committed_after_the_plan_ends(
     assert 0 < part_year < annual
     assert committed_in_year(stored_tariff, council.id)[0].committed == part_year
     assert funding_dashboard(council.id, year).totals.committed == part_year
+
+
+def test_the_committed_spend_csv_asks_for_a_fresh_code(
+    client_request, family_case, senco, case_officer, stored_tariff
+):
+    data = asks_for_a_fresh_code_then_sends(
+        client_request,
+        case_officer,
+        "/funding/committed-spend/download",
+        mimetype="text/csv",
+        action="funding.committed_spend_downloaded",
+    )
+    assert data.decode().startswith("Financial year,Band,Area of need")

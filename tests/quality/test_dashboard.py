@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.quality import services
 from portal.quality.models import Audit, AuditAnswer, AuditSection, SampledPlan
 from portal.quality.services import RoundRule
+from tests.reauth import asks_for_a_fresh_code_then_sends
 
 GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
 
@@ -142,3 +143,14 @@ def test_the_demo_has_two_rounds_a_spread_of_grades_a_moderation_and_a_reaudit(a
     reaudit = db.session.scalar(select(Audit).where(Audit.kind == "reaudit"))
     assert reaudit is not None and reaudit.grade == "Good"
     assert db.session.scalar(select(func.count(Audit.id)).where(Audit.status == "draft")) > 0
+
+
+def test_the_audits_csv_asks_for_a_fresh_code(client_request, quality_lead):
+    data = asks_for_a_fresh_code_then_sends(
+        client_request,
+        quality_lead,
+        "/quality/dashboard/download",
+        mimetype="text/csv",
+        action="quality.audits_downloaded",
+    )
+    assert data.decode().startswith("Round,Plan reference")
