@@ -210,7 +210,7 @@ def start_chain(session: Any) -> None:
     session.execute(AuditChainHead.__table__.insert().values(id=_HEAD_ID, seq=0, last_hash=GENESIS))
 
 
-def _lock_head(session: Session) -> tuple[int, str]:
+def lock_head(session: Session) -> tuple[int, str]:
     """Lock the chain's head row until this transaction ends and return the last place and its
     hash. The lock is taken with an UPDATE that changes nothing: on PostgreSQL a row lock (a
     second sealer waits, then reads the head afresh), on SQLite the database's write lock, so
@@ -276,7 +276,7 @@ def seal_unchained(batch: int = 5000) -> int:
         if db.session.scalar(select(Event.id).where(Event.chain_seq.is_(None)).limit(1)) is None:
             db.session.rollback()
             break
-        seq, previous = _lock_head(session)
+        seq, previous = lock_head(session)
         rows = db.session.execute(
             select(*_COLUMNS).where(Event.chain_seq.is_(None)).order_by(Event.id).limit(batch)
         ).all()
@@ -308,6 +308,12 @@ def seal_unchained(batch: int = 5000) -> int:
         if len(rows) < batch:
             break
     return sealed
+
+
+def chain_head() -> tuple[int, str]:
+    """The chain's last place and its hash, as the head row says (without locking it)."""
+    head = db.session.get(AuditChainHead, _HEAD_ID)
+    return (head.seq, head.last_hash) if head else (0, GENESIS)
 
 
 def _chained_rows(batch: int, last: int) -> Iterator[Any]:
@@ -364,8 +370,7 @@ def verify_chain(batch: int = 5000) -> Verdict:
     place and hash, and the sealed entry that removed them vouches for exactly which entries
     (their number and a digest of their ids and hashes), so marking any other entry as removed,
     or unmarking one, is found too."""
-    head = db.session.get(AuditChainHead, _HEAD_ID)
-    head_seq, head_hash = (head.seq, head.last_hash) if head else (0, GENESIS)
+    head_seq, head_hash = chain_head()
     db.session.rollback()
     previous, expected, checked = GENESIS, 1, 0
     vouched: dict[int, tuple[int, Any]] = {}  # vouching entry id -> (count, digest) seen so far

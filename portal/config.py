@@ -185,6 +185,10 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "MAIL_SENDER": env.get("MAIL_SENDER", "EHC Portal <no-reply@example.org>"),
         # Daily summaries are gathered from this hour (UTC) onwards each day.
         "NOTICE_SUMMARY_HOUR": int(env.get("NOTICE_SUMMARY_HOUR", "7")),
+        # Where the worker records the audit chain's head once a day, outside the database
+        # (see portal/audit_anchor.py): a file to append to, and/or an email address.
+        "AUDIT_ANCHOR_FILE": env.get("AUDIT_ANCHOR_FILE") or None,
+        "AUDIT_ANCHOR_EMAIL": env.get("AUDIT_ANCHOR_EMAIL") or None,
         "COUNCIL_NAME": env.get("COUNCIL_NAME", "Northfield Council"),
         "SERVICE_NAME": env.get("SERVICE_NAME", "EHC Portal"),
         # A council may ask that every page is published by two editors: one asks, another

@@ -1,7 +1,8 @@
 """Packages depend one way: every import in portal/ points down this list, never up or sideways.
 
-    shared ground   access, audit, clock, config, contacts, converters, dates, errors, extensions,
-                    forms, mail, pathway, refusals, rendering, security, sqlstats
+    shared ground   access, audit, audit_anchor, clock, config, contacts, converters, dates,
+                    errors, extensions, forms, mail, pathway, refusals, rendering, security,
+                    sqlstats
     accounts        people's accounts, organisations, sign-in
     content         the editors' pages and their rendering
     cases           the case everyone reads: tracker, caseload, timeline, dashboard, updates
@@ -32,6 +33,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {
             "access",
             "audit",
+            "audit_anchor",
             "clock",
             "config",
             "contacts",

@@ -14,7 +14,7 @@ from sqlalchemy import Date, DateTime, String, and_, cast, exists, literal, sele
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
-from portal import clock, pathway
+from portal import audit_anchor, clock, pathway
 from portal.accounts.models import User
 from portal.cases.models import AdviceRequest, Case, CaseMilestones, LawfulDelay, Review
 from portal.extensions import db
@@ -214,7 +214,15 @@ def gather_summaries(today: date | None = None) -> int:
 
 
 def daily_jobs() -> None:
-    """What the worker runs now and then: reminders, and the summaries once the hour has come."""
+    """What the worker runs now and then: reminders, the summaries once the hour has come, and
+    the day's anchor of the audit trail (when one is set up). An anchor that fails (the file
+    cannot be written, the mail server is down) is logged and tried again next time, without
+    holding up the emails."""
     remind()
     if clock.utcnow().hour >= current_app.config["NOTICE_SUMMARY_HOUR"]:
         gather_summaries()
+    try:
+        audit_anchor.anchor(only_if_due=True)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("The audit trail could not be anchored; trying again later")
