@@ -14,22 +14,17 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import resource
 import time
-import uuid
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from measuring import make_app, server_database
 
-from portal import audit, create_app
+from portal import audit
 from portal.audit import AuditChainHead
 from portal.extensions import db
-
-SERVER = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 def _load(entries: int) -> None:
@@ -79,16 +74,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=5000)
     args = parser.parse_args()
 
-    server = sa.make_url(SERVER)
-    name = f"ehc_audit_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "measure-" + "x" * 32, "TESTING": True}
-        )
+    with server_database(prefix="ehc_audit_bench") as url:
+        app = make_app(url, TESTING=True)
         with app.app_context():
             db.create_all()
             started = time.perf_counter()
@@ -109,10 +96,6 @@ def main() -> None:
             )
             db.session.remove()
             db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

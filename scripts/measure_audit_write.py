@@ -21,22 +21,17 @@ from a checkout before that change (it printed "chain off" / "chain on").
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import threading
 import time
-import uuid
 
 import sqlalchemy as sa
+from measuring import make_app, server_database
 from sqlalchemy import event, func, select
 
-from portal import audit, create_app
+from portal import audit
 from portal.audit import Event
 from portal.extensions import db
-
-SERVER = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 
 def _writes(n: int) -> tuple[list[float], int]:
@@ -103,16 +98,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--backlog", type=int, default=20000, help="entries to seal at once")
     args = parser.parse_args()
-    server = sa.make_url(SERVER)
-    name = f"ehc_audit_write_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = server.set(database=name).render_as_string(hide_password=False)
-        app = create_app(
-            {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "measure-" + "x" * 32, "TESTING": True}
-        )
+    with server_database(prefix="ehc_audit_write") as url:
+        app = make_app(url, TESTING=True)
         with app.app_context():
             db.create_all()
             audit.start_chain(db.session)
@@ -152,10 +139,6 @@ def main() -> None:
             print(f"verify: {'OK' if verdict.ok else verdict.problem}, {verdict.checked:,} checked")
             db.session.remove()
             db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

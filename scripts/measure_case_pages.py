@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
-import sys
 import tempfile
 import threading
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from measuring import free_port
 
 WIDTH, HEIGHT = 375, 667
 PASSWORD = "measure-case-pages-password"  # for a throwaway demo database
@@ -50,12 +48,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _serve(folder: Path) -> tuple[str, dict[str, str]]:
     """Make the demo database and serve the portal in a thread: (base URL, case path of each
     demo child)."""
@@ -80,7 +72,7 @@ def _serve(folder: Path) -> tuple[str, dict[str, str]]:
             select(Child.first_name, Case.public_id).join(Case, Case.child_id == Child.id)
         ).all()
         case_paths = {first_name: f"/cases/{public_id}" for first_name, public_id in rows}
-    port = _free_port()
+    port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{port}", case_paths

@@ -11,74 +11,52 @@ every document (the page before issue 11 did this) fetches.
 
 from __future__ import annotations
 
-import sys
-import tempfile
-from pathlib import Path
-
-sys.path.insert(0, str(Path.cwd()))
-
 from bs4 import BeautifulSoup
 from flask import g
+from measuring import signed_in_client, sqlite_app
 
-from portal import create_app, sqlstats
-from portal.accounts import services as account_services
+from portal import sqlstats
 from portal.accounts.models import OrganisationKind, Role
 from portal.documents import services
-from portal.extensions import db
 from tests import factories
 from tests.documents.test_rows_bounded import _add_documents
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/portal.db",
-                "SECRET_KEY": "x" * 40,
-                "UPLOAD_DIR": f"{folder}/uploads",
-                "RATELIMIT_ENABLED": False,
-                "WTF_CSRF_ENABLED": False,
-            }
-        )
-        with app.app_context():
-            db.create_all()
-            council = factories.make_organisation("Council", OrganisationKind.COUNCIL)
-            officer = factories.make_user(Role.CASE_OFFICER, organisation=council)
-            case = factories.make_case(team=council, officer=officer)
-            token = account_services._start_session(officer)
-            db.session.commit()
-            client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = token
-            added = 0
-            for wanted in (20, 500):
-                _add_documents(case, officer, wanted - added, start=added)
-                added = wanted
-                for label, query in (
-                    ("every kind", ""),
-                    ("page 2 of one kind", "?group=other&page=2"),
-                ):
-                    path = f"/cases/{case.public_id}/documents{query}"
-                    client.get(path)
-                    with sqlstats.counting() as stats:
-                        response = client.get(path)
-                    listed = len(
-                        BeautifulSoup(response.get_data(as_text=True), "html.parser").select(
-                            "[data-document]"
-                        )
+    with sqlite_app() as app:
+        council = factories.make_organisation("Council", OrganisationKind.COUNCIL)
+        officer = factories.make_user(Role.CASE_OFFICER, organisation=council)
+        case = factories.make_case(team=council, officer=officer)
+        client = signed_in_client(app, officer)
+        added = 0
+        for wanted in (20, 500):
+            _add_documents(case, officer, wanted - added, start=added)
+            added = wanted
+            for label, query in (
+                ("every kind", ""),
+                ("page 2 of one kind", "?group=other&page=2"),
+            ):
+                path = f"/cases/{case.public_id}/documents{query}"
+                client.get(path)
+                with sqlstats.counting() as stats:
+                    response = client.get(path)
+                listed = len(
+                    BeautifulSoup(response.get_data(as_text=True), "html.parser").select(
+                        "[data-document]"
                     )
-                    print(
-                        f"{wanted:3d} documents, {label:18s}: {stats.queries} statements, "
-                        f"{stats.rows} rows, {listed} listed"
-                    )
-                with app.test_request_context():
-                    g.pop("_grants", None)
-                    with sqlstats.counting() as stats:
-                        services.documents_for(officer, case)
-                print(
-                    f"{wanted:3d} documents, listing every one (before): {stats.queries} "
-                    f"statements, {stats.rows} rows"
                 )
+                print(
+                    f"{wanted:3d} documents, {label:18s}: {stats.queries} statements, "
+                    f"{stats.rows} rows, {listed} listed"
+                )
+            with app.test_request_context():
+                g.pop("_grants", None)
+                with sqlstats.counting() as stats:
+                    services.documents_for(officer, case)
+            print(
+                f"{wanted:3d} documents, listing every one (before): {stats.queries} "
+                f"statements, {stats.rows} rows"
+            )
 
 
 if __name__ == "__main__":

@@ -11,18 +11,14 @@ them all. Prints emails per second; compare runs on the same machine, not across
 from __future__ import annotations
 
 import argparse
-import socket
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, for `tests`
-
 from aiosmtpd.controller import Controller
+from measuring import free_port, make_app
 from sqlalchemy import insert
 
-from portal import create_app
 from portal.accounts.models import OrganisationKind, Role
 from portal.cases.models import Relationship
 from portal.extensions import db
@@ -40,30 +36,21 @@ class _Discard:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notices", type=int, default=2000)
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    port = _free_port()
+    port = free_port()
     controller = Controller(_Discard(), hostname="127.0.0.1", port=port)
     controller.start()
     folder = Path(tempfile.mkdtemp(prefix="email-throughput-"))
-    app = create_app(
-        {
-            "SECRET_KEY": "x" * 40,
-            "SQLALCHEMY_DATABASE_URI": args.database_url or f"sqlite:///{folder / 'm.db'}",
-            "MAIL_BACKEND": "smtp",
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": port,
-        }
+    app = make_app(
+        args.database_url or f"sqlite:///{folder / 'm.db'}",
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=port,
     )
     try:
         with app.app_context():

@@ -14,18 +14,13 @@ statements each page runs.
 from __future__ import annotations
 
 import argparse
-import sys
+import contextlib
 import tempfile
-import time
-import uuid
-from pathlib import Path
-
-sys.path.insert(0, str(Path.cwd()))
 
 import sqlalchemy as sa
+from measuring import best_get, make_app, server_database, signed_in_client, statements_of_get
 
-from portal import audit, clock, create_app
-from portal.accounts import services as account_services
+from portal import audit, clock
 from portal.accounts.models import OrganisationKind, Role
 from portal.extensions import db
 from portal.funding.money import FinancialYear
@@ -36,16 +31,6 @@ from tests.funding.bulk import add_banded_plans
 SCHOOLS = 40
 
 
-def _server_database(url: str) -> tuple[str, sa.Engine, str]:
-    """A new, empty database on the server `url` names; returns its URL, an admin engine and
-    its name (to drop it afterwards)."""
-    name = f"measure_funding_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    return sa.make_url(url).set(database=name).render_as_string(hide_password=False), admin, name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", help="a PostgreSQL server URL (default: SQLite)")
@@ -53,30 +38,16 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as folder:
-        admin = name = None
         if args.database:
-            url, admin, name = _server_database(args.database)
+            database = server_database(args.database, prefix="measure_funding")
         else:
-            url = f"sqlite:///{folder}/portal.db"
-        try:
+            database = contextlib.nullcontext(f"sqlite:///{folder}/portal.db")
+        with database as url:
             _measure(url, folder, sizes)
-        finally:
-            if admin is not None:
-                with admin.connect() as connection:
-                    connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                admin.dispose()
 
 
 def _measure(url: str, folder: str, sizes: list[int]) -> None:
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "x" * 40,
-            "UPLOAD_DIR": f"{folder}/uploads",
-            "RATELIMIT_ENABLED": False,
-            "WTF_CSRF_ENABLED": False,
-        }
-    )
+    app = make_app(url, folder)
     with app.app_context():
         db.create_all()
         audit.start_chain(db.session)
@@ -90,12 +61,7 @@ def _measure(url: str, folder: str, sizes: list[int]) -> None:
         db.session.commit()
         clients = {}
         for who, user in (("funding", funding), ("senco", senco)):
-            token = account_services._start_session(user)
-            db.session.commit()
-            client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = token
-            clients[who] = client
+            clients[who] = signed_in_client(app, user)
         pages = [
             ("dashboard", clients["funding"], "/funding/dashboard"),
             ("school page", clients["senco"], f"/funding/schools/{schools[0].id}"),
@@ -116,28 +82,13 @@ def _measure(url: str, folder: str, sizes: list[int]) -> None:
                     connection.execute(sa.text("ANALYZE"))
                     connection.commit()
             for label, client, path in pages:
-                statements: list[str] = []
-
-                def count(conn, cursor, statement, *args, seen=statements):
-                    seen.append(statement)
-
-                sa.event.listen(db.engine, "before_cursor_execute", count)
-                response = client.get(path)
-                sa.event.remove(db.engine, "before_cursor_execute", count)
-                assert response.status_code == 200, (label, response.status_code)
-                best = min(_time_get(client, path) for _ in range(3))
+                statements = statements_of_get(client, path)
+                best = best_get(client, path)
                 print(
                     f"{dialect:10s} {wanted:6d} banded plans: {label:12s} {best:.3f} s, "
-                    f"{len(statements)} SQL statements",
+                    f"{statements} SQL statements",
                     flush=True,
                 )
-
-
-def _time_get(client, path: str) -> float:
-    started = time.perf_counter()
-    response = client.get(path)
-    assert response.status_code == 200, response.status_code
-    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -14,17 +14,15 @@ in a row (what the review uploaded).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
-import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path.cwd()))
-
-import contextlib
+import measuring  # noqa: F401 (puts the project on the import path, for `tests`)
 
 from portal.documents.filetypes import RejectedFile, check_upload
 from tests.documents import samples
