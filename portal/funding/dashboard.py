@@ -2,9 +2,9 @@
 year, what the plans in progress would add, by band, area of need, setting type and school.
 
 Every sum and count is made by the database (GROUP BY), in a fixed number of queries whatever the
-number of plans. Each banding runs from its effective date to the next banding for the same case
-and area of need (a window function), is clipped to the days asked for, priced from the tariff (a
-CASE built from it) and multiplied by its days. Two windows are worked out at once:
+number of plans, over the banding windows of `finance.periods` (each banding runs from its
+effective date to the next banding for the same case and area of need), each clipped to the days
+asked for, priced from the tariff and multiplied by its days. Two windows are worked out at once:
 
 - committed: agreed bandings only, each ending when the next agreed one starts;
 - forecast: agreed and proposed bandings together (drafts and reviews whose bands are waiting
@@ -20,98 +20,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Subquery, and_, case, func, literal, select
-from sqlalchemy.types import Date
+from sqlalchemy import Subquery, and_, case, func, select
 
 from portal.accounts.models import Organisation
-from portal.cases.models import Case, CaseMilestones, Child
 from portal.extensions import db
-from portal.funding.finance import until_plan_ends
-from portal.funding.models import AREAS_OF_NEED, Banding, BandingStatus
+from portal.funding.finance import AGREED, PROPOSED, days_between, periods, price
+from portal.funding.models import AREAS_OF_NEED
 from portal.funding.money import BANDS, FinancialYear, SettingType, Tariff, pence
 from portal.funding.tariff import StoredYear, load_year
 
-AGREED = BandingStatus.AGREED.value
-PROPOSED = BandingStatus.PROPOSED.value
 #: The schools the dashboard lists, most committed first (each has its own page for the rest).
 SCHOOLS_SHOWN = 20
-
-
-def periods(*, team_id: int | None = None, school_id: int | None = None) -> Subquery:
-    """Every agreed or proposed banding with the day it stops: `stop_agreed` (the next agreed
-    banding for the case and area: for committed money) and `stop_all` (the next banding,
-    agreed or proposed: for the forecast), or the day the plan ends if that is sooner.
-    Narrowed to one council's cases and/or one school."""
-    band = func.coalesce(Banding.agreed_band, Banding.proposed_band)
-    query = (
-        select(
-            Banding.case_id,
-            Banding.area_of_need,
-            band.label("band"),
-            Banding.setting_type,
-            Banding.status,
-            Child.school_id,
-            Banding.effective.label("start"),
-            until_plan_ends(
-                func.lead(Banding.effective).over(
-                    partition_by=(Banding.case_id, Banding.area_of_need, Banding.status),
-                    order_by=(Banding.effective, Banding.id),
-                ),
-                CaseMilestones.ceased_on,
-            ).label("stop_agreed"),
-            until_plan_ends(
-                func.lead(Banding.effective).over(
-                    partition_by=(Banding.case_id, Banding.area_of_need),
-                    order_by=(Banding.effective, Banding.id),
-                ),
-                CaseMilestones.ceased_on,
-            ).label("stop_all"),
-        )
-        .join(Case, Case.id == Banding.case_id)
-        .join(Child, Child.id == Case.child_id)
-        .outerjoin(CaseMilestones, CaseMilestones.case_id == Case.id)
-        .where(Banding.status.in_([AGREED, PROPOSED]))
-    )
-    if team_id is not None:
-        query = query.where(Case.team_id == team_id)
-    if school_id is not None:
-        query = query.where(Child.school_id == school_id)
-    return query.subquery("periods")
-
-
-def days_between(start: Any, stop: Any, first: date, last: date) -> Any:
-    """SQL: the days from `start` up to `stop` (None: open) that fall between `first` and `last`
-    (both included), never below 0."""
-    first_ = literal(first, Date)
-    after = literal(last + timedelta(days=1), Date)
-    begin = case((start > first_, start), else_=first_)
-    open_stop = func.coalesce(stop, after)
-    end = case((open_stop < after, open_stop), else_=after)
-    if db.session.get_bind().dialect.name == "sqlite":
-        span = func.julianday(end) - func.julianday(begin)
-    else:
-        span = end - begin
-    return case((span > 0, span), else_=0)
-
-
-def price(rows: Subquery, tariff: Tariff | None) -> Any:
-    """SQL: the annual top-up (pence) of each row's band and setting type, from `tariff`."""
-    if tariff is None:
-        return literal(0, BigInteger)
-    return case(
-        *(
-            (
-                and_(rows.c.band == band, rows.c.setting_type == setting.value),
-                literal(amount, BigInteger),
-            )
-            for (band, setting), amount in tariff.top_ups.items()
-        ),
-        else_=literal(0, BigInteger),
-    )
 
 
 def priced(rows: Subquery, tariff: Tariff | None, first: date, last: date) -> Any:

@@ -23,7 +23,7 @@ from portal.accounts.models import Organisation, Role, User
 from portal.cases.models import Case, Child
 from portal.cases.policy import visible_cases
 from portal.extensions import db
-from portal.funding.dashboard import AGREED, days_between, periods, price
+from portal.funding.finance import AGREED, days_between, periods, price
 from portal.funding.models import AREAS_OF_NEED, Banding
 from portal.funding.money import (
     BandingPeriod,
