@@ -1,5 +1,5 @@
 """Shared steps for the banding tests: the published descriptors, a plan with needs and help,
-and a funding officer."""
+a band proposed (and agreed) in one step, and a funding officer."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from portal.accounts.models import Role
 from portal.content.files import default_content_folder
 from portal.content.pages import BAND_PAGES
 from portal.content.services import load_folder
+from portal.extensions import db
+from portal.funding import services as funding
 from portal.plans import services as plans
 from portal.plans.models import Section
 from tests import factories
@@ -52,3 +54,24 @@ def plan_with_evidence(officer, case) -> dict[str, int]:
 
 def funding_officer(council, **kwargs):
     return factories.make_user(Role.FUNDING_OFFICER, organisation=council, **kwargs)
+
+
+def add_band(
+    case, by, officer, *, area="cognition", band=3, setting="mainstream", effective, agree=True
+):
+    """`by` proposes `band` for `area` from `effective`; `officer` agrees it as proposed (unless
+    `agree` is False). Flushed, so the events written with it are in the counts that follow."""
+    banding = funding.propose(
+        case,
+        by,
+        area_of_need=area,
+        band=band,
+        setting_type=setting,
+        effective=effective,
+        statements="Fits band.",
+        evidence="Section B need 1.",
+    )
+    if agree:
+        funding.decide(banding, officer, band=band, reason="")
+    db.session.flush()
+    return banding

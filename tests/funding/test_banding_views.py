@@ -216,8 +216,10 @@ def test_funding_officer_changes_a_band_only_with_a_reason(
     assert client_request.get("banding.proposed_bands").texts("tbody tr") == []
 
 
-def test_agreeing_as_proposed_needs_no_reason(client_request, family_case, senco, case_officer):
-    banding = services.propose(
+@pytest.fixture
+def small_group(family_case, senco):
+    """The school proposes band 2 for cognition and learning, waiting for the council."""
+    return services.propose(
         family_case,
         senco,
         area_of_need="cognition",
@@ -227,6 +229,10 @@ def test_agreeing_as_proposed_needs_no_reason(client_request, family_case, senco
         statements="Small group most days.",
         evidence="Section B: Reads two years behind",
     )
+
+
+def test_agreeing_as_proposed_needs_no_reason(client_request, small_group, case_officer):
+    banding = small_group
     client_request.sign_in_as(case_officer)
     client_request.post(
         "banding.decide_band", {"decision": "as_proposed"}, url_values={"banding_id": banding.id}
@@ -235,18 +241,9 @@ def test_agreeing_as_proposed_needs_no_reason(client_request, family_case, senco
     assert (banding.status, banding.agreed_band, banding.was_changed) == ("agreed", 2, False)
 
 
-def test_withdrawing_asks_first_then_withdraws(client_request, family_case, senco, case_officer):
+def test_withdrawing_asks_first_then_withdraws(client_request, small_group, case_officer):
     """GET shows the confirmation and changes nothing; POST withdraws."""
-    banding = services.propose(
-        family_case,
-        senco,
-        area_of_need="cognition",
-        band=2,
-        setting_type="mainstream",
-        effective=date(2026, 9, 1),
-        statements="Small group most days.",
-        evidence="Section B: Reads two years behind",
-    )
+    banding = small_group
     client_request.sign_in_as(case_officer)
     page = client_request.get("banding.withdraw_band", banding_id=banding.id)
     assert page.h1 == "Withdraw the proposed band for cognition and learning"

@@ -14,10 +14,10 @@ from portal import clock
 from portal.accounts.models import OrganisationKind, Role
 from portal.audit import Event
 from portal.extensions import db
-from portal.funding import services
 from portal.funding.money import FinancialYear, pence, pounds
 from portal.funding.tariff import TariffYear
 from tests import factories
+from tests.funding.banding_support import add_band
 from tests.funding.bulk import add_banded_plans
 from tests.reauth import asks_for_a_fresh_code_then_sends
 
@@ -27,24 +27,6 @@ YEAR = FinancialYear.containing(clock.today())
 @pytest.fixture
 def funding_officer(council):
     return factories.make_user(Role.FUNDING_OFFICER, organisation=council, name="Fran Funding")
-
-
-def _band(
-    case, by, officer, *, area="cognition", band=3, setting="mainstream", effective, agree=True
-):
-    banding = services.propose(
-        case,
-        by,
-        area_of_need=area,
-        band=band,
-        setting_type=setting,
-        effective=effective,
-        statements="Fits band.",
-        evidence="Section B need 1.",
-    )
-    if agree:
-        services.decide(banding, officer, band=band, reason="")
-    return banding
 
 
 def _set_budget(pence: int) -> None:
@@ -58,9 +40,9 @@ def banded(family_case, senco, case_officer, council, school, stored_tariff):
     special school all year, agreed. A third (no school): band 2 mainstream proposed. And a
     case of another council, banded 6, that must not count."""
     start = YEAR.first_day
-    _band(family_case, senco, case_officer, effective=start)
+    add_band(family_case, senco, case_officer, effective=start)
     second = factories.make_case(team=council, officer=case_officer, school=school)
-    _band(
+    add_band(
         second,
         case_officer,
         case_officer,
@@ -70,9 +52,9 @@ def banded(family_case, senco, case_officer, council, school, stored_tariff):
         effective=start,
     )
     third = factories.make_case(team=council, officer=case_officer)
-    _band(third, case_officer, case_officer, band=2, effective=start, agree=False)
+    add_band(third, case_officer, case_officer, band=2, effective=start, agree=False)
     other = factories.make_organisation("Elsewhere Council", OrganisationKind.COUNCIL)
-    _band(factories.make_case(team=other), case_officer, case_officer, band=6, effective=start)
+    add_band(factories.make_case(team=other), case_officer, case_officer, band=6, effective=start)
     return stored_tariff
 
 
@@ -148,8 +130,10 @@ def test_dashboard_csv_for_finance_is_audited(client_request, case_officer, band
 def test_a_band_change_part_way_through_the_year_is_priced_pro_rata(
     client_request, case_officer, family_case, senco, stored_tariff
 ):
-    _band(family_case, senco, case_officer, band=3, effective=YEAR.first_day)
-    _band(family_case, senco, case_officer, band=5, effective=YEAR.first_day + timedelta(days=100))
+    add_band(family_case, senco, case_officer, band=3, effective=YEAR.first_day)
+    add_band(
+        family_case, senco, case_officer, band=5, effective=YEAR.first_day + timedelta(days=100)
+    )
     client_request.sign_in_as(case_officer)
     page = client_request.get("money.dashboard")
     # £6,500 × 100/days + £13,000 × (days − 100)/days, each summed as pence × days.
@@ -161,7 +145,7 @@ def test_a_band_change_part_way_through_the_year_is_priced_pro_rata(
 def test_without_a_tariff_the_dashboard_counts_but_prices_nothing(
     client_request, case_officer, family_case, senco
 ):
-    _band(family_case, senco, case_officer, effective=YEAR.first_day)
+    add_band(family_case, senco, case_officer, effective=YEAR.first_day)
     client_request.sign_in_as(case_officer)
     page = client_request.get("money.dashboard")
     assert f"No tariff has been set for {YEAR.label}" in page.text("main")

@@ -14,33 +14,18 @@ from portal.funding.finance import committed_in_year
 from portal.funding.money import FinancialYear, SettingType, due_in_year, illustrative_tariff
 from tests import factories
 from tests.factories import make_case, make_organisation
+from tests.funding.banding_support import add_band
 from tests.reauth import asks_for_a_fresh_code_then_sends
 
 YEAR = FinancialYear(2026)
 TARIFF = illustrative_tariff(YEAR, base_year=2026)
 
 
-def _band(case, by, officer, *, area="cognition", band=3, setting="mainstream", effective):
-    banding = services.propose(
-        case,
-        by,
-        area_of_need=area,
-        band=band,
-        setting_type=setting,
-        effective=effective,
-        statements="Fits band.",
-        evidence="Section B need 1.",
-    )
-    services.decide(banding, officer, band=band, reason="")
-    db.session.flush()  # the timeline events written with it, so counts below are the page's own
-    return banding
-
-
 def test_committed_matches_the_per_pupil_arithmetic(family_case, senco, case_officer, council):
-    _band(family_case, senco, case_officer, effective=date(2026, 9, 1))
-    _band(family_case, senco, case_officer, band=5, effective=date(2027, 1, 1))
+    add_band(family_case, senco, case_officer, effective=date(2026, 9, 1))
+    add_band(family_case, senco, case_officer, band=5, effective=date(2027, 1, 1))
     other = make_case(team=council, officer=case_officer)
-    _band(
+    add_band(
         other,
         case_officer,
         case_officer,
@@ -61,7 +46,7 @@ def test_committed_matches_the_per_pupil_arithmetic(family_case, senco, case_off
         evidence="y",
     )
     elsewhere = make_case(team=make_organisation(kind=OrganisationKind.COUNCIL))
-    _band(elsewhere, case_officer, case_officer, band=6, effective=date(2026, 4, 1))
+    add_band(elsewhere, case_officer, case_officer, band=6, effective=date(2026, 4, 1))
     rows = {(r.band, r.area_of_need, r.setting): r for r in committed_in_year(TARIFF, council.id)}
     assert set(rows) == {
         (2, "semh", SettingType.SPECIAL),
@@ -83,11 +68,11 @@ def test_one_query_whatever_the_number_of_plans(
             committed_in_year(TARIFF, council.id)
         return len(queries)
 
-    _band(family_case, senco, case_officer, effective=date(2026, 9, 1))
+    add_band(family_case, senco, case_officer, effective=date(2026, 9, 1))
     few = bands_and_count()
     for n in range(30):
         case = make_case(team=council, officer=case_officer)
-        _band(case, case_officer, case_officer, band=1 + n % 6, effective=date(2026, 4, 1))
+        add_band(case, case_officer, case_officer, band=1 + n % 6, effective=date(2026, 4, 1))
     assert bands_and_count() == few == 1
     total = sum(r.pupils for r in committed_in_year(TARIFF, council.id))
     assert total == 31
@@ -98,7 +83,9 @@ def test_case_officer_sees_committed_spend_and_downloads_the_csv(
 ):
     from portal.clock import today
 
-    _band(family_case, senco, case_officer, effective=FinancialYear.containing(today()).first_day)
+    add_band(
+        family_case, senco, case_officer, effective=FinancialYear.containing(today()).first_day
+    )
     client_request.sign_in_as(case_officer)
     page = client_request.get("funding.committed_spend")
     assert page.h1.startswith("Committed top-up, April ")
@@ -129,7 +116,7 @@ def test_case_page_shows_bands_in_plain_words_and_money_only_to_school_and_counc
     from portal.clock import today
 
     start = FinancialYear.containing(today()).first_day
-    _band(family_case, senco, case_officer, band=4, effective=start)
+    add_band(family_case, senco, case_officer, band=4, effective=start)
     for person, sees_money in ((parent, False), (senco, True), (case_officer, True)):
         browser = new_client()
         browser.sign_in_as(person)
@@ -166,7 +153,7 @@ def test_no_top_up_is_committed_after_the_plan_ends(
     from portal.funding.money import pro_rata
 
     year = stored_tariff.year
-    _band(family_case, senco, case_officer, band=4, effective=date(year.start_year - 1, 9, 1))
+    add_band(family_case, senco, case_officer, band=4, effective=date(year.start_year - 1, 9, 1))
     annual = stored_tariff.annual_top_up(4, SettingType.MAINSTREAM)
     full_year = committed_in_year(stored_tariff, council.id)[0].committed
     assert full_year == annual

@@ -14,28 +14,13 @@ from portal import clock
 from portal.accounts.models import Role
 from portal.audit import Event
 from portal.extensions import db
-from portal.funding import services
 from portal.funding.money import FinancialYear, next_month, pence
 from tests import factories
+from tests.funding.banding_support import add_band
 from tests.funding.bulk import add_banded_plans
 
 TODAY = clock.today()
 YEAR = FinancialYear.containing(TODAY)
-
-
-def _band(case, by, officer, *, area="cognition", band=3, setting="mainstream", effective):
-    banding = services.propose(
-        case,
-        by,
-        area_of_need=area,
-        band=band,
-        setting_type=setting,
-        effective=effective,
-        statements="Fits band.",
-        evidence="Section B need 1.",
-    )
-    services.decide(banding, officer, band=band, reason="")
-    return banding
 
 
 @pytest.fixture
@@ -48,17 +33,17 @@ def test_senco_sees_their_pupils_bands_and_expected_top_up(
 ):
     """Band 3 in a mainstream school all year: £6,500 above the school's own £6,000, due in
     full this year; next month's share is the days of that month over the days in the year."""
-    _band(family_case, senco, case_officer, effective=YEAR.first_day)
+    add_band(family_case, senco, case_officer, effective=YEAR.first_day)
     # A pupil at the school whose case the coordinator holds no grant on: listed, not linked.
     unshared = factories.make_case(
         team=council, officer=case_officer, school=school, first_name="Bea", last_name="Zed"
     )
-    _band(unshared, case_officer, case_officer, band=1, area="semh", effective=YEAR.first_day)
+    add_band(unshared, case_officer, case_officer, band=1, area="semh", effective=YEAR.first_day)
     # A pupil of another school: never on this page.
     elsewhere = factories.make_case(
         team=council, officer=case_officer, school=factories.make_organisation("Far School")
     )
-    _band(elsewhere, case_officer, case_officer, band=6, effective=YEAR.first_day)
+    add_band(elsewhere, case_officer, case_officer, band=6, effective=YEAR.first_day)
 
     client_request.sign_in_as(senco)
     location = client_request.get_redirect("money.my_school")
@@ -101,8 +86,8 @@ def test_a_band_change_this_year_is_shared_over_the_days(
     client_request, senco, school, family_case, case_officer, stored_tariff
 ):
     change = YEAR.first_day + timedelta(days=73)
-    _band(family_case, senco, case_officer, band=2, effective=YEAR.first_day)
-    _band(family_case, senco, case_officer, band=4, effective=change)
+    add_band(family_case, senco, case_officer, band=2, effective=YEAR.first_day)
+    add_band(family_case, senco, case_officer, band=4, effective=change)
     client_request.sign_in_as(senco)
     page = client_request.get("money.school_page", school_id=school.id)
     cells = page.texts("#pupils tbody td")
@@ -132,7 +117,7 @@ def test_council_staff_open_any_schools_page(
     new_client, case_officer, funding_officer, school, family_case, senco, stored_tariff
 ):
     """A case officer's rows open the case; a funding officer (no case access) sees no links."""
-    _band(family_case, senco, case_officer, effective=YEAR.first_day)
+    add_band(family_case, senco, case_officer, effective=YEAR.first_day)
     for person, links in ((case_officer, 1), (funding_officer, 0)):
         browser = new_client()
         browser.sign_in_as(person)
@@ -149,7 +134,7 @@ def test_council_staff_open_any_schools_page(
 def test_without_a_tariff_the_page_lists_bands_but_no_money(
     client_request, senco, school, family_case, case_officer
 ):
-    _band(family_case, senco, case_officer, effective=YEAR.first_day)
+    add_band(family_case, senco, case_officer, effective=YEAR.first_day)
     client_request.sign_in_as(senco)
     page = client_request.get("money.school_page", school_id=school.id)
     assert f"No tariff has been set for {YEAR.label}" in page.text("main")
