@@ -2,7 +2,9 @@
 
 Families and young people see each band and a link to what it means, never money. The school and
 the council also see the annual top-up each band brings, priced from the stored tariff of this
-financial year (nothing is shown when the council has not set one)."""
+financial year, and what is due for the area this year, worked out as the finance pages do (up
+to the next band or the letter ending the plan). Nothing is shown when the council has not set a
+tariff."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.accounts.models import Role
+from portal.cases.models import CaseMilestones
 from portal.extensions import db
+from portal.funding.finance import case_due_in_year
 from portal.funding.models import Banding, BandingStatus
 from portal.funding.money import FinancialYear, SettingType
 from portal.funding.policy import PROPOSE, VIEW, may
@@ -52,6 +56,13 @@ def bands_section(case: Any, user: Any) -> dict | None:
     stored = load_year(year)
     tariff = stored.tariff
     shows_money = user.role in (Role.SCHOOL, Role.CASE_OFFICER) and tariff is not None
+    due: dict[str, int] = {}
+    ended_on = None
+    if shows_money and tariff is not None and in_force:
+        due = case_due_in_year(tariff, case.id)
+        ended_on = db.session.scalar(
+            select(CaseMilestones.ceased_on).where(CaseMilestones.case_id == case.id)
+        )
     bands = [
         {
             "area": banding.area_label,
@@ -64,6 +75,7 @@ def bands_section(case: Any, user: Any) -> dict | None:
             )
             if shows_money and tariff is not None
             else None,
+            "due": due.get(banding.area_of_need, 0),
         }
         for banding in sorted(in_force.values(), key=lambda b: (not b.primary, b.area_of_need))
     ]
@@ -71,6 +83,7 @@ def bands_section(case: Any, user: Any) -> dict | None:
         "bands": bands,
         "shows_money": shows_money,
         "year": year,
+        "ended_on": ended_on,
         "may_propose": may_propose,
         "case_id": case.public_id,
         "illustrative": shows_money and stored.illustrative,

@@ -58,11 +58,13 @@ class CommittedRow:
         return AREAS_OF_NEED[self.area_of_need]
 
 
-def periods(*, team_id: int | None = None, school_id: int | None = None) -> Subquery:
+def periods(
+    *, team_id: int | None = None, school_id: int | None = None, case_id: int | None = None
+) -> Subquery:
     """Every agreed or proposed banding with the day it stops: `stop_agreed` (the next agreed
     banding for the case and area: for committed money) and `stop_all` (the next banding,
     agreed or proposed: for the forecast), or the day the plan ends if that is sooner.
-    Narrowed to one council's cases and/or one school."""
+    Narrowed to one council's cases, one school and/or one case."""
     band = func.coalesce(Banding.agreed_band, Banding.proposed_band)
     query = (
         select(
@@ -97,6 +99,8 @@ def periods(*, team_id: int | None = None, school_id: int | None = None) -> Subq
         query = query.where(Case.team_id == team_id)
     if school_id is not None:
         query = query.where(Child.school_id == school_id)
+    if case_id is not None:
+        query = query.where(Banding.case_id == case_id)
     return query.subquery("periods")
 
 
@@ -131,11 +135,17 @@ def price(rows: Subquery, tariff: Tariff | None) -> Any:
     )
 
 
+def _agreed_days(rows: Subquery, year: FinancialYear) -> Any:
+    """SQL: the days of `year` each agreed window of `rows` is in force (to the next agreed band
+    or the plan's end)."""
+    return days_between(rows.c.start, rows.c.stop_agreed, year.first_day, year.last_day)
+
+
 def committed_in_year(tariff: Tariff, team_id: int) -> list[CommittedRow]:
     """The top-up one council (`team_id`) committed in `tariff.year`, by band, area, setting."""
     year: FinancialYear = tariff.year
     rows = periods(team_id=team_id)
-    days = days_between(rows.c.start, rows.c.stop_agreed, year.first_day, year.last_day)
+    days = _agreed_days(rows, year)
     query = (
         select(
             rows.c.band,
@@ -162,3 +172,19 @@ def committed_in_year(tariff: Tariff, team_id: int) -> list[CommittedRow]:
             )
         )
     return found
+
+
+def case_due_in_year(tariff: Tariff, case_id: int) -> dict[str, int]:
+    """What one case's agreed bands are due in `tariff.year`, in pence by area of need, worked
+    out as `committed_in_year` does: each band to the next agreed one or to the plan's end."""
+    year: FinancialYear = tariff.year
+    rows = periods(case_id=case_id)
+    query = (
+        select(rows.c.area_of_need, func.sum(price(rows, tariff) * _agreed_days(rows, year)))
+        .where(rows.c.status == AGREED)
+        .group_by(rows.c.area_of_need)
+    )
+    return {
+        area: pence(Decimal(int(pence_days or 0)) / year.days)
+        for area, pence_days in db.session.execute(query)
+    }

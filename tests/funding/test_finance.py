@@ -11,7 +11,13 @@ from portal.audit import Event
 from portal.extensions import db
 from portal.funding import services
 from portal.funding.finance import committed_in_year
-from portal.funding.money import FinancialYear, SettingType, due_in_year, illustrative_tariff
+from portal.funding.money import (
+    FinancialYear,
+    SettingType,
+    due_in_year,
+    illustrative_tariff,
+    pounds,
+)
 from tests import factories
 from tests.factories import make_case, make_organisation
 from tests.funding.banding_support import add_band
@@ -178,3 +184,34 @@ def test_the_committed_spend_csv_asks_for_a_fresh_code(
         action="funding.committed_spend_downloaded",
     )
     assert data.decode().startswith("Financial year,Band,Area of need")
+
+
+def test_the_case_page_stops_the_top_up_where_the_plan_ends(
+    client_request, stored_tariff, family_case, senco, case_officer, council
+):
+    """The case page prices its bands as the finance pages do: a plan ended on 1 October is due
+    its top-up from April to September only, the committed-spend page's figure, not a year's."""
+    from portal.cases.models import CaseMilestones
+    from portal.dates import long_date
+    from portal.funding.money import pro_rata
+
+    year = stored_tariff.year
+    add_band(family_case, senco, case_officer, band=4, effective=date(year.start_year - 1, 9, 1))
+    annual = stored_tariff.annual_top_up(4, SettingType.MAINSTREAM)
+    client_request.sign_in_as(case_officer)
+
+    def bands_text() -> str:
+        page = client_request.get("cases.case_page", case_id=family_case.public_id)
+        return page.html.select_one("#bands-section-title").parent.get_text(" ", strip=True)
+
+    whole = bands_text()
+    assert f"{pounds(annual)} due in {year.label}" in whole
+    ended = date(year.start_year, 10, 1)
+    db.session.add(CaseMilestones(case=family_case, ceased_on=ended))
+    family_case.stage = "ceased"
+    db.session.commit()
+    part_year = pro_rata(annual, date(year.start_year - 1, 9, 1), ended, year)
+    assert committed_in_year(stored_tariff, council.id)[0].committed == part_year
+    text = bands_text()
+    assert f"{pounds(part_year)} due in {year.label}" in text
+    assert f"£{annual // 100:,} a year until the plan ended on {long_date(ended)};" in text
