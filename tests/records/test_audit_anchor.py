@@ -108,7 +108,8 @@ def test_a_rewritten_and_rehashed_chain_passes_the_walk_but_not_the_anchor(
     anchored = _cli(app, "audit", "verify", "--anchor", str(anchor_file))
     assert anchored.exit_code == 1
     assert (
-        f"Audit trail BROKEN: the anchor of 04 December 2026 10:00 UTC (entry {first_seq}), "
+        "Audit trail BROKEN: the anchor of Friday 4 December 2026 at 10:00 UTC "
+        f"(entry {first_seq}), "
         f"line 1 of {anchor_file} no longer matches: entry {first_seq} no longer has the "
         "anchored hash: the trail has been rewritten at or before that entry."
     ) in anchored.output
@@ -160,7 +161,7 @@ def test_the_anchor_is_emailed_when_an_address_is_set(app, outbox, family_case, 
     (message,) = outbox
     assert message["To"] == "dpo@council.example"
     head_seq, head_hash = audit.chain_head()
-    assert f"entry {head_seq} on 04 December 2026" in message["Subject"]
+    assert f"entry {head_seq}, Friday 4 December 2026" in message["Subject"]
     body = message.get_body(("plain",)).get_content()
     assert head_hash in body
     line = next(line for line in body.splitlines() if line.startswith("{"))
