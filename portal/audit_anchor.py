@@ -98,10 +98,14 @@ def anchor(*, only_if_due: bool = False) -> Anchor | None:
     the error is raised (the worker tries again at its next round)."""
     if not is_configured():
         return None
+    midnight = datetime.combine(clock.utcnow().date(), time())
+    if only_if_due and _anchored_since(midnight):  # a cheap look first, without the lock
+        db.session.rollback()
+        return None
     audit.seal_unchained()
     seq, chain_hash = audit.lock_head(db.session())
     now = clock.utcnow()
-    if only_if_due and _anchored_since(datetime.combine(now.date(), time())):
+    if only_if_due and _anchored_since(midnight):  # another worker made it while this one waited
         db.session.rollback()
         return None
     event_id = db.session.scalar(select(Event.id).where(Event.chain_seq == seq)) if seq else None
