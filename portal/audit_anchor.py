@@ -25,6 +25,7 @@ from sqlalchemy import exists, select
 
 from portal import audit, clock, mail
 from portal.audit import Event
+from portal.dates import format_long_date
 from portal.extensions import db
 
 ACTION = "audit.anchored"
@@ -72,8 +73,13 @@ class Anchor:
             raise ValueError("not an audit anchor")
         return anchor
 
+    @property
+    def when(self) -> str:
+        """ "Friday 4 December 2026 at 10:00 UTC"."""
+        return f"{format_long_date(self.at.date())} at {self.at:%H:%M} UTC"
+
     def described(self) -> str:
-        return f"the anchor of {self.at:%d %B %Y %H:%M} UTC (entry {self.seq:,})"
+        return f"the anchor of {self.when} (entry {self.seq:,})"
 
 
 def is_configured() -> bool:
@@ -92,10 +98,14 @@ def anchor(*, only_if_due: bool = False) -> Anchor | None:
     the error is raised (the worker tries again at its next round)."""
     if not is_configured():
         return None
+    midnight = datetime.combine(clock.utcnow().date(), time())
+    if only_if_due and _anchored_since(midnight):  # a cheap look first, without the lock
+        db.session.rollback()
+        return None
     audit.seal_unchained()
     seq, chain_hash = audit.lock_head(db.session())
     now = clock.utcnow()
-    if only_if_due and _anchored_since(datetime.combine(now.date(), time())):
+    if only_if_due and _anchored_since(midnight):  # another worker made it while this one waited
         db.session.rollback()
         return None
     event_id = db.session.scalar(select(Event.id).where(Event.chain_seq == seq)) if seq else None
@@ -140,11 +150,11 @@ def _append(path: str, line: str) -> None:
 
 def _email(made: Anchor) -> tuple[str, str]:
     service = current_app.config["SERVICE_NAME"]
-    subject = f"{service} audit trail anchor: entry {made.seq:,} on {made.at:%d %B %Y}"
+    subject = f"{service} audit trail anchor: entry {made.seq:,}, {format_long_date(made.at)}"
     body = (
         f"This is the daily record of where the {service} audit trail had got to. Please keep "
         "this email somewhere the portal's administrators cannot change or delete it.\n\n"
-        f"At {made.at:%H:%M} UTC on {made.at:%d %B %Y} the trail held {made.entries:,} entries. "
+        f"On {made.when} the trail held {made.entries:,} entries. "
         f"The last, entry {made.seq:,}, had the fingerprint (SHA-256 hash)\n\n"
         f"{made.chain_hash}\n\n"
         "If anyone later rewrites the trail in the database, that entry's fingerprint will no "

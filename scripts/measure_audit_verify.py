@@ -6,7 +6,8 @@
 Makes a throwaway database on the server of BENCH_POSTGRES_URL (default: the local one), builds
 the schema, loads N chained audit entries with COPY (hashed here with the portal's own
 `entry_hash`, so they are a valid chain), then runs the verify walk and prints the time and the
-peak memory of this process. The database is dropped afterwards.
+peak memory of this process, then times checking --anchors anchors spread along the chain
+(`verify --anchor`: a daily anchor for a year is 365). The database is dropped afterwards.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import sqlalchemy as sa
 from measuring import make_app, server_database
 
 from portal import audit
-from portal.audit import AuditChainHead
+from portal.audit import AuditChainHead, Event
+from portal.audit_anchor import Anchor, check_anchors
 from portal.extensions import db
 
 
@@ -68,10 +70,33 @@ def _load(entries: int) -> None:
     db.session.commit()
 
 
+def _check_anchors(entries: int, count: int) -> None:
+    """Anchors at `count` places spread along the chain, as the file would hold them, checked."""
+    step = max(entries // count, 1)
+    places = list(range(step, entries + 1, step))[:count]
+    rows = db.session.execute(
+        sa.select(Event.chain_seq, Event.id, Event.chain_hash).where(Event.chain_seq.in_(places))
+    ).all()
+    at = datetime(2026, 12, 4, 2)
+    anchors = [
+        (f"line {n}", Anchor(row.chain_seq, row.id, row.chain_hash, row.chain_seq, at))
+        for n, row in enumerate(rows, start=1)
+    ]
+    db.session.rollback()
+    started = time.perf_counter()
+    mismatches = check_anchors(anchors)
+    seconds = time.perf_counter() - started
+    print(
+        f"anchors: {len(anchors):,} checked in {seconds * 1000:.0f} ms, "
+        f"{len(mismatches)} no longer match"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--anchors", type=int, default=365)
     args = parser.parse_args()
 
     with server_database(prefix="ehc_audit_bench") as url:
@@ -94,6 +119,7 @@ def main() -> None:
                 f"in {seconds:.1f} s ({verdict.checked / seconds:,.0f} entries/s); "
                 f"peak memory {rss_before / 1024:.0f} MB before, {rss_after / 1024:.0f} MB after"
             )
+            _check_anchors(args.entries, args.anchors)
             db.session.remove()
             db.engine.dispose()
 

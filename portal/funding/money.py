@@ -137,19 +137,37 @@ class BandingPeriod:
     setting: SettingType
 
 
+def _with_ends(
+    periods: Iterable[BandingPeriod], plan_ended: date | None
+) -> list[tuple[BandingPeriod, date | None]]:
+    """Each period with the day it stops: the next period's start (None: open), or the day the
+    plan ended if that comes first (as `finance.until_plan_ends` does in SQL)."""
+    ordered = sorted(periods, key=lambda period: period.effective)
+    ends: list[tuple[BandingPeriod, date | None]] = []
+    for index, period in enumerate(ordered):
+        end = ordered[index + 1].effective if index + 1 < len(ordered) else None
+        if plan_ended is not None and (end is None or plan_ended < end):
+            end = plan_ended
+        ends.append((period, end))
+    return ends
+
+
 def due_in_year(
-    periods: Iterable[BandingPeriod], tariffs: Mapping[FinancialYear, Tariff], year: FinancialYear
+    periods: Iterable[BandingPeriod],
+    tariffs: Mapping[FinancialYear, Tariff],
+    year: FinancialYear,
+    *,
+    plan_ended: date | None = None,
 ) -> int:
-    """The top-up due in `year` for a pupil's bandings, each ending when the next one starts.
+    """The top-up due in `year` for a pupil's bandings, each ending when the next one starts,
+    and none from the day the plan ended (`plan_ended`, the letter ending it), if it has.
 
     Each period is priced from the tariff of `year` and rounded to the penny on its own (each is a
     line on the school's statement), then the lines are added up.
     """
-    ordered = sorted(periods, key=lambda period: period.effective)
     tariff = tariffs[year]
     total = 0
-    for index, period in enumerate(ordered):
-        end = ordered[index + 1].effective if index + 1 < len(ordered) else None
+    for period, end in _with_ends(periods, plan_ended):
         annual = tariff.annual_top_up(period.band, period.setting)
         total += pro_rata(annual, period.effective, end, year)
     return total
@@ -178,22 +196,28 @@ def illustrative_tariff(year: FinancialYear, base_year: int) -> Tariff:
     )
 
 
-def due_in_window(periods: Iterable[BandingPeriod], tariff: Tariff, first: date, last: date) -> int:
+def due_in_window(
+    periods: Iterable[BandingPeriod],
+    tariff: Tariff,
+    first: date,
+    last: date,
+    *,
+    plan_ended: date | None = None,
+) -> int:
     """The top-up due for the days `first` to `last` (both included, inside `tariff.year`).
 
     A month's share of the year: annual top-up × days of the month the band covers ÷ days in the
-    year, per banding period, each rounded to the penny (as `due_in_year` does for a whole year).
+    year, per banding period, each rounded to the penny (as `due_in_year` does for a whole year),
+    none from the day the plan ended.
     """
     year = tariff.year
     if first < year.first_day or last > year.last_day or last < first:
         raise ValueError("The days must fall inside the tariff's financial year.")
-    ordered = sorted(periods, key=lambda period: period.effective)
     after = last + timedelta(days=1)
     total = 0
-    for index, period in enumerate(ordered):
-        end = ordered[index + 1].effective if index + 1 < len(ordered) else after
+    for period, end in _with_ends(periods, plan_ended):
         start = max(period.effective, first)
-        stop = min(end, after)
+        stop = min(end or after, after)
         covered = max((stop - start).days, 0)
         annual = tariff.annual_top_up(period.band, period.setting)
         total += pence(Decimal(annual) * covered / year.days)

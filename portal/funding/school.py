@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 
 from portal.accounts.models import Organisation, Role, User
-from portal.cases.models import Case, Child
+from portal.cases.models import Case, CaseMilestones, Child
 from portal.cases.policy import visible_cases
 from portal.extensions import db
 from portal.funding.finance import AGREED, days_between, periods, price
@@ -125,8 +125,14 @@ def school_funding(school: Organisation, viewer: User, today: date, page: int) -
     may_open = case((condition, True), else_=False)
     found = db.session.execute(
         pupils.add_columns(
-            Case.public_id, Case.reference, Child.first_name, Child.last_name, may_open
+            Case.public_id,
+            Case.reference,
+            Child.first_name,
+            Child.last_name,
+            may_open,
+            CaseMilestones.ceased_on,
         )
+        .outerjoin(CaseMilestones, CaseMilestones.case_id == Case.id)
         .order_by(Child.last_name, Child.first_name, Case.reference)
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
@@ -170,7 +176,7 @@ def _pupil_row(
     month: StoredYear,
     today: date,
 ) -> PupilRow:
-    _case_id, public_id, reference, first_name, last_name, may_open = row
+    _case_id, public_id, reference, first_name, last_name, may_open, plan_ended = row
     month_first, month_last = next_month(today)
     bands = []
     this_year = 0
@@ -197,9 +203,13 @@ def _pupil_row(
             for b in rows
         ]
         if year.tariff is not None:
-            this_year += due_in_year(spans, {year.year: year.tariff}, year.year)
+            this_year += due_in_year(
+                spans, {year.year: year.tariff}, year.year, plan_ended=plan_ended
+            )
         if month.tariff is not None:
-            coming += due_in_window(spans, month.tariff, month_first, month_last)
+            coming += due_in_window(
+                spans, month.tariff, month_first, month_last, plan_ended=plan_ended
+            )
     return PupilRow(
         case_public_id=public_id,
         reference=reference,

@@ -181,7 +181,8 @@ def history(case: Case) -> list[Banding]:
 
 
 def agreed_periods(case: Case, area_of_need: str) -> list[BandingPeriod]:
-    """The agreed bands for one area of need, as periods the money arithmetic prices."""
+    """The agreed bands for one area of need, as periods the money arithmetic prices (give it
+    the day the plan ended, `CaseMilestones.ceased_on`, as `plan_ended`: nothing is due after)."""
     rows = db.session.scalars(
         select(Banding)
         .where(

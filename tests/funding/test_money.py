@@ -244,3 +244,19 @@ def test_the_months_of_a_year_add_up_to_the_year_give_or_take_pennies():
 def test_due_in_a_window_outside_the_tariffs_year_is_refused():
     with pytest.raises(ValueError):
         due_in_window([], TARIFF_26, date(2027, 3, 1), date(2027, 4, 30))
+
+
+def test_nothing_is_due_after_the_plan_ends():
+    """A plan ended on 1 October: band 3 is due April to September only, a band change agreed
+    for after the end adds nothing, and a month after the end is due nothing."""
+    periods = [
+        BandingPeriod(date(2026, 4, 1), 3, SettingType.MAINSTREAM),
+        BandingPeriod(date(2027, 1, 1), 5, SettingType.MAINSTREAM),
+    ]
+    ended = date(2026, 10, 1)
+    half = pro_rata(650_000, date(2026, 4, 1), ended, FY26)
+    assert due_in_year(periods, {FY26: TARIFF_26}, FY26, plan_ended=ended) == half
+    assert due_in_window(periods, TARIFF_26, date(2026, 9, 1), date(2026, 9, 30)) > 0
+    november = (date(2026, 11, 1), date(2026, 11, 30))
+    assert due_in_window(periods, TARIFF_26, *november, plan_ended=ended) == 0
+    assert due_in_window(periods, TARIFF_26, *november) > 0

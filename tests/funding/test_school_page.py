@@ -13,6 +13,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.accounts.models import Role
 from portal.audit import Event
+from portal.cases.models import CaseMilestones
 from portal.extensions import db
 from portal.funding.money import FinancialYear, next_month, pence
 from tests import factories
@@ -98,6 +99,29 @@ def test_a_band_change_this_year_is_shared_over_the_days(
     assert cells[2] == _pounds(expected)
     band_now = 4 if change <= TODAY else 2
     assert f"band {band_now}" in cells[0]
+
+
+def test_a_pupils_top_up_stops_where_their_plan_ends(
+    client_request, senco, school, family_case, case_officer, stored_tariff
+):
+    """A plan ended on 1 May: the pupil's row is due April's share only, the same as the
+    school's total (summed in SQL), and nothing next month."""
+    add_band(family_case, senco, case_officer, band=3, effective=YEAR.first_day)
+    ended = YEAR.first_day + timedelta(days=30)
+    db.session.add(CaseMilestones(case=family_case, ceased_on=ended))
+    family_case.stage = "ceased"
+    db.session.commit()
+    client_request.sign_in_as(senco)
+    page = client_request.get("money.school_page", school_id=school.id)
+    cells = page.texts("#pupils tbody td")
+    april = pence(Decimal(650_000) * 30 / YEAR.days)
+    assert cells[2] == _pounds(april)  # before: £6,500, a whole year
+    totals = dict(
+        zip(page.texts("#school-totals dt"), page.texts("#school-totals dd"), strict=True)
+    )
+    assert totals[f"Expected top-up, {YEAR.label}"] == _pounds(april)
+    if FinancialYear.containing(next_month(TODAY)[0]) == YEAR:
+        assert cells[3] == "£0"
 
 
 def test_schools_see_only_their_own_page(new_client, senco, school, parent, young_person):

@@ -6,12 +6,13 @@ can: `flask audit verify --anchor FILE` names the anchor that no longer matches.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select, update
 
-from portal import audit, clock
+from portal import audit, audit_anchor, clock
 from portal.accounts.models import User
 from portal.audit import AuditChainHead, Event
 from portal.audit_anchor import ACTION
@@ -108,7 +109,8 @@ def test_a_rewritten_and_rehashed_chain_passes_the_walk_but_not_the_anchor(
     anchored = _cli(app, "audit", "verify", "--anchor", str(anchor_file))
     assert anchored.exit_code == 1
     assert (
-        f"Audit trail BROKEN: the anchor of 04 December 2026 10:00 UTC (entry {first_seq}), "
+        "Audit trail BROKEN: the anchor of Friday 4 December 2026 at 10:00 UTC "
+        f"(entry {first_seq}), "
         f"line 1 of {anchor_file} no longer matches: entry {first_seq} no longer has the "
         "anchored hash: the trail has been rewritten at or before that entry."
     ) in anchored.output
@@ -160,7 +162,7 @@ def test_the_anchor_is_emailed_when_an_address_is_set(app, outbox, family_case, 
     (message,) = outbox
     assert message["To"] == "dpo@council.example"
     head_seq, head_hash = audit.chain_head()
-    assert f"entry {head_seq} on 04 December 2026" in message["Subject"]
+    assert f"entry {head_seq}, Friday 4 December 2026" in message["Subject"]
     body = message.get_body(("plain",)).get_content()
     assert head_hash in body
     line = next(line for line in body.splitlines() if line.startswith("{"))
@@ -232,3 +234,30 @@ def test_anchors_still_match_after_the_retention_rule_empties_entries(
     result = _cli(app, "audit", "verify", "--anchor", str(anchor_file))
     assert result.exit_code == 0, result.output
     assert "Anchors OK: all 2 still match the chain" in result.output
+
+
+def test_workers_anchoring_at_once_make_one_anchor_a_day(app, anchor_file, family_case, parent):
+    """Three workers reach the day's anchor together, each on its own connection: the head row's
+    lock lets one make it; the others find it made and leave it."""
+    _views(family_case, parent, 3)
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(3)
+
+    def worker_round() -> None:
+        try:
+            with app.app_context():
+                clock.freeze(NOW)
+                barrier.wait()
+                audit_anchor.anchor(only_if_due=True)
+                db.session.remove()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker_round) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(anchor_file.read_text().splitlines()) == 1
+    assert len(db.session.scalars(select(Event).where(Event.action == ACTION)).all()) == 1
