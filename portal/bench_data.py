@@ -321,7 +321,7 @@ def grow_demo(target: int, *, seed: int = 16) -> dict[str, int]:
     )
     db.session.commit()
     audit.seal_unchained()  # the bulk-inserted events join the end of the audit chain
-    schedule.refresh_stale()  # bulk SQL passes the session's hook: store their deadlines now
+    schedule.fill_missing()  # bulk SQL passes the session's hook: store their deadlines now
     return {
         "cases": count,
         "advice requests": advice,

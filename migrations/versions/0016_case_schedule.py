@@ -1,8 +1,8 @@
 """Issue 16: each case's next deadline, stored for the caseload and dashboard to query
 
 The rows are derived from the facts and rebuilt by `flask deadlines rebuild` (which `make run`
-and the production steps run after `db upgrade`); a case without a row is worked out the first
-time a caseload or dashboard needs it, so an empty table is never wrong, only slower once.
+and the production steps run after `db upgrade`); new cases get theirs in the transaction that
+opens them.
 
 Revision ID: 0016_case_schedule
 Revises: 0012b_role_change_requests

@@ -154,17 +154,15 @@ def final_plan_outcome(facts: pathway.CaseFacts, today: date) -> str | None:
     }.get(pathway.deadline_status(deadline, today))
 
 
-def _search(query, text: str):
+def _search_condition(text: str):
     """Child's first name, last name, full name, or the case number, ignoring case."""
     words = text.lower()
     pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     full_name = func.lower(Child.first_name + " " + Child.last_name)
-    return query.where(
-        or_(
-            full_name.like(pattern, escape="\\"),
-            func.lower(Child.last_name).like(pattern, escape="\\"),
-            func.lower(Case.reference).like(pattern, escape="\\"),
-        )
+    return or_(
+        full_name.like(pattern, escape="\\"),
+        func.lower(Child.last_name).like(pattern, escape="\\"),
+        func.lower(Case.reference).like(pattern, escape="\\"),
     )
 
 
@@ -173,8 +171,10 @@ def _order(sort: str) -> list:
         return [func.lower(Child.last_name), func.lower(Child.first_name), Case.reference]
     if sort == "newest":
         return [Case.request_received_on.desc(), Case.reference]
-    # Next due date, soonest (or most overdue) first; cases with nothing due go last.
-    return [CaseSchedule.next_due_on.is_(None), CaseSchedule.next_due_on, Case.reference]
+    # Next due date, soonest (or most overdue) first; cases with nothing due go last. Plain
+    # NULLS LAST (not "IS NULL" first) so the database can walk the next_due_on index and stop
+    # after a page.
+    return [CaseSchedule.next_due_on.asc().nulls_last(), Case.reference]
 
 
 def due_condition(due: str, today: date):
@@ -203,33 +203,45 @@ def final_condition(outcome: str, today: date):
 
 
 def scheduled_cases(user: User):
-    """The person's visible cases joined to their stored next deadline (call `refresh_stale`
-    first, once a request)."""
-    return (
-        visible_cases(user)
-        .join(Case.child)
-        .outerjoin(CaseSchedule, CaseSchedule.case_id == Case.id)
-    )
+    """The person's visible cases joined to their child and stored next deadline (call
+    `refresh_stale` first, once a request; every case has a schedule row)."""
+    return visible_cases(user).join(Case.child).join(CaseSchedule, CaseSchedule.case_id == Case.id)
+
+
+def _conditions(form: CaseloadFilterForm, today: date) -> tuple[list, bool, bool]:
+    """The filters as SQL conditions, and whether they need the child's and the schedule's
+    rows joined."""
+    conditions = []
+    if form.value("stage"):
+        conditions.append(Case.stage == form.value("stage"))
+    if form.value("q"):
+        conditions.append(_search_condition(form.value("q")))
+    if form.value("due"):
+        conditions.append(due_condition(form.value("due"), today))
+    if form.value("final"):
+        conditions.append(final_condition(form.value("final"), today))
+    needs_schedule = bool(form.value("due") or form.value("final"))
+    return conditions, bool(form.value("q")), needs_schedule
 
 
 def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 1) -> CaseloadPage:
     """The page of the person's caseload that the filters ask for: a count and a page of 25
     from SQL, then the facts of those 25 cases only (a fixed number of queries)."""
     refresh_stale(today)
-    query = scheduled_cases(user)
-    if form.value("stage"):
-        query = query.where(Case.stage == form.value("stage"))
-    if form.value("q"):
-        query = _search(query, form.value("q"))
-    if form.value("due"):
-        query = query.where(due_condition(form.value("due"), today))
-    if form.value("final"):
-        query = query.where(final_condition(form.value("final"), today))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    conditions, needs_child, needs_schedule = _conditions(form, today)
+    # The count joins only what the filters read: at 10,000 cases every join costs.
+    counted = visible_cases(user).with_only_columns(func.count(Case.id))
+    if needs_child:
+        counted = counted.join(Case.child)
+    if needs_schedule:
+        counted = counted.join(CaseSchedule, CaseSchedule.case_id == Case.id)
+    total = db.session.scalar(counted.where(*conditions)) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
     cases = db.session.scalars(
-        query.options(contains_eager(Case.child))
+        scheduled_cases(user)
+        .where(*conditions)
+        .options(contains_eager(Case.child))
         .order_by(*_order(form.value("sort")))
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)

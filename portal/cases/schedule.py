@@ -9,8 +9,9 @@ service can forget it; bulk SQL that bypasses the session (the benchmark's data 
 
 A schedule also goes stale with time alone (a review meeting's day comes; a family window
 ends): `refresh_stale` works those out again before a page reads the schedules, a handful of
-cases a day. `flask deadlines rebuild` recomputes all of them and `flask deadlines check` says
-whether any stored value differs from the rules.
+cases a day. Every case has a row from the transaction that opened it; `fill_missing` writes
+those that bulk SQL skipped. `flask deadlines rebuild` recomputes all of them and
+`flask deadlines check` says whether any stored value differs from the rules.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import delete, event, or_, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal import clock, pathway
@@ -121,20 +122,41 @@ def refresh(case_ids: Iterable[int], today: date | None = None) -> None:
 
 
 def refresh_stale(today: date | None = None) -> int:
-    """Work out again every schedule that has no row yet or has run out by `today`, and commit.
-    Returns how many. A page calls this before it reads the schedules."""
+    """Work out again every schedule that has run out by `today` (on the `valid_until` index),
+    and those of cases changed in this session and not yet committed, and commit. Returns how
+    many. A page calls this before it reads the schedules.
+
+    Every case has a row: the hook writes it in the transaction that opens the case, and bulk
+    loaders call `fill_missing`, so a page need not look for cases without one (that look
+    reads every case of the council)."""
     today = today or clock.today()
-    stale = list(
+    db.session.flush()
+    pending = db.session.info.pop(_MARKED, set())
+    stale = set(
+        db.session.scalars(select(CaseSchedule.case_id).where(CaseSchedule.valid_until <= today))
+    )
+    ids = stale | pending
+    if ids:
+        refresh(ids, today)
+        db.session.commit()
+    return len(ids)
+
+
+def fill_missing(today: date | None = None) -> int:
+    """Work out the schedule of every case that has no row (after rows were written with bulk
+    SQL, which passes the session's hook), and commit. Returns how many."""
+    today = today or clock.today()
+    missing = list(
         db.session.scalars(
             select(Case.id)
             .outerjoin(CaseSchedule, CaseSchedule.case_id == Case.id)
-            .where(or_(CaseSchedule.case_id.is_(None), CaseSchedule.valid_until <= today))
+            .where(CaseSchedule.case_id.is_(None))
         )
     )
-    if stale:
-        refresh(stale, today)
+    if missing:
+        refresh(missing, today)
         db.session.commit()
-    return len(stale)
+    return len(missing)
 
 
 def rebuild(today: date | None = None) -> int:
