@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import contains_eager
 
 from portal import pathway
@@ -28,6 +28,7 @@ from portal.cases.caseload import (
 )
 from portal.cases.facts import facts_for_cases
 from portal.cases.models import Case, CaseSchedule
+from portal.cases.policy import visible_cases
 from portal.cases.schedule import refresh_stale
 from portal.cases.tracker import CaseSummary, summarise
 from portal.extensions import db
@@ -74,27 +75,41 @@ def team_dashboard(user: User, today: date) -> Dashboard:
     """The dashboard for a case officer's team, on ``today``: counts are SQL aggregates over
     the stored next deadlines, and only the few cases it names have their facts loaded."""
     refresh_stale(today)
-    team = scheduled_cases(user).subquery()
-    by_stage: dict[str, int] = dict(
-        db.session.execute(select(team.c.stage, func.count()).group_by(team.c.stage)).all()
-    )
-
-    def count(condition) -> int:
-        query = scheduled_cases(user).where(condition)
-        return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    late, soon = due_condition(Due.LATE, today), due_condition(Due.THIS_WEEK, today)
+    finals = {
+        outcome: final_condition(outcome, today)
+        for outcome in (FinalPlans.IN_TIME, FinalPlans.LATE, FinalPlans.DELAYED)
+    }
+    # Every number in one pass over the team's cases: a count per stage, and beside it the
+    # cases of that stage meeting each condition.
+    rows = db.session.execute(
+        visible_cases(user)
+        .join(CaseSchedule, CaseSchedule.case_id == Case.id)
+        .with_only_columns(
+            Case.stage,
+            func.count(),
+            func.count().filter(late),
+            func.count().filter(soon),
+            *(func.count().filter(condition) for condition in finals.values()),
+        )
+        .group_by(Case.stage)
+    ).all()
+    by_stage = {row[0]: row[1] for row in rows}
+    totals = [sum(row[column] for row in rows) for column in range(2, 4 + len(finals))]
+    late_count, soon_count, *final_counts = totals
+    final = dict(zip(finals, final_counts, strict=True))
 
     def soonest(condition) -> list[CaseSummary]:
         cases = db.session.scalars(
             scheduled_cases(user)
             .where(condition)
             .options(contains_eager(Case.child))
-            .order_by(CaseSchedule.next_due_on, Case.reference)
+            .order_by(CaseSchedule.next_due_on.asc().nulls_last(), Case.reference)
             .limit(LISTED)
         ).all()
         facts = facts_for_cases(cases, today)
         return [summarise(case, facts[case.id], today) for case in cases]
 
-    late, soon = due_condition(Due.LATE, today), due_condition(Due.THIS_WEEK, today)
     return Dashboard(
         stages=[
             StageCount(
@@ -103,11 +118,11 @@ def team_dashboard(user: User, today: date) -> Dashboard:
             for stage in Stage
         ],
         total=sum(by_stage.values()),
-        late_count=count(late),
+        late_count=late_count,
         late=soonest(late),
-        due_this_week_count=count(soon),
+        due_this_week_count=soon_count,
         due_this_week=soonest(soon),
-        final_in_time=count(final_condition(FinalPlans.IN_TIME, today)),
-        final_late=count(final_condition(FinalPlans.LATE, today)),
-        final_delayed=count(final_condition(FinalPlans.DELAYED, today)),
+        final_in_time=final[FinalPlans.IN_TIME],
+        final_late=final[FinalPlans.LATE],
+        final_delayed=final[FinalPlans.DELAYED],
     )
