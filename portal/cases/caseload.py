@@ -22,11 +22,10 @@ from wtforms.fields.choices import SelectChoice
 
 from portal import pathway
 from portal.accounts.models import Role, User
-from portal.cases.facts import facts_for_cases
 from portal.cases.models import AdviceRequest, Case, CaseMilestones, CaseSchedule, Child, Review
 from portal.cases.policy import visible_cases
 from portal.cases.schedule import refresh_stale
-from portal.cases.tracker import CaseSummary, DeadlineView, deadline_view, summarise
+from portal.cases.tracker import CaseSummary, DeadlineView, deadline_view, summarise_stored
 from portal.dates import long_date
 from portal.extensions import db
 from portal.forms import BaseForm
@@ -226,7 +225,7 @@ def _conditions(form: CaseloadFilterForm, today: date) -> tuple[list, bool, bool
 
 def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 1) -> CaseloadPage:
     """The page of the person's caseload that the filters ask for: a count and a page of 25
-    from SQL, then the facts of those 25 cases only (a fixed number of queries)."""
+    from SQL, each row drawn from its stored next deadline (two queries after the refresh)."""
     refresh_stale(today)
     conditions, needs_child, needs_schedule = _conditions(form, today)
     # The count joins only what the filters read: at 10,000 cases every join costs.
@@ -238,16 +237,16 @@ def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 
     total = db.session.scalar(counted.where(*conditions)) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
-    cases = db.session.scalars(
+    found = db.session.execute(
         scheduled_cases(user)
+        .add_columns(CaseSchedule)
         .where(*conditions)
         .options(contains_eager(Case.child))
         .order_by(*_order(form.value("sort")))
         .limit(PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
-    facts = facts_for_cases(cases, today)
-    rows = [summarise(case, facts[case.id], today) for case in cases]
+    rows = [summarise_stored(case, stored, today) for case, stored in found]
     return CaseloadPage(rows, total, page, pages)
 
 

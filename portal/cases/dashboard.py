@@ -26,11 +26,10 @@ from portal.cases.caseload import (
     final_condition,
     scheduled_cases,
 )
-from portal.cases.facts import facts_for_cases
 from portal.cases.models import Case, CaseSchedule
 from portal.cases.policy import visible_cases
 from portal.cases.schedule import refresh_stale
-from portal.cases.tracker import CaseSummary, summarise
+from portal.cases.tracker import CaseSummary, summarise_stored
 from portal.extensions import db
 from portal.pathway import Audience, Stage
 
@@ -95,20 +94,20 @@ def team_dashboard(user: User, today: date) -> Dashboard:
         .group_by(Case.stage)
     ).all()
     by_stage = {row[0]: row[1] for row in rows}
-    totals = [sum(row[column] for row in rows) for column in range(2, 4 + len(finals))]
+    totals = [sum(int(row[column]) for row in rows) for column in range(2, 4 + len(finals))]
     late_count, soon_count, *final_counts = totals
     final = dict(zip(finals, final_counts, strict=True))
 
     def soonest(condition) -> list[CaseSummary]:
-        cases = db.session.scalars(
+        found = db.session.execute(
             scheduled_cases(user)
+            .add_columns(CaseSchedule)
             .where(condition)
             .options(contains_eager(Case.child))
             .order_by(CaseSchedule.next_due_on.asc().nulls_last(), Case.reference)
             .limit(LISTED)
         ).all()
-        facts = facts_for_cases(cases, today)
-        return [summarise(case, facts[case.id], today) for case in cases]
+        return [summarise_stored(case, stored, today) for case, stored in found]
 
     return Dashboard(
         stages=[

@@ -396,6 +396,10 @@ class CaseSchedule(db.Model):
     next_delayed: Mapped[bool] = mapped_column(default=False)
     #: The next deadline is the family's own window (comments, appeal): never "late".
     next_family_window: Mapped[bool] = mapped_column(default=False)
+    #: The next deadline's words ("Advice from Dr Ruth Patel") and its recorded lawful delay,
+    #: so a caseload row is drawn from this row alone.
+    next_label: Mapped[str | None] = mapped_column(Text)
+    next_delay: Mapped[str | None] = mapped_column(String(40))
     #: For a final plan issued: "in-time", "late" or "exception" (20 weeks from the request).
     final_outcome: Mapped[str | None] = mapped_column(String(20))
     valid_until: Mapped[date | None] = mapped_column(index=True)

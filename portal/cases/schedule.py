@@ -85,6 +85,8 @@ def schedule_values(facts: pathway.CaseFacts, today: date) -> dict:
     return {
         "next_due_on": upcoming.due if upcoming else None,
         "next_key": upcoming.key if upcoming else None,
+        "next_label": upcoming.label if upcoming else None,
+        "next_delay": upcoming.delay.value if upcoming and upcoming.delay else None,
         "next_delayed": bool(upcoming and upcoming.delay and not upcoming.is_family_window),
         "next_family_window": bool(upcoming and upcoming.is_family_window),
         "final_outcome": _final_outcome(facts),

@@ -17,7 +17,7 @@ from flask import current_app
 from portal import pathway
 from portal.accounts.models import Role, User
 from portal.cases.facts import CaseRecord
-from portal.cases.models import Case, CaseGrant
+from portal.cases.models import Case, CaseGrant, CaseSchedule
 from portal.content.pages import PublishedPage, pathway_text, section_paragraph
 from portal.dates import days_until, long_date
 from portal.pathway import Audience, Deadline, Stage, Status, StepState
@@ -133,10 +133,9 @@ def open_dates(facts: pathway.CaseFacts, today: date, audience: Audience) -> lis
 
 @dataclass(frozen=True)
 class CaseSummary:
-    """One row of a caseload: the case, its facts and the next thing due."""
+    """One row of a caseload: the case and the next thing due."""
 
     case: Case
-    facts: pathway.CaseFacts
     next: DeadlineView | None
 
     @property
@@ -150,7 +149,23 @@ class CaseSummary:
 def summarise(case: Case, facts: pathway.CaseFacts, today: date) -> CaseSummary:
     """The case with the single deadline the tracker shows for its current stage."""
     upcoming = pathway.next_deadline(facts, today)
-    return CaseSummary(case, facts, deadline_view(upcoming, today) if upcoming else None)
+    return CaseSummary(case, deadline_view(upcoming, today) if upcoming else None)
+
+
+def summarise_stored(case: Case, stored: CaseSchedule, today: date) -> CaseSummary:
+    """The same summary from the case's stored next deadline (kept up to date by
+    `portal.cases.schedule` from the same rules), without loading the case's facts: how a
+    caseload draws its rows."""
+    if stored.next_key is None or stored.next_due_on is None:
+        return CaseSummary(case, None)
+    upcoming = Deadline(
+        key=stored.next_key,
+        kind=pathway.DeadlineKind(stored.next_key.split(":", 1)[0]),
+        label=stored.next_label or "",
+        due=stored.next_due_on,
+        delay=pathway.DelayReason(stored.next_delay) if stored.next_delay else None,
+    )
+    return CaseSummary(case, deadline_view(upcoming, today))
 
 
 # --- The case page -----------------------------------------------------------------------------

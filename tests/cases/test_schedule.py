@@ -69,3 +69,30 @@ def test_the_check_command_finds_a_stored_deadline_that_was_changed_and_rebuild_
     assert broken.exit_code != 0 and str(row.case_id) in broken.output
     assert runner.invoke(args=["deadlines", "rebuild"]).exit_code == 0
     assert runner.invoke(args=["deadlines", "check"]).exit_code == 0
+
+
+def test_a_caseload_row_drawn_from_the_stored_deadline_reads_as_one_worked_out_from_the_facts(app):
+    """The caseload draws its rows from the stored next deadline alone: for every demo case, on
+    days across a year, the words, date, status and phrase match the rules' own answer."""
+    from portal.cases.models import Case
+    from portal.cases.tracker import summarise, summarise_stored
+
+    load_demo_data("demo-portal-password")
+    start = clock.today()
+    for days in (0, 30, 120, 365):
+        day = start + timedelta(days=days)
+        schedule.refresh_stale(day)
+        for case in db.session.scalars(select(Case)):
+            expected = summarise(case, facts_for(case, day), day).next
+            stored = summarise_stored(case, _stored(case), day).next
+            if expected is None:
+                assert stored is None, case.reference
+                continue
+            assert stored is not None, case.reference
+            assert (stored.label, stored.due, stored.status, stored.phrase) == (
+                expected.label,
+                expected.due,
+                expected.status,
+                expected.phrase,
+            ), (case.reference, day)
+            assert stored.delay_label == expected.delay_label
