@@ -22,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal import pathway
 from portal.accounts.models import Role, User
-from portal.cases.models import AdviceRequest, Case, CaseMilestones, CaseSchedule, Child, Review
+from portal.cases.models import AdviceRequest, Case, CaseSchedule, Child, Review
 from portal.cases.policy import visible_cases
 from portal.cases.schedule import refresh_stale
 from portal.cases.tracker import CaseSummary, DeadlineView, deadline_view, summarise_stored
@@ -197,8 +197,7 @@ def due_condition(due: str, today: date):
 def final_condition(outcome: str, today: date):
     """Final plans issued in the last 12 months that went this way (in time, late, excused)."""
     since = pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS)
-    issued_since = select(CaseMilestones.case_id).where(CaseMilestones.final_issued_on >= since)
-    return and_(CaseSchedule.final_outcome == outcome, Case.id.in_(issued_since))
+    return and_(CaseSchedule.final_outcome == outcome, CaseSchedule.final_issued_on >= since)
 
 
 def scheduled_cases(user: User):

@@ -400,6 +400,8 @@ class CaseSchedule(db.Model):
     #: so a caseload row is drawn from this row alone.
     next_label: Mapped[str | None] = mapped_column(Text)
     next_delay: Mapped[str | None] = mapped_column(String(40))
-    #: For a final plan issued: "in-time", "late" or "exception" (20 weeks from the request).
+    #: For a final plan issued: "in-time", "late" or "exception" (20 weeks from the request),
+    #: and the day it was issued (the dashboard counts the last 12 months).
     final_outcome: Mapped[str | None] = mapped_column(String(20))
+    final_issued_on: Mapped[date | None] = mapped_column()
     valid_until: Mapped[date | None] = mapped_column(index=True)

@@ -90,6 +90,7 @@ def schedule_values(facts: pathway.CaseFacts, today: date) -> dict:
         "next_delayed": bool(upcoming and upcoming.delay and not upcoming.is_family_window),
         "next_family_window": bool(upcoming and upcoming.is_family_window),
         "final_outcome": _final_outcome(facts),
+        "final_issued_on": facts.final_issued_on,
         "valid_until": _valid_until(facts, today),
     }
 
