@@ -26,6 +26,7 @@ from portal import audit
 from portal.accounts import services
 from portal.accounts.models import (
     AuthenticatorApp,
+    Passkey,
     RecoveryCode,
     Role,
     SignInFailure,
@@ -67,8 +68,16 @@ def active_app(user: User) -> AuthenticatorApp | None:
     )
 
 
+def has_passkey(user: User) -> bool:
+    return (
+        db.session.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1))
+        is not None
+    )
+
+
 def has_second_factor(user: User) -> bool:
-    return active_app(user) is not None
+    """An authenticator app or a passkey (either counts as the second factor)."""
+    return active_app(user) is not None or has_passkey(user)
 
 
 def needs_second_step(user: User) -> bool:

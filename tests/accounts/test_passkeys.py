@@ -1,0 +1,173 @@
+"""Passkeys (WebAuthn) as a second factor (issue 10), checked through the real server code with a
+software authenticator: adding one, signing with it, and the ways an attacker's answer fails."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal import clock
+from portal.accounts import passkeys, second_factor, services
+from portal.accounts.models import Passkey, Role
+from portal.extensions import db
+from portal.refusals import Refused
+from tests import factories
+from tests.soft_authenticator import SoftAuthenticator
+
+NOW = datetime(2026, 12, 4, 10, 0, 5)
+IP = "198.51.100.7"
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    clock.freeze(NOW)
+
+
+@pytest.fixture
+def officer(council, outbox):
+    user = factories.make_user(Role.CASE_OFFICER, organisation=council)
+    db.session.commit()
+    return user
+
+
+def _add(user, authenticator=None, name="Work laptop"):
+    authenticator = authenticator or SoftAuthenticator()
+    options, state = passkeys.begin_registration(user)
+    key = passkeys.finish_registration(user, authenticator.create(options), name, state)
+    return authenticator, key
+
+
+def test_a_passkey_is_added_and_counts_as_the_second_factor(officer, outbox):
+    assert not second_factor.has_second_factor(officer)
+    _, key = _add(officer)
+    assert key.name == "Work laptop"
+    assert key.transports == "internal"
+    assert second_factor.has_second_factor(officer)
+    assert any("A passkey was added" in message["Subject"] for message in outbox)
+
+
+def test_registration_options_come_from_the_portal_url_and_exclude_existing_keys(officer):
+    authenticator, _ = _add(officer)
+    options = json.loads(passkeys.begin_registration(officer)[0])
+    assert options["rp"]["id"] == "portal.test"
+    assert [c["id"] for c in options["excludeCredentials"]] == [
+        json.loads(authenticator.get(passkeys.begin_authentication(officer)[0]))["id"]
+    ]
+
+
+def test_registration_from_another_origin_is_refused(officer):
+    options, state = passkeys.begin_registration(officer)
+    answer = SoftAuthenticator().create(options, origin="http://evil.test")
+    with pytest.raises(Refused):
+        passkeys.finish_registration(officer, answer, "Mine", state)
+    assert not second_factor.has_second_factor(officer)
+
+
+def test_registration_for_another_challenge_or_too_late_is_refused(officer):
+    options, state = passkeys.begin_registration(officer)
+    other, _ = passkeys.begin_registration(officer)
+    with pytest.raises(Refused):
+        passkeys.finish_registration(officer, SoftAuthenticator().create(other), "Mine", state)
+    clock.freeze(NOW + passkeys.CHALLENGE_LIFETIME + timedelta(seconds=1))
+    with pytest.raises(Refused):
+        passkeys.finish_registration(officer, SoftAuthenticator().create(options), "Mine", state)
+    assert not second_factor.has_second_factor(officer)
+
+
+def test_a_signature_from_the_passkey_is_accepted_and_its_count_kept(officer):
+    authenticator, key = _add(officer)
+    options, state = passkeys.begin_authentication(officer)
+    used = passkeys.check_assertion(officer, authenticator.get(options), state, IP)
+    assert used.id == key.id
+    assert used.sign_count == 1
+    assert used.last_used_at == NOW
+
+
+def test_a_signature_over_another_challenge_is_refused(officer):
+    authenticator, _ = _add(officer)
+    _, state = passkeys.begin_authentication(officer)
+    other, _ = passkeys.begin_authentication(officer)
+    with pytest.raises(Refused):
+        passkeys.check_assertion(officer, authenticator.get(other), state, IP)
+
+
+def test_a_signature_from_another_origin_is_refused(officer):
+    authenticator, _ = _add(officer)
+    options, state = passkeys.begin_authentication(officer)
+    with pytest.raises(Refused):
+        passkeys.check_assertion(
+            officer, authenticator.get(options, origin="http://evil.test"), state, IP
+        )
+
+
+def test_a_replayed_signature_is_refused(officer):
+    authenticator, _ = _add(officer)
+    options, state = passkeys.begin_authentication(officer)
+    answer = authenticator.get(options)
+    passkeys.check_assertion(officer, answer, state, IP)
+    # The same answer again (even with the same challenge state) does not sign in twice.
+    with pytest.raises(Refused):
+        passkeys.check_assertion(officer, answer, state, IP)
+
+
+def test_a_sign_count_going_backwards_is_refused(officer):
+    authenticator, _ = _add(officer)
+    options, state = passkeys.begin_authentication(officer)
+    passkeys.check_assertion(officer, authenticator.get(options, count_up=5), state, IP)
+    options, state = passkeys.begin_authentication(officer)
+    with pytest.raises(Refused):  # a clone still at an older count
+        passkeys.check_assertion(officer, authenticator.get(options, count_up=-3), state, IP)
+
+
+def test_someone_elses_passkey_is_refused(officer, council):
+    other = factories.make_user(Role.CASE_OFFICER, organisation=council)
+    db.session.commit()
+    theirs, _ = _add(other)
+    _add(officer)
+    options, state = passkeys.begin_authentication(officer)
+    with pytest.raises(Refused):
+        passkeys.check_assertion(officer, theirs.get(options), state, IP)
+    # Nor may their challenge state be used for someone else.
+    options, state = passkeys.begin_authentication(other)
+    with pytest.raises(Refused):
+        passkeys.check_assertion(officer, theirs.get(options), state, IP)
+
+
+def test_wrong_passkey_answers_count_towards_the_lockout(officer):
+    authenticator, _ = _add(officer)
+    for _ in range(10):
+        options, state = passkeys.begin_authentication(officer)
+        with pytest.raises(Refused):
+            passkeys.check_assertion(
+                officer, authenticator.get(options, origin="http://evil.test"), state, IP
+            )
+    assert services.locked_until(officer.email, IP) is not None
+    options, state = passkeys.begin_authentication(officer)
+    with pytest.raises(Refused, match="too many attempts"):
+        passkeys.check_assertion(officer, authenticator.get(options), state, IP)
+
+
+def test_staff_cannot_remove_their_last_second_factor(officer, outbox):
+    _, first = _add(officer)
+    _, second = _add(officer, name="Phone")
+    passkeys.remove(officer, first.id)
+    assert any("A passkey was removed" in message["Subject"] for message in outbox)
+    with pytest.raises(Refused, match="must keep a second factor"):
+        passkeys.remove(officer, second.id)
+    factories.give_authenticator_app(officer)
+    db.session.commit()
+    passkeys.remove(officer, second.id)
+    assert db.session.scalars(select(Passkey)).all() == []
+
+
+def test_nobody_removes_someone_elses_passkey(officer, council):
+    other = factories.make_user(Role.CASE_OFFICER, organisation=council)
+    db.session.commit()
+    _, theirs = _add(other)
+    _add(officer)
+    with pytest.raises(Refused):
+        passkeys.remove(officer, theirs.id)
+    assert db.session.get(Passkey, theirs.id) is not None
