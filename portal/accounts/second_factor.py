@@ -70,8 +70,7 @@ def active_app(user: User) -> AuthenticatorApp | None:
 
 def has_passkey(user: User) -> bool:
     return (
-        db.session.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1))
-        is not None
+        db.session.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1)) is not None
     )
 
 

@@ -171,3 +171,118 @@ def test_nobody_removes_someone_elses_passkey(officer, council):
     with pytest.raises(Refused):
         passkeys.remove(officer, theirs.id)
     assert db.session.get(Passkey, theirs.id) is not None
+
+
+# --- Through the pages ----------------------------------------------------------------------------
+
+
+def _options_json(client_request, endpoint: str, **values) -> str:
+    response = client_request.client.post(
+        client_request._url(endpoint, **values),
+        headers={"X-CSRFToken": client_request.csrf_token()},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/json"
+    return response.get_data(as_text=True)
+
+
+def _officer_with_passkey_only(officer):
+    authenticator = SoftAuthenticator()
+    with_state = passkeys.begin_registration(officer)
+    passkeys.finish_registration(
+        officer, authenticator.create(with_state[0]), "Laptop", with_state[1]
+    )
+    return authenticator
+
+
+def test_staff_with_only_a_passkey_sign_in_with_password_and_passkey(client_request, officer):
+    authenticator = _officer_with_passkey_only(officer)
+    client_request.post(
+        "accounts.sign_in",
+        {"email": officer.email, "password": factories.PASSWORD},
+        expected_redirect="/sign-in/code",
+    )
+    page = client_request.get("second_factor.sign_in_code")
+    assert page.h1 == "Use your passkey"
+    assert page.html.select_one("form[data-portal-passkey=get]") is not None
+    assert client_request.get_redirect("cases.home").startswith("/sign-in")
+    answer = authenticator.get(
+        _options_json(client_request, "second_factor.sign_in_passkey_options")
+    )
+    client_request.post(
+        "second_factor.sign_in_passkey", {"credential": answer}, expected_redirect="/home"
+    )
+    client_request.get("cases.home")
+
+
+def test_a_passkey_answer_is_used_once_and_wrong_ones_do_not_sign_in(client_request, officer):
+    authenticator = _officer_with_passkey_only(officer)
+    client_request.post(
+        "accounts.sign_in",
+        {"email": officer.email, "password": factories.PASSWORD},
+        expected_redirect="/sign-in/code",
+    )
+    options = _options_json(client_request, "second_factor.sign_in_passkey_options")
+    forged = authenticator.get(options, origin="http://evil.test")
+    client_request.post(
+        "second_factor.sign_in_passkey", {"credential": forged}, expected_redirect="/sign-in/code"
+    )
+    # The challenge was spent by the wrong answer: a right one for it is refused too.
+    client_request.post(
+        "second_factor.sign_in_passkey",
+        {"credential": authenticator.get(options)},
+        expected_redirect="/sign-in/code",
+    )
+    assert client_request.get_redirect("cases.home").startswith("/sign-in")
+
+
+def test_the_relying_party_is_the_configured_portal_url(client_request, officer, app):
+    app.config["PORTAL_URL"] = "https://ehc.example.gov.uk"
+    client_request.sign_in_as(officer)
+    options = json.loads(_options_json(client_request, "second_factor.add_passkey_options"))
+    assert options["rp"]["id"] == "ehc.example.gov.uk"
+
+
+def test_a_passkey_is_added_from_the_account_page(client_request, officer, outbox):
+    client_request.sign_in_as(officer)
+    page = client_request.get("second_factor.account")
+    assert page.html.select_one("form[data-portal-passkey=create][hidden]") is not None
+    assert page.html.select_one("[data-portal-passkey-fallback]") is not None
+    authenticator = SoftAuthenticator()
+    answer = authenticator.create(
+        _options_json(client_request, "second_factor.add_passkey_options")
+    )
+    client_request.post(
+        "second_factor.add_passkey",
+        {"credential": answer, "name": "Work laptop"},
+        expected_redirect="/account/second-factor",
+    )
+    page = client_request.get("second_factor.account")
+    assert "Work laptop" in page.texts(".govuk-summary-list__key")
+    # The same answer again adds nothing (its challenge is spent).
+    client_request.post(
+        "second_factor.add_passkey",
+        {"credential": answer, "name": "Again"},
+        expected_status=400,
+    )
+    assert len(passkeys.passkeys_of(officer)) == 1
+
+
+def test_a_passkey_confirms_it_is_you_before_sensitive_actions(client_request, officer):
+    authenticator = _officer_with_passkey_only(officer)
+    client_request.sign_in_as(officer)
+    clock.freeze(NOW + timedelta(minutes=16))  # the second factor is no longer fresh
+    location = client_request.get_redirect("second_factor.set_up")
+    assert location.startswith("/account/confirm-it-is-you")
+    page = client_request.get("second_factor.confirm", next="/account/second-factor/set-up")
+    assert page.html.select_one("form[data-portal-passkey=get]") is not None
+    answer = authenticator.get(
+        _options_json(client_request, "second_factor.confirm_passkey_options")
+    )
+    client_request.post(
+        "second_factor.confirm_passkey",
+        {"credential": answer},
+        url_values={"next": "/account/second-factor/set-up"},
+        expected_redirect="/account/second-factor/set-up",
+    )
+    client_request.get("second_factor.set_up")
