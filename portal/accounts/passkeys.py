@@ -40,6 +40,8 @@ from portal.clock import utcnow
 from portal.extensions import db
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
+#: Where views keep the live ceremony's challenge in the session (popped when answered: used once).
+CEREMONY_KEY = "passkey_ceremony"
 NAME_LENGTH = 60
 WRONG_PASSKEY = "That passkey was not accepted. Try again, or enter a code from your app"
 _TRANSPORTS = {transport.value for transport in AuthenticatorTransport}

@@ -61,8 +61,7 @@ def _signing_in() -> UserSession | BaseResponse:
     return row
 
 
-#: Where the live passkey ceremony's challenge is kept (used once: popped when answered).
-PASSKEY_CEREMONY = "passkey_ceremony"
+PASSKEY_CEREMONY = passkeys.CEREMONY_KEY
 
 
 def _options(options_json: str, state: dict) -> Response:
@@ -115,7 +114,7 @@ def sign_in_code():
         cancel=StartSetUpForm(),
         has_app=second_factor.active_app(user) is not None,
         has_passkey=passkeys.has_passkey(user),
-        passkey_form=PasskeyAnswerForm(formdata=None),
+        passkey_field="credential",
     )
 
 
@@ -250,10 +249,12 @@ def confirm():
         action=url_for("second_factor.confirm", next=_safe_next(request.args.get("next"))),
         again=[],
         has_app=second_factor.active_app(current_user) is not None,
-        passkey_form=PasskeyAnswerForm(formdata=None)
-        if passkeys.has_passkey(current_user)
-        else None,
-        passkey_options=url_for("second_factor.confirm_passkey_options"),
+        passkey_options=(
+            url_for("second_factor.confirm_passkey_options")
+            if passkeys.has_passkey(current_user)
+            else None
+        ),
+        passkey_field="credential",
         passkey_action=url_for(
             "second_factor.confirm_passkey", next=_safe_next(request.args.get("next"))
         ),

@@ -308,7 +308,8 @@ async function runPasskeyForm(form) {
     kind === "create"
       ? await navigator.credentials.create({ publicKey })
       : await navigator.credentials.get({ publicKey });
-  form.querySelector('input[name="credential"]').value = credentialJson(credential);
+  const field = form.dataset.portalPasskeyField || "credential";
+  form.querySelector(`input[name="${field}"]`).value = credentialJson(credential);
   form.submit();
 }
 

@@ -286,3 +286,45 @@ def test_a_passkey_confirms_it_is_you_before_sensitive_actions(client_request, o
         expected_redirect="/account/second-factor/set-up",
     )
     client_request.get("second_factor.set_up")
+
+
+def test_a_passkey_confirms_a_sensitive_action_posted_when_the_factor_was_stale(
+    client_request, officer
+):
+    """The action's own fields are posted again with the passkey's answer, and it is done."""
+    authenticator = _officer_with_passkey_only(officer)
+    spare_id = _add(officer, name="Phone")[1].id
+    client_request.sign_in_as(officer)
+    clock.freeze(NOW + timedelta(minutes=16))
+    page = client_request.post(
+        "second_factor.remove_passkey",
+        {},
+        url_values={"passkey_id": spare_id},
+        expected_status=200,
+    )
+    assert page.h1 == "Confirm it is you"
+    form = page.html.select_one("form[data-portal-passkey=get]")
+    assert form is not None
+    assert form["data-portal-passkey-field"] == "second_factor_passkey"
+    answer = authenticator.get(
+        _options_json(client_request, "second_factor.confirm_passkey_options")
+    )
+    # A wrong answer does nothing.
+    client_request.post(
+        "second_factor.remove_passkey",
+        {"second_factor_passkey": answer.replace('"signature": "', '"signature": "AA')},
+        url_values={"passkey_id": spare_id},
+        expected_status=200,
+    )
+    assert db.session.get(Passkey, spare_id) is not None
+    answer = authenticator.get(
+        _options_json(client_request, "second_factor.confirm_passkey_options")
+    )
+    client_request.post(
+        "second_factor.remove_passkey",
+        {"second_factor_passkey": answer},
+        url_values={"passkey_id": spare_id},
+        expected_redirect="/account/second-factor",
+    )
+    db.session.expire_all()
+    assert db.session.get(Passkey, spare_id) is None
