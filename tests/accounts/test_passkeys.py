@@ -328,3 +328,13 @@ def test_a_passkey_confirms_a_sensitive_action_posted_when_the_factor_was_stale(
     )
     db.session.expire_all()
     assert db.session.get(Passkey, spare_id) is None
+
+
+def test_an_administrators_reset_removes_passkeys_too(officer, council):
+    """A lost laptop: after the reset the passkey no longer signs in, and staff set up anew."""
+    admin = factories.make_user(Role.ADMIN, organisation=council)
+    db.session.commit()
+    _add(officer)
+    second_factor.reset_by_administrator(admin, officer)
+    assert passkeys.passkeys_of(officer) == []
+    assert not second_factor.has_second_factor(officer)
