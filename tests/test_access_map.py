@@ -30,6 +30,8 @@ PUBLIC_ENDPOINTS = {
     "second_factor.sign_in_code",
     "second_factor.sign_in_set_up",
     "second_factor.sign_in_start_again",
+    "second_factor.sign_in_passkey_options",
+    "second_factor.sign_in_passkey",
 }
 KEBAB = re.compile(r"^(/([a-z0-9]+(-[a-z0-9]+)*|<[a-z_]+:[a-z_]+>))*/?$")
 
@@ -94,6 +96,8 @@ def test_the_second_step_pages_need_a_half_finished_sign_in(client_request):
     for endpoint in ("second_factor.sign_in_code", "second_factor.sign_in_set_up"):
         assert client_request.get_redirect(endpoint) == "/sign-in"
         client_request.post(endpoint, {"code": "123456"}, expected_redirect="/sign-in")
+    client_request.post("second_factor.sign_in_passkey", {}, expected_redirect="/sign-in")
+    client_request.post("second_factor.sign_in_passkey_options", {}, expected_status=400)
 
 
 def test_the_second_factor_pages_are_offered_to_staff_schools_and_professionals(
@@ -110,6 +114,16 @@ def test_the_second_factor_pages_are_offered_to_staff_schools_and_professionals(
         client.post(
             "second_factor.remove", {"code": "1"}, expected_status=404 if role.is_family else 303
         )
+        client.post("second_factor.add_passkey_options", {}, expected_status=expected)
+        client.post("second_factor.add_passkey", {}, expected_status=404 if role.is_family else 400)
+        client.post(
+            "second_factor.remove_passkey",
+            {},
+            url_values={"passkey_id": 1},
+            expected_status=404 if role.is_family else 303,
+        )
+        # Nobody without a passkey is asked for one.
+        client.post("second_factor.confirm_passkey_options", {}, expected_status=404)
 
 
 def _every_private_page_sends_to_sign_in(app, client_request) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
@@ -161,3 +161,22 @@ class SetUpAppForm(BaseForm):
 
 class StartSetUpForm(BaseForm):
     """Just the CSRF token: make a new secret to set up an app with."""
+
+
+class PasskeyAnswerForm(BaseForm):
+    """The browser's answer from `navigator.credentials.get` (filled in by portal.js)."""
+
+    credential = HiddenField(validators=[DataRequired(message="Use your passkey")])
+
+
+class AddPasskeyForm(PasskeyAnswerForm):
+    """A name for the new passkey, and the browser's answer from `navigator.credentials.create`."""
+
+    name = StringField(
+        "Name this passkey",
+        description="So you can tell your passkeys apart, for example Work laptop",
+        validators=[
+            DataRequired(message="Enter a name for this passkey, for example Work laptop"),
+            Length(max=60, message="The name must be 60 characters or fewer"),
+        ],
+    )

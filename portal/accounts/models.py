@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import cast
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Index, String, false, func
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.clock import utcnow
@@ -205,6 +205,23 @@ class AuthenticatorApp(db.Model):
     confirmed_at: Mapped[datetime | None]
     #: The time step of the last code accepted: a code is never accepted twice.
     last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Passkey(db.Model):
+    """A passkey (WebAuthn credential) the person registered as a second factor."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The authenticator's signature counter; it must go up when it is not zero (clone check).
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: Comma-separated transports the browser reported ("internal,hybrid").
+    transports: Mapped[str] = mapped_column(String(200), default="")
+    #: The name the person gave it, like "Work laptop".
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
 
 
 class RecoveryCode(db.Model):

@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from portal.accounts import second_factor
+from portal.accounts import passkeys, second_factor
 from portal.accounts.forms import ConfirmItIsYouForm
 from portal.extensions import db
 
 #: The field a re-posted sensitive action carries its code in.
 CODE_FIELD = "second_factor_code"
+#: The field it carries a passkey's answer in instead (filled in by portal.js).
+PASSKEY_FIELD = "second_factor_passkey"
 
 
 def fresh_second_factor(view: Callable) -> Callable:
@@ -39,9 +41,15 @@ def fresh_second_factor(view: Callable) -> Callable:
             return redirect(url_for("second_factor.confirm", next=here()))
         form = ConfirmItIsYouForm(formdata=None, meta={"csrf": False})
         code = request.form.get(CODE_FIELD)
-        if code is not None:
+        answer = request.form.get(PASSKEY_FIELD)
+        if code is not None or answer:
             try:
-                second_factor.check_code(user, code, request.remote_addr)
+                if answer:
+                    passkeys.check_assertion(
+                        user, answer, session.pop(passkeys.CEREMONY_KEY, None), request.remote_addr
+                    )
+                else:
+                    second_factor.check_code(user, code or "", request.remote_addr)
             except second_factor.CodeRefused as refused:
                 form.second_factor_code.errors = [refused.reason]
             else:
@@ -55,8 +63,18 @@ def fresh_second_factor(view: Callable) -> Callable:
             field_name=CODE_FIELD,
             action=here(),
             again=[
-                (key, value) for key, value in request.form.items(multi=True) if key != CODE_FIELD
+                (key, value)
+                for key, value in request.form.items(multi=True)
+                if key not in (CODE_FIELD, PASSKEY_FIELD)
             ],
+            has_app=second_factor.active_app(user) is not None,
+            passkey_options=(
+                url_for("second_factor.confirm_passkey_options")
+                if passkeys.has_passkey(user)
+                else None
+            ),
+            passkey_action=here(),
+            passkey_field=PASSKEY_FIELD,
         )
 
     return wrapper

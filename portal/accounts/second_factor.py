@@ -26,6 +26,7 @@ from portal import audit
 from portal.accounts import services
 from portal.accounts.models import (
     AuthenticatorApp,
+    Passkey,
     RecoveryCode,
     Role,
     SignInFailure,
@@ -67,8 +68,15 @@ def active_app(user: User) -> AuthenticatorApp | None:
     )
 
 
+def has_passkey(user: User) -> bool:
+    return (
+        db.session.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1)) is not None
+    )
+
+
 def has_second_factor(user: User) -> bool:
-    return active_app(user) is not None
+    """An authenticator app or a passkey (either counts as the second factor)."""
+    return active_app(user) is not None or has_passkey(user)
 
 
 def needs_second_step(user: User) -> bool:
@@ -351,19 +359,21 @@ def remove(user: User, code: str, ip_address: str | None) -> None:
 
 
 def reset_by_administrator(actor: User, user: User) -> None:
-    """A lost phone and no recovery codes left: an administrator removes the person's app and
-    recovery codes and signs them out everywhere. Staff set up a new app when they next sign
-    in. The person is emailed. Commits (the caller checks the actor is an administrator)."""
+    """A lost phone and no recovery codes left: an administrator removes the person's app,
+    recovery codes and passkeys and signs them out everywhere. Staff set up a new app when they
+    next sign in. The person is emailed. Commits (the caller checks the actor is an
+    administrator)."""
     db.session.execute(delete(AuthenticatorApp).where(AuthenticatorApp.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(Passkey).where(Passkey.user_id == user.id))
     services.end_all_sessions(user)
     audit.record("second_factor.reset", actor=actor, subject=user, summary=user.email)
     db.session.commit()
     _tell(
         user,
         "The second factor was removed from your account",
-        f"{actor.name}, an administrator, removed the authenticator app from your account and "
-        "signed you out everywhere."
+        f"{actor.name}, an administrator, removed the authenticator app and any passkeys from "
+        "your account and signed you out everywhere."
         + (
             " When you next sign in, you will be asked to set up an app again."
             if required(user)

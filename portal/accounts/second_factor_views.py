@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     redirect,
@@ -18,10 +19,17 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
 from portal import access
-from portal.accounts import second_factor
-from portal.accounts.forms import SecondFactorCodeForm, SetUpAppForm, StartSetUpForm
+from portal.accounts import passkeys, second_factor
+from portal.accounts.forms import (
+    AddPasskeyForm,
+    PasskeyAnswerForm,
+    SecondFactorCodeForm,
+    SetUpAppForm,
+    StartSetUpForm,
+)
 from portal.accounts.models import User, UserSession
 from portal.accounts.reauth import fresh_second_factor
 from portal.accounts.views import AFTER_SECOND_FACTOR, HALF_SIGNED_IN, _safe_next, finish_sign_in
@@ -41,6 +49,28 @@ def _half_signed_in() -> UserSession | None:
     return row
 
 
+def _signing_in() -> UserSession | BaseResponse:
+    """The preamble of every sign-in step: someone already signed in goes home; a browser with
+    no live half-finished sign-in goes back to the password. Returns the session row, or the
+    redirect to send."""
+    if current_user.is_authenticated:
+        return redirect(url_for("cases.home"))
+    row = _half_signed_in()
+    if row is None:
+        return redirect(url_for("accounts.sign_in"), 303 if request.method == "POST" else 302)
+    return row
+
+
+PASSKEY_CEREMONY = passkeys.CEREMONY_KEY
+
+
+def _options(options_json: str, state: dict) -> Response:
+    session[PASSKEY_CEREMONY] = state
+    return Response(
+        options_json, mimetype="application/json", headers={"Cache-Control": "no-store"}
+    )
+
+
 def _after_sign_in() -> str:
     return _safe_next(session.get(AFTER_SECOND_FACTOR)) or url_for("cases.home")
 
@@ -53,11 +83,9 @@ def _after_sign_in() -> str:
 @access.public
 def sign_in_code():
     """After the password: the code from the app (or a recovery code)."""
-    if current_user.is_authenticated:
-        return redirect(url_for("cases.home"))
-    row = _half_signed_in()
-    if row is None:
-        return redirect(url_for("accounts.sign_in"), 303 if request.method == "POST" else 302)
+    row = _signing_in()
+    if not isinstance(row, UserSession):
+        return row
     user = row.user
     if not second_factor.has_second_factor(user):
         return redirect(url_for("second_factor.sign_in_set_up"))
@@ -81,8 +109,50 @@ def sign_in_code():
                 return redirect(url_for("second_factor.account"), 303)
             return redirect(destination, 303)
     return render_template(
-        "accounts/second_factor/sign_in_code.html", form=form, cancel=StartSetUpForm()
+        "accounts/second_factor/sign_in_code.html",
+        form=form,
+        cancel=StartSetUpForm(),
+        has_app=second_factor.active_app(user) is not None,
+        has_passkey=passkeys.has_passkey(user),
+        passkey_field="credential",
     )
+
+
+@bp.post("/sign-in/passkey-options")
+@limiter.limit(CODE_LIMIT)
+@access.public
+def sign_in_passkey_options():
+    """The challenge for signing in with a passkey (JSON, for portal.js)."""
+    row = _signing_in()
+    if not isinstance(row, UserSession):
+        abort(400)
+    return _options(*passkeys.begin_authentication(row.user))
+
+
+@bp.post("/sign-in/passkey")
+@limiter.limit(CODE_LIMIT)
+@access.public
+def sign_in_passkey():
+    """The passkey's answer: the second step of signing in."""
+    row = _signing_in()
+    if not isinstance(row, UserSession):
+        return row
+    user = row.user
+    form = PasskeyAnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        passkeys.check_assertion(
+            user, form.credential.data, session.pop(PASSKEY_CEREMONY, None), request.remote_addr
+        )
+    except second_factor.CodeRefused as refused:
+        flash(refused.reason, "error")
+        return redirect(url_for("second_factor.sign_in_code"), 303)
+    second_factor.mark_done(row)
+    db.session.commit()
+    destination = _after_sign_in()
+    finish_sign_in(user, session.get(HALF_SIGNED_IN) or "")
+    return redirect(destination, 303)
 
 
 @bp.post("/sign-in/start-again")
@@ -104,11 +174,9 @@ def sign_in_start_again():
 @access.public
 def sign_in_set_up():
     """Council staff without a second factor set one up before they can do anything else."""
-    if current_user.is_authenticated:
-        return redirect(url_for("cases.home"))
-    row = _half_signed_in()
-    if row is None:
-        return redirect(url_for("accounts.sign_in"), 303 if request.method == "POST" else 302)
+    row = _signing_in()
+    if not isinstance(row, UserSession):
+        return row
     user = row.user
     if second_factor.has_second_factor(user):
         return redirect(url_for("second_factor.sign_in_code"))
@@ -180,6 +248,16 @@ def confirm():
         field_name=None,
         action=url_for("second_factor.confirm", next=_safe_next(request.args.get("next"))),
         again=[],
+        has_app=second_factor.active_app(current_user) is not None,
+        passkey_options=(
+            url_for("second_factor.confirm_passkey_options")
+            if passkeys.has_passkey(current_user)
+            else None
+        ),
+        passkey_field="credential",
+        passkey_action=url_for(
+            "second_factor.confirm_passkey", next=_safe_next(request.args.get("next"))
+        ),
     )
 
 
@@ -196,15 +274,7 @@ def _offered_or_404() -> None:
 def account():
     """Your second factor: whether you have one, recovery codes left, set up a new app, remove."""
     _offered_or_404()
-    app = second_factor.active_app(current_user)
-    return render_template(
-        "accounts/second_factor/account.html",
-        app=app,
-        left=second_factor.recovery_codes_left(current_user) if app else 0,
-        required=second_factor.required(current_user),
-        form=SecondFactorCodeForm(formdata=None),
-        start=StartSetUpForm(),
-    )
+    return _account_page()
 
 
 @bp.route("/account/second-factor/set-up", methods=["GET", "POST"])
@@ -243,11 +313,115 @@ def remove():
         else:
             flash("The second factor was removed. You sign in with your password alone.", "success")
             return redirect(url_for("second_factor.account"), 303)
-    return render_template(
-        "accounts/second_factor/account.html",
-        app=app,
-        left=second_factor.recovery_codes_left(current_user),
-        required=second_factor.required(current_user),
-        form=form,
-        start=StartSetUpForm(),
+    return _account_page(form=form)
+
+
+# --- Passkeys -------------------------------------------------------------------------------------
+
+
+def _account_page(form=None, add_form=None, status: int = 200):
+    app = second_factor.active_app(current_user)
+    return (
+        render_template(
+            "accounts/second_factor/account.html",
+            app=app,
+            left=second_factor.recovery_codes_left(current_user) if app else 0,
+            required=second_factor.required(current_user),
+            form=form or SecondFactorCodeForm(formdata=None),
+            start=StartSetUpForm(),
+            passkeys=passkeys.passkeys_of(current_user),
+            add_form=add_form or AddPasskeyForm(formdata=None),
+        ),
+        status,
     )
+
+
+@bp.post("/account/second-factor/passkey-options")
+@limiter.limit(CODE_LIMIT)
+@access.signed_in
+def add_passkey_options():
+    """The challenge for adding a passkey (JSON, for portal.js)."""
+    _offered_or_404()
+    return _options(*passkeys.begin_registration(current_user))
+
+
+@bp.post("/account/second-factor/passkeys")
+@limiter.limit(CODE_LIMIT)
+@access.signed_in
+@fresh_second_factor
+def add_passkey():
+    """Keep the passkey the browser just made (after a fresh second factor if one is set up)."""
+    _offered_or_404()
+    form = AddPasskeyForm()
+    if form.validate_on_submit():
+        try:
+            key = passkeys.finish_registration(
+                current_user,
+                form.credential.data,
+                form.name.data,
+                session.pop(PASSKEY_CEREMONY, None),
+            )
+        except second_factor.CodeRefused as refused:
+            form.name.errors = [refused.reason]
+        else:
+            row = second_factor.session_row(current_user.session_token)
+            if row is not None and row.second_factor_at is None:
+                second_factor.mark_done(row)
+                db.session.commit()
+            flash(f"The passkey \u201c{key.name}\u201d was added.", "success")
+            return redirect(url_for("second_factor.account"), 303)
+    return _account_page(add_form=form, status=400)
+
+
+@bp.post("/account/second-factor/passkeys/<int:passkey_id>/remove")
+@limiter.limit(CODE_LIMIT)
+@access.signed_in
+@fresh_second_factor
+def remove_passkey(passkey_id: int):
+    """Remove one of your passkeys (after a fresh second factor; staff keep at least one)."""
+    _offered_or_404()
+    if not StartSetUpForm().validate_on_submit():
+        abort(400)
+    try:
+        passkeys.remove(current_user, passkey_id)
+    except second_factor.CodeRefused as refused:
+        flash(refused.reason, "error")
+    else:
+        flash("The passkey was removed.", "success")
+    return redirect(url_for("second_factor.account"), 303)
+
+
+@bp.post("/account/confirm-it-is-you/passkey-options")
+@limiter.limit(CODE_LIMIT)
+@access.signed_in
+def confirm_passkey_options():
+    """The challenge for confirming it is you with a passkey (JSON, for portal.js)."""
+    if not passkeys.has_passkey(current_user):
+        abort(404)
+    return _options(*passkeys.begin_authentication(current_user))
+
+
+@bp.post("/account/confirm-it-is-you/passkey")
+@limiter.limit(CODE_LIMIT)
+@access.signed_in
+def confirm_passkey():
+    """A passkey's answer as a fresh second factor, then back to the page that asked."""
+    destination = _safe_next(request.args.get("next")) or url_for("cases.home")
+    form = PasskeyAnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        passkeys.check_assertion(
+            current_user,
+            form.credential.data,
+            session.pop(PASSKEY_CEREMONY, None),
+            request.remote_addr,
+        )
+    except second_factor.CodeRefused as refused:
+        flash(refused.reason, "error")
+        return redirect(url_for("second_factor.confirm", next=request.args.get("next")), 303)
+    row = second_factor.session_row(current_user.session_token)
+    if row is not None:
+        second_factor.mark_done(row)
+        db.session.commit()
+    return redirect(destination, 303)

@@ -4,7 +4,7 @@
 // Everything here is an enhancement. The portal works fully without it: every
 // control is a real link or form, and the server renders whole pages.
 //
-// It does six things:
+// It does seven things:
 //   1. starts GOV.UK Frontend's components (and again on content htmx swaps in);
 //   2. adds the CSRF token to every htmx request;
 //   3. after a swap, moves focus to [data-portal-focus] or an error summary; if
@@ -13,7 +13,9 @@
 //   4. after a swap, announces [data-portal-announce] text in the live region;
 //   5. shows upload progress in forms marked [data-portal-upload-progress];
 //   6. shows the portal's error page in the main content when an htmx request
-//      fails (htmx would otherwise drop it, and nothing would happen).
+//      fails (htmx would otherwise drop it, and nothing would happen);
+//   7. runs passkey (WebAuthn) forms marked [data-portal-passkey], shown only
+//      where the browser supports passkeys.
 //
 // It never uses eval, inline handlers or inline styles (strict CSP).
 
@@ -222,3 +224,122 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   detail.swapOverride = "innerHTML";
   detail.selectOverride = ERROR_BODY;
 });
+
+// --- 7. Passkeys (WebAuthn) ----------------------------------------------------
+
+// A form marked data-portal-passkey="create" (add a passkey) or "get" (use one)
+// is hidden until we know the browser can do it. On submit: ask the server for
+// options (a challenge kept in the session), let the browser make or use the
+// passkey, put its answer in the form's hidden "credential" field, and post the
+// form as usual. The server checks everything; this only carries bytes.
+
+/** base64url (no padding) to bytes. */
+function fromBase64url(text) {
+  const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  const padded = base64 + "===".slice((base64.length + 3) % 4);
+  const binary = atob(padded);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) {
+    bytes[i] = binary.charCodeAt(i);
+  }
+  return bytes.buffer;
+}
+
+/** Bytes (an ArrayBuffer) to base64url without padding. */
+function toBase64url(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 1) {
+    binary += String.fromCharCode(bytes[i]);
+  }
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function withBinaryIds(list) {
+  return (list || []).map((item) => ({ ...item, id: fromBase64url(item.id) }));
+}
+
+/** The server's JSON options as the browser's API wants them. */
+function publicKeyOptions(kind, options) {
+  const publicKey = { ...options, challenge: fromBase64url(options.challenge) };
+  if (kind === "create") {
+    publicKey.user = { ...options.user, id: fromBase64url(options.user.id) };
+    publicKey.excludeCredentials = withBinaryIds(options.excludeCredentials);
+  } else {
+    publicKey.allowCredentials = withBinaryIds(options.allowCredentials);
+  }
+  return publicKey;
+}
+
+/** The browser's credential as JSON the server can read. */
+function credentialJson(credential) {
+  const response = credential.response;
+  const answer = {
+    id: credential.id,
+    rawId: toBase64url(credential.rawId),
+    type: credential.type,
+    clientExtensionResults: credential.getClientExtensionResults(),
+    response: { clientDataJSON: toBase64url(response.clientDataJSON) },
+  };
+  if (response.attestationObject) {
+    answer.response.attestationObject = toBase64url(response.attestationObject);
+    answer.response.transports = response.getTransports ? response.getTransports() : [];
+  } else {
+    answer.response.authenticatorData = toBase64url(response.authenticatorData);
+    answer.response.signature = toBase64url(response.signature);
+    answer.response.userHandle = response.userHandle ? toBase64url(response.userHandle) : null;
+  }
+  return JSON.stringify(answer);
+}
+
+async function runPasskeyForm(form) {
+  const kind = form.dataset.portalPasskey;
+  const token = form.querySelector('input[name="csrf_token"]');
+  const answer = await fetch(form.dataset.portalPasskeyOptions, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "X-CSRFToken": token ? token.value : "", Accept: "application/json" },
+  });
+  if (!answer.ok) {
+    throw new Error(`passkey options: ${answer.status}`);
+  }
+  const publicKey = publicKeyOptions(kind, await answer.json());
+  const credential =
+    kind === "create"
+      ? await navigator.credentials.create({ publicKey })
+      : await navigator.credentials.get({ publicKey });
+  const field = form.dataset.portalPasskeyField || "credential";
+  form.querySelector(`input[name="${field}"]`).value = credentialJson(credential);
+  form.submit();
+}
+
+function startPasskeyForms() {
+  if (!window.PublicKeyCredential || !navigator.credentials) {
+    return;
+  }
+  document.querySelectorAll("[data-portal-passkey-fallback]").forEach((note) => {
+    note.hidden = true;
+  });
+  document.querySelectorAll("form[data-portal-passkey]").forEach((form) => {
+    form.hidden = false;
+    form.addEventListener("submit", (event) => {
+      const name = form.querySelector('input[name="name"]');
+      if (name && !name.value.trim()) {
+        return; // let the server say a name is needed
+      }
+      event.preventDefault();
+      const error = form.querySelector("[data-portal-passkey-error]");
+      if (error) {
+        error.hidden = true;
+      }
+      runPasskeyForm(form).catch((problem) => {
+        console.error(problem);
+        if (error) {
+          error.hidden = false;
+        }
+      });
+    });
+  });
+}
+
+startPasskeyForms();

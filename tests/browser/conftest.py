@@ -159,6 +159,17 @@ def portal_server(tmp_path_factory, chromium_executable) -> Iterator[PortalServe
 
     The compiled assets must exist (`make install` builds them).
     """
+    yield from _serve_portal(tmp_path_factory, "127.0.0.1")
+
+
+@pytest.fixture(scope="session")
+def localhost_portal_server(tmp_path_factory, chromium_executable) -> Iterator[PortalServer]:
+    """Another portal whose configured address is http://localhost:<port>: WebAuthn refuses IP
+    addresses as relying party ids, so the passkey tests need a host name."""
+    yield from _serve_portal(tmp_path_factory, "localhost")
+
+
+def _serve_portal(tmp_path_factory, host: str) -> Iterator[PortalServer]:
     missing = [str(path.relative_to(PROJECT_ROOT)) for path in COMPILED_ASSETS if not path.exists()]
     if missing:
         pytest.fail(f"compiled assets are missing ({', '.join(missing)}): run `make install`")
@@ -169,7 +180,7 @@ def portal_server(tmp_path_factory, chromium_executable) -> Iterator[PortalServe
         if not key.startswith(("FLASK_", "MAIL_", "PORTAL_", "CLAMD_"))
     }
     port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://{host}:{port}"
     mail = SmtpSink()
     mail.start()
     env.update(
