@@ -311,7 +311,13 @@ def remove():
         except second_factor.CodeRefused as refused:
             form.code.errors = [refused.reason]
         else:
-            flash("The second factor was removed. You sign in with your password alone.", "success")
+            flash(
+                "The authenticator app was removed. You sign in with your passkey as the "
+                "second factor."
+                if second_factor.has_passkey(current_user)
+                else "The second factor was removed. You sign in with your password alone.",
+                "success",
+            )
             return redirect(url_for("second_factor.account"), 303)
     return _account_page(form=form)
 

@@ -338,3 +338,22 @@ def test_an_administrators_reset_removes_passkeys_too(officer, council):
     second_factor.reset_by_administrator(admin, officer)
     assert passkeys.passkeys_of(officer) == []
     assert not second_factor.has_second_factor(officer)
+
+
+def test_staff_with_a_passkey_may_remove_their_authenticator_app(client_request, officer, outbox):
+    factories.give_authenticator_app(officer)
+    db.session.commit()
+    with pytest.raises(Refused, match="must keep a second factor"):
+        second_factor.remove(officer, factories.totp_code(), IP)
+    _add(officer)
+    client_request.sign_in_as(officer)
+    page = client_request.get("second_factor.account")
+    assert "Stop using the authenticator app" in page.texts("h2")
+    client_request.post(
+        "second_factor.remove",
+        {"code": factories.totp_code()},
+        expected_redirect="/account/second-factor",
+    )
+    assert second_factor.active_app(officer) is None
+    assert second_factor.has_second_factor(officer)  # the passkey
+    assert any("The authenticator app was removed" in m["Subject"] for m in outbox)
