@@ -32,6 +32,8 @@ PUBLIC_ENDPOINTS = {
     "second_factor.sign_in_start_again",
     "second_factor.sign_in_passkey_options",
     "second_factor.sign_in_passkey",
+    "second_factor.sign_in_add_passkey_options",
+    "second_factor.sign_in_add_passkey",
 }
 KEBAB = re.compile(r"^(/([a-z0-9]+(-[a-z0-9]+)*|<[a-z_]+:[a-z_]+>))*/?$")
 
@@ -98,6 +100,8 @@ def test_the_second_step_pages_need_a_half_finished_sign_in(client_request):
         client_request.post(endpoint, {"code": "123456"}, expected_redirect="/sign-in")
     client_request.post("second_factor.sign_in_passkey", {}, expected_redirect="/sign-in")
     client_request.post("second_factor.sign_in_passkey_options", {}, expected_status=400)
+    client_request.post("second_factor.sign_in_add_passkey", {}, expected_redirect="/sign-in")
+    client_request.post("second_factor.sign_in_add_passkey_options", {}, expected_status=400)
 
 
 def test_the_second_factor_pages_are_offered_to_staff_schools_and_professionals(

@@ -342,8 +342,10 @@ def recovery_codes_left(user: User) -> int:
 
 
 def remove(user: User, code: str, ip_address: str | None) -> None:
-    """Remove the second factor (only for those who may choose): a current code is asked."""
-    if required(user):
+    """Remove the authenticator app (and its recovery codes): a current code is asked. Staff may
+    do so only while a passkey stays as their second factor."""
+    keeps_passkey = has_passkey(user)
+    if required(user) and not keeps_passkey:
         raise CodeRefused("Council staff must keep a second factor. You can set up a new app.")
     check_code(user, code, ip_address)
     db.session.execute(delete(AuthenticatorApp).where(AuthenticatorApp.user_id == user.id))
@@ -352,9 +354,15 @@ def remove(user: User, code: str, ip_address: str | None) -> None:
     db.session.commit()
     _tell(
         user,
-        "The second factor was removed from your account",
-        "the authenticator app was removed from your account. You now sign in with your "
-        "password alone.",
+        "The second factor was removed from your account"
+        if not keeps_passkey
+        else "The authenticator app was removed from your account",
+        "the authenticator app was removed from your account. "
+        + (
+            "You now sign in with your passkey as the second factor."
+            if keeps_passkey
+            else "You now sign in with your password alone."
+        ),
     )
 
 

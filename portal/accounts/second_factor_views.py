@@ -192,6 +192,48 @@ def sign_in_set_up():
     return result
 
 
+@bp.post("/sign-in/set-up-passkey-options")
+@limiter.limit(CODE_LIMIT)
+@access.public
+def sign_in_add_passkey_options():
+    """The challenge for adding a passkey as the first second factor (JSON, for portal.js)."""
+    row = _signing_in()
+    if not isinstance(row, UserSession) or second_factor.has_second_factor(row.user):
+        abort(400)
+    return _options(*passkeys.begin_registration(row.user))
+
+
+@bp.post("/sign-in/set-up-passkey")
+@limiter.limit(CODE_LIMIT)
+@access.public
+def sign_in_add_passkey():
+    """Council staff without a second factor may add a passkey instead of an app; it signs
+    them in."""
+    row = _signing_in()
+    if not isinstance(row, UserSession):
+        return row
+    user = row.user
+    if second_factor.has_second_factor(user):
+        return redirect(url_for("second_factor.sign_in_code"), 303)
+    form = AddPasskeyForm()
+    if not form.validate_on_submit():
+        flash("Enter a name for the passkey, then add it", "error")
+        return redirect(url_for("second_factor.sign_in_set_up"), 303)
+    try:
+        key = passkeys.finish_registration(
+            user, form.credential.data, form.name.data, session.pop(PASSKEY_CEREMONY, None)
+        )
+    except second_factor.CodeRefused as refused:
+        flash(refused.reason, "error")
+        return redirect(url_for("second_factor.sign_in_set_up"), 303)
+    second_factor.mark_done(row)
+    db.session.commit()
+    destination = _after_sign_in()
+    finish_sign_in(user, session.get(HALF_SIGNED_IN) or "")
+    flash(f"The passkey \u201c{key.name}\u201d was added.", "success")
+    return redirect(destination, 303)
+
+
 def _set_up(user: User, row: UserSession | None, here: str):
     """The set-up page (shared by the sign-in step and the account page). A POST without a code
     makes a new secret; a POST with one confirms it. Returns a response, or `Confirmed`."""
@@ -311,7 +353,13 @@ def remove():
         except second_factor.CodeRefused as refused:
             form.code.errors = [refused.reason]
         else:
-            flash("The second factor was removed. You sign in with your password alone.", "success")
+            flash(
+                "The authenticator app was removed. You sign in with your passkey as the "
+                "second factor."
+                if second_factor.has_passkey(current_user)
+                else "The second factor was removed. You sign in with your password alone.",
+                "success",
+            )
             return redirect(url_for("second_factor.account"), 303)
     return _account_page(form=form)
 

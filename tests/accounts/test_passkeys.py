@@ -338,3 +338,46 @@ def test_an_administrators_reset_removes_passkeys_too(officer, council):
     second_factor.reset_by_administrator(admin, officer)
     assert passkeys.passkeys_of(officer) == []
     assert not second_factor.has_second_factor(officer)
+
+
+def test_staff_with_a_passkey_may_remove_their_authenticator_app(client_request, officer, outbox):
+    factories.give_authenticator_app(officer)
+    db.session.commit()
+    with pytest.raises(Refused, match="must keep a second factor"):
+        second_factor.remove(officer, factories.totp_code(), IP)
+    _add(officer)
+    client_request.sign_in_as(officer)
+    page = client_request.get("second_factor.account")
+    assert "Stop using the authenticator app" in page.texts("h2")
+    client_request.post(
+        "second_factor.remove",
+        {"code": factories.totp_code()},
+        expected_redirect="/account/second-factor",
+    )
+    assert second_factor.active_app(officer) is None
+    assert second_factor.has_second_factor(officer)  # the passkey
+    assert any("The authenticator app was removed" in m["Subject"] for m in outbox)
+
+
+def test_new_staff_may_add_a_passkey_instead_of_an_app_when_signing_in(client_request, officer):
+    client_request.post(
+        "accounts.sign_in",
+        {"email": officer.email, "password": factories.PASSWORD},
+        expected_redirect="/sign-in/code",
+    )
+    assert client_request.get_redirect("second_factor.sign_in_code") == "/sign-in/set-up-app"
+    page = client_request.get("second_factor.sign_in_set_up")
+    assert page.html.select_one("form[data-portal-passkey=create]") is not None
+    assert client_request.get_redirect("cases.home").startswith("/sign-in")
+    answer = SoftAuthenticator().create(
+        _options_json(client_request, "second_factor.sign_in_add_passkey_options")
+    )
+    client_request.post(
+        "second_factor.sign_in_add_passkey",
+        {"credential": answer, "name": "Work laptop"},
+        expected_redirect="/home",
+    )
+    client_request.get("cases.home")
+    assert [key.name for key in passkeys.passkeys_of(officer)] == ["Work laptop"]
+    # Having one now, the set-up step is no way to add another without signing in.
+    client_request.post("second_factor.sign_in_add_passkey_options", {}, expected_status=400)
