@@ -5,6 +5,8 @@
     .venv/bin/python scripts/profile_pages.py --cases 1000 --database postgresql
     .venv/bin/python scripts/profile_pages.py --html /tmp/profiles   # pyinstrument HTML, one a page
     .venv/bin/python scripts/profile_pages.py --text          # pyinstrument's call tree, printed
+    .venv/bin/python scripts/profile_pages.py --statements    # each page's SQL and rows fetched
+    .venv/bin/python scripts/profile_pages.py --packages      # cProfile: time by package
 
 What it does:
 
@@ -156,6 +158,12 @@ def main() -> None:
     parser.add_argument("--only", help="only pages whose name contains this")
     parser.add_argument("--html", type=Path, help="write a pyinstrument HTML profile a page here")
     parser.add_argument("--text", action="store_true", help="print pyinstrument's call tree")
+    parser.add_argument(
+        "--packages", action="store_true", help="cProfile: time in each package, top functions"
+    )
+    parser.add_argument(
+        "--statements", action="store_true", help="print each page's SQL statements and rows"
+    )
     options = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="profile-pages-"))
@@ -188,6 +196,37 @@ def main() -> None:
     finally:
         if drop is not None:
             drop()
+
+
+def _by_package(get, count: int) -> None:
+    """Where the time goes by package (cProfile's own time of each function, summed), then the
+    functions that take most. cProfile slows calls down, so compare shares, not totals."""
+    import cProfile
+    import pstats
+    from collections import Counter
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(count):
+        get()
+    profile.disable()
+    totals: Counter = Counter()
+    stats = pstats.Stats(profile)
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        totals[_package(filename)] += tottime
+    for key, seconds in totals.most_common(15):
+        print(f"    {key:<40}{seconds / count * 1000:>8.2f} ms")
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def _package(filename: str) -> str:
+    if "site-packages/" in filename:
+        return filename.split("site-packages/")[1].split("/")[0]
+    if "/portal/" in filename:
+        return "portal"
+    if "/templates/" in filename:
+        return "templates"
+    return "python" if "/lib/python3" in filename else filename[:40]
 
 
 def run(env: dict, options: argparse.Namespace) -> None:
@@ -243,6 +282,11 @@ def run(env: dict, options: argparse.Namespace) -> None:
             f"{wall / (each * rounds) * 1000:>9.2f}{stats.queries:>9}{stats.rows:>7}{size:>8}",
             flush=True,
         )
+        if options.statements:
+            for statement, rows in zip(stats.statements, stats.rows_by_statement, strict=True):
+                print(f"    {rows:>4} rows  {' '.join(statement.split())[:160]}")
+        if options.packages:
+            _by_package(get, each * rounds)
         if options.html or options.text:
             from pyinstrument import Profiler
 
