@@ -16,7 +16,7 @@ them all in one place and `create_app` installs them. The decision is always mad
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from functools import wraps
 from typing import Any
@@ -105,6 +105,7 @@ def load(
     column: str = "public_id",
     g_name: str | None = None,
     part_of: str | None = None,
+    options: Sequence[Any] = (),
 ) -> Callable[[Callable], Callable]:
     """Load `model` by the URL variable `url_arg`, check `action` on it, put it on `g`.
 
@@ -114,6 +115,9 @@ def load(
     `part_of` names an object an outer `load` already put on `g` (for example "case"): the object
     loaded here must belong to it (its `<part_of>_id` is that object's id), or the answer is 404.
     So `/cases/A/advice/B` can never act on advice B of another case C, whatever the view does.
+
+    `options` are loader options for the query (for example `joinedload(...)` of what the page
+    reads next), so a page can fetch its object and what hangs off it in one statement.
     """
     name = g_name or model.__tablename__
 
@@ -123,7 +127,9 @@ def load(
             if not current_user.is_authenticated:
                 return redirect_to_sign_in()
             value = kwargs.pop(url_arg)
-            obj = db.session.scalar(select(model).where(getattr(model, column) == value))
+            obj = db.session.scalar(
+                select(model).where(getattr(model, column) == value).options(*options)
+            )
             if obj is None or not can(current_user, action, obj):
                 abort(404)
             if part_of is not None and getattr(obj, f"{part_of}_id") != getattr(g, part_of).id:

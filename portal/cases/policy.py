@@ -8,10 +8,11 @@ live grant, and the grant's ticks decide documents and updates. Admins get no ac
 
 from __future__ import annotations
 
-from flask import g
-from sqlalchemy import CompoundSelect, Select, select
+from flask import g, has_app_context
+from sqlalchemy import CompoundSelect, Select, event, select
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
+from sqlalchemy.orm import Session
 
 from portal import access
 from portal.accounts.models import Role, User
@@ -20,19 +21,35 @@ from portal.cases.models import Case, CaseGrant, Relationship
 from portal.extensions import db
 
 
-def active_grant(user: User, case: Case) -> CaseGrant | None:
-    """The person's live grant on a case, looked up once per request."""
+def live_grants(case: Case) -> list[CaseGrant]:
+    """Everyone holding access to the case now, in the order they were given it: read once a
+    request (a case has a handful), shared by the access checks and the pages that list them.
+    A flush that adds, changes or removes a grant forgets what was read (see below)."""
     cache = g.setdefault("_grants", {})
-    key = (user.id, case.id)
-    if key not in cache:
-        cache[key] = db.session.scalar(
-            select(CaseGrant).where(
-                CaseGrant.case_id == case.id,
-                CaseGrant.user_id == user.id,
-                CaseGrant.revoked_at.is_(None),
+    if case.id not in cache:
+        cache[case.id] = list(
+            db.session.scalars(
+                select(CaseGrant)
+                .where(CaseGrant.case_id == case.id, CaseGrant.revoked_at.is_(None))
+                .order_by(CaseGrant.granted_at, CaseGrant.id)
             )
         )
-    return cache[key]
+    return cache[case.id]
+
+
+def active_grant(user: User, case: Case) -> CaseGrant | None:
+    """The person's live grant on a case (from `live_grants`, so no query of its own)."""
+    return next((grant for grant in live_grants(case) if grant.user_id == user.id), None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_grants_read(session: Session, _context) -> None:
+    """Access given or taken away in this request is seen by the next check in it."""
+    if not has_app_context() or "_grants" not in g:
+        return
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(obj, CaseGrant) for obj in changed):
+        g.pop("_grants")
 
 
 def is_team_case_officer(user: User, case: Case) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal import access, clock
 from portal.accounts.models import Role
@@ -20,8 +20,8 @@ from portal.cases.caseload import CaseloadFilterForm, caseload_for, my_tasks
 from portal.cases.dashboard import team_dashboard
 from portal.cases.facts import facts_for_cases, page_record
 from portal.cases.forms import UpdateForm
-from portal.cases.models import Case, CaseGrant
-from portal.cases.policy import is_team_case_officer, visible_cases
+from portal.cases.models import Case
+from portal.cases.policy import is_team_case_officer, live_grants, visible_cases
 from portal.cases.sections import sections_for
 from portal.cases.timeline import timeline_for
 from portal.extensions import db
@@ -129,7 +129,8 @@ OVERVIEW_ENTRIES = 3
 
 
 @bp.get("/cases/<public_id:case_id>")
-@access.load(Case, "case_id", access.Action.VIEW)
+# The overview names the case officer (who to contact, people on the case): fetched with the case.
+@access.load(Case, "case_id", access.Action.VIEW, options=(joinedload(Case.case_officer),))
 def case_page():
     """The case overview: where it is, what happens next and by when, who to contact, the
     reader's own task, how to disagree, who can see it, the pathway and the latest history.
@@ -139,11 +140,7 @@ def case_page():
     record = page_record(case)
     facts = record.facts(today)
     audience = Role(current_user.role).audience
-    grants = db.session.scalars(
-        select(CaseGrant)
-        .where(CaseGrant.case_id == case.id, CaseGrant.revoked_at.is_(None))
-        .order_by(CaseGrant.granted_at)
-    ).all()
+    grants = live_grants(case)
     can_post = access.can(current_user, access.Action.POST_UPDATES, case)
     page = render_template(
         "cases/case.html",

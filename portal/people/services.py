@@ -70,17 +70,6 @@ class AddedPerson:
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def live_grants(case: Case) -> list[CaseGrant]:
-    """Everyone holding access to the case now, in the order they were given it."""
-    return list(
-        db.session.scalars(
-            select(CaseGrant)
-            .where(CaseGrant.case_id == case.id, CaseGrant.revoked_at.is_(None))
-            .order_by(CaseGrant.granted_at, CaseGrant.id)
-        )
-    )
-
-
 def ended_grants(case: Case) -> list[CaseGrant]:
     """Access that has ended, newest first (for the council's record)."""
     return list(

@@ -12,6 +12,7 @@ from portal import access
 from portal.accounts.models import Organisation, OrganisationKind
 from portal.accounts.reauth import fresh_second_factor
 from portal.cases.models import Case, CaseGrant
+from portal.cases.policy import live_grants
 from portal.cases.sections import sections_for
 from portal.cases.services import record_view
 from portal.extensions import db
@@ -44,7 +45,7 @@ def case_people():
     page = render_template(
         "people/people.html",
         case=case,
-        grants=services.live_grants(case),
+        grants=live_grants(case),
         ended=services.ended_grants(case) if manager else [],
         can_manage=manager,
         permissions_of=services.Permissions.of,
