@@ -53,9 +53,10 @@ def bands_section(case: Any, user: Any) -> dict | None:
     if not in_force and not may_propose:
         return None
     year = FinancialYear.containing(today)
-    stored = load_year(year)
-    tariff = stored.tariff
-    shows_money = user.role in (Role.SCHOOL, Role.CASE_OFFICER) and tariff is not None
+    # Only the school and the council see money: nobody else's page reads the tariff.
+    stored = load_year(year) if user.role in (Role.SCHOOL, Role.CASE_OFFICER) else None
+    tariff = stored.tariff if stored is not None else None
+    shows_money = tariff is not None
     due: dict[str, int] = {}
     ended_on = None
     if shows_money and tariff is not None and in_force:
@@ -86,5 +87,5 @@ def bands_section(case: Any, user: Any) -> dict | None:
         "ended_on": ended_on,
         "may_propose": may_propose,
         "case_id": case.public_id,
-        "illustrative": shows_money and stored.illustrative,
+        "illustrative": stored is not None and shows_money and stored.illustrative,
     }
