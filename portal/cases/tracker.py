@@ -18,7 +18,7 @@ from portal import pathway
 from portal.accounts.models import Role, User
 from portal.cases.facts import CaseRecord
 from portal.cases.models import Case, CaseGrant, CaseSchedule
-from portal.content.pages import PublishedPage, pathway_text, section_paragraph
+from portal.content.pages import PublishedPage, page_paragraph, pathway_text
 from portal.dates import days_until, long_date
 from portal.pathway import Audience, Deadline, Stage, Status, StepState
 from portal.pathway.next_step import next_step_words
@@ -27,7 +27,7 @@ from portal.pathway.next_step import next_step_words
 def content_text(text: pathway.ContentText, page: PublishedPage | None, section: str) -> str:
     """The panel's words: the first paragraph under `section` of the published pathway page when
     there is one, else the built-in default."""
-    published = section_paragraph(page.html, section) if page is not None else None
+    published = page_paragraph(page, section) if page is not None else None
     return published or text.default
 
 
@@ -268,7 +268,7 @@ def _next_text(
     Either comes from the published pathway page when it has a section for it."""
     within = next_step_words(facts, today, audience)
     if within is not None:
-        published = section_paragraph(page.html, within.heading) if page is not None else None
+        published = page_paragraph(page, within.heading) if page is not None else None
         return published or within.default
     return content_text(pathway.next_step_text(stage, audience), page, "What happens next")
 

@@ -197,6 +197,23 @@ def section_paragraph(html: str, heading: str) -> str | None:
     return text
 
 
+#: `page_paragraph`'s answers by (HTML, heading): a page's paragraphs are read from its HTML once
+#: a process, not on every case page. Keyed by the HTML itself (hashing it is far cheaper than
+#: parsing it), so a new revision, or another database's page, is never answered from memory.
+_PARAGRAPHS: dict[tuple[str, str], str | None] = {}
+_PARAGRAPHS_KEPT = 512
+
+
+def page_paragraph(page: PublishedPage, heading: str) -> str | None:
+    """`section_paragraph` of a published page, remembered for its HTML."""
+    key = (str(page.html), heading)
+    if key not in _PARAGRAPHS:
+        if len(_PARAGRAPHS) >= _PARAGRAPHS_KEPT:
+            _PARAGRAPHS.clear()  # a bound that one council's pathway pages never reach
+        _PARAGRAPHS[key] = section_paragraph(page.html, heading)
+    return _PARAGRAPHS[key]
+
+
 _HEADING_TAG = re.compile(r"<(/?)h([234])\b")
 
 
