@@ -80,3 +80,23 @@ def test_school_caseload_lists_only_granted_cases(
     text = page.text("main")
     assert family_case.reference in text
     assert other_family_case.reference not in text
+
+
+def test_access_given_or_taken_away_counts_at_once_in_the_same_request(
+    app, parent2, senco, family_case
+):
+    """The live grants are read once a request; giving or ending access in that request is seen
+    by the next check in it (a check must never answer from what was read before the change)."""
+    from portal import access
+    from portal.cases.models import Relationship
+    from tests import factories
+
+    with app.test_request_context():
+        assert not access.can(parent2, access.Action.VIEW, family_case)
+        factories.grant(family_case, parent2, Relationship.PARENT_CARER)
+        assert access.can(parent2, access.Action.VIEW, family_case)
+        senco_grant = next(g for g in family_case.grants if g.user_id == senco.id)
+        assert access.can(senco, access.Action.VIEW, family_case)
+        senco_grant.revoked_at = clock.utcnow()
+        db.session.flush()
+        assert not access.can(senco, access.Action.VIEW, family_case)
