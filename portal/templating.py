@@ -48,6 +48,7 @@ NAVIGATION = {
         ("Bands to agree", "banding.proposed_bands"),
         ("Funding dashboard", "money.dashboard"),
         ("Tariff and budget", "money.tariff_now"),
+        ("Band descriptors", "content.page_list"),
     ],
 }
 

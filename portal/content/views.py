@@ -1,8 +1,10 @@
-"""The content editor (Parent Carer Forum staff): pages, editing with a live preview and a
-plain-language check, revisions, comparing, restoring, publishing.
+"""The content editor (Parent Carer Forum staff, and funding officers for the banded-funding
+pages): pages, editing with a live preview and a plain-language check, revisions, comparing,
+restoring, publishing.
 
-Every view is for the content editor role only (others get 403) and changes go through
-`portal.content.services`. Pages are named by their slug, which is public anyway.
+Every view is for those two roles only (others get 403); a page the person may not change
+(`portal.content.policy`) is not found, and changes go through `portal.content.services`. Pages
+are named by their slug, which is public anyway.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from flask import (
 from flask_login import current_user
 
 from portal import access
-from portal.accounts.models import Role
 from portal.content import services
 from portal.content.diffing import diff_text
 from portal.content.forms import (
@@ -34,18 +35,20 @@ from portal.content.forms import (
 from portal.content.models import ContentPage, ContentRevision
 from portal.content.pages import public_url
 from portal.content.plain_language import check_text
+from portal.content.policy import CONTENT_ROLES, ContentAction
 from portal.content.rendering import render_markdown
 from portal.pathway.next_step import STEP_HEADINGS, STEPS_OF_STAGE
 from portal.rendering import render_page
 
 bp = Blueprint("content", __name__, url_prefix="/content")
 
-editors_only = access.role_required(Role.CONTENT_EDITOR)
+editors_only = access.role_required(*CONTENT_ROLES)
 
 
 def _page(slug: str) -> ContentPage:
+    """The page, if it exists and this person may change it; otherwise not found."""
     page = services.page_by_slug(slug)
-    if page is None:
+    if page is None or not access.can(current_user, ContentAction.EDIT, page):
         abort(404)
     return page
 
@@ -100,7 +103,12 @@ def _edit_page(page: ContentPage, form: EditPageForm, status: int = 200, **extra
 @editors_only
 def page_list():
     """Every content page with its audience, status and last change."""
-    return render_template("content/page_list.html", rows=services.page_rows())
+    rows = [
+        row
+        for row in services.page_rows()
+        if access.can(current_user, ContentAction.EDIT, row.page)
+    ]
+    return render_template("content/page_list.html", rows=rows)
 
 
 @bp.get("/<slug:slug>")

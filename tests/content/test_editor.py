@@ -493,3 +493,48 @@ def test_with_two_editors_required_a_second_editor_approves_before_anything_is_p
         ("content.approval_asked", editor.id),
         ("content.published", second.id),
     ]
+
+
+# --- Funding officers keep the banded-funding pages ------------------------------------------
+
+
+def test_funding_officer_edits_and_publishes_a_band_descriptor_and_nothing_else(
+    client_request, content, council, new_client
+):
+    """A funding officer finds the band descriptor pages (and only the banded-funding pages) in
+    the editor, rewords one, publishes it, and the public descriptors page shows the new words;
+    every other page is not found to them, and they cannot publish it either."""
+    from portal.accounts.models import Role
+    from portal.content.policy import FUNDING_PAGES
+
+    officer = factories.make_user(Role.FUNDING_OFFICER, organisation=council, name="Fran Funding")
+    client_request.sign_in_as(officer)
+    listed = client_request.get("content.page_list")
+    slugs = {
+        link["href"].rsplit("/", 1)[-1] for link in listed.html.select("main a[href^='/content/']")
+    }
+    assert listed.h1 == "Band descriptors"
+    assert slugs == set(FUNDING_PAGES)
+
+    slug = "bands-cognition-and-learning"
+    data = _open(client_request, slug) | {"body": "Band 1: a little extra help in class.\n"}
+    _save(client_request, data, slug=slug)
+    number = page_by_slug(slug).current_number
+    client_request.post(
+        "content.publish_page", {"revision": number}, url_values={"slug": slug},
+        expected_redirect=f"/content/{slug}",
+    )  # fmt: skip
+    public = new_client().get("pages.band_descriptors", slug=slug)
+    assert "Band 1: a little extra help in class." in public.text("main")
+    published = db.session.scalars(
+        select(Event).where(Event.action == "content.published", Event.actor_id == officer.id)
+    ).all()
+    assert len(published) == 1
+
+    for endpoint in ("content.page_detail", "content.edit_page"):
+        client_request.get(endpoint, slug="pledge", expected_status=404)
+    client_request.post(
+        "content.publish_page", {"revision": 1}, url_values={"slug": "pledge"},
+        expected_status=404,
+    )  # fmt: skip
+    assert page_by_slug("pledge").published_number == 1
