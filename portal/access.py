@@ -23,7 +23,7 @@ from typing import Any
 
 from flask import Flask, abort, current_app, g
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.rendering import redirect_to_sign_in
@@ -120,6 +120,8 @@ def load(
     reads next), so a page can fetch its object and what hangs off it in one statement.
     """
     name = g_name or model.__tablename__
+    # Built once per view (see `portal/extensions.py`).
+    statement = select(model).where(getattr(model, column) == bindparam("value")).options(*options)
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -127,9 +129,7 @@ def load(
             if not current_user.is_authenticated:
                 return redirect_to_sign_in()
             value = kwargs.pop(url_arg)
-            obj = db.session.scalar(
-                select(model).where(getattr(model, column) == value).options(*options)
-            )
+            obj = db.session.scalar(statement, {"value": value})
             if obj is None or not can(current_user, action, obj):
                 abort(404)
             if part_of is not None and getattr(obj, f"{part_of}_id") != getattr(g, part_of).id:

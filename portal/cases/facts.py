@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, select
 
 from portal import clock, pathway
 from portal.cases.models import (
@@ -130,6 +130,34 @@ def _build_facts(record: CaseRecord, today: date) -> pathway.CaseFacts:
     )
 
 
+#: Built once (see `portal/extensions.py`): every case page and caseload runs them. Each list
+#: table's rows for the cases, in the order the rules read them.
+_FOR_CASES: BindParameter[int] = bindparam("ids", expanding=True)
+_MILESTONES = select(CaseMilestones).where(CaseMilestones.case_id.in_(_FOR_CASES))
+_LISTS: list[tuple[str, Any]] = [
+    (
+        "advice_requests",
+        select(AdviceRequest)
+        .where(AdviceRequest.case_id.in_(_FOR_CASES))
+        .order_by(AdviceRequest.sent_on, AdviceRequest.id),
+    ),
+    (
+        "consultations",
+        select(SchoolConsultation)
+        .where(SchoolConsultation.case_id.in_(_FOR_CASES))
+        .order_by(SchoolConsultation.consulted_on, SchoolConsultation.id),
+    ),
+    (
+        "reviews",
+        select(Review).where(Review.case_id.in_(_FOR_CASES)).order_by(Review.meeting_on, Review.id),
+    ),
+    (
+        "delays",
+        select(LawfulDelay).where(LawfulDelay.case_id.in_(_FOR_CASES)).order_by(LawfulDelay.id),
+    ),
+]
+
+
 def records_for_cases(cases: Sequence[Case]) -> dict[int, CaseRecord]:
     """Load every dated row for these cases: one query per related table (five in all), or
     none for an empty list. The cases' children must already be loaded (`Case.child` is joined).
@@ -137,22 +165,12 @@ def records_for_cases(cases: Sequence[Case]) -> dict[int, CaseRecord]:
     records = {case.id: CaseRecord(case) for case in cases}
     if not records:
         return records
-    ids = list(records)
-    for row in db.session.scalars(select(CaseMilestones).where(CaseMilestones.case_id.in_(ids))):
+    ids = {"ids": list(records)}
+    for row in db.session.scalars(_MILESTONES, ids):
         records[row.case_id].milestones = row
-    lists: list[tuple[Any, str, tuple]] = [
-        (AdviceRequest, "advice_requests", (AdviceRequest.sent_on, AdviceRequest.id)),
-        (
-            SchoolConsultation,
-            "consultations",
-            (SchoolConsultation.consulted_on, SchoolConsultation.id),
-        ),
-        (Review, "reviews", (Review.meeting_on, Review.id)),
-        (LawfulDelay, "delays", (LawfulDelay.id,)),
-    ]
-    for model, attribute, order in lists:
+    for attribute, statement in _LISTS:
         grouped: dict[int, list] = defaultdict(list)
-        for row in db.session.scalars(select(model).where(model.case_id.in_(ids)).order_by(*order)):
+        for row in db.session.scalars(statement, ids):
             grouped[row.case_id].append(row)
         for case_id, rows in grouped.items():
             setattr(records[case_id], attribute, rows)

@@ -9,7 +9,7 @@ live grant, and the grant's ticks decide documents and updates. Admins get no ac
 from __future__ import annotations
 
 from flask import g, has_app_context
-from sqlalchemy import CompoundSelect, Select, event, select
+from sqlalchemy import CompoundSelect, Select, bindparam, event, select
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Session
@@ -20,6 +20,13 @@ from portal.audit import Visibility
 from portal.cases.models import Case, CaseGrant, Relationship
 from portal.extensions import db
 
+#: Built once (see `portal/extensions.py`): every case page runs it.
+_LIVE_GRANTS = (
+    select(CaseGrant)
+    .where(CaseGrant.case_id == bindparam("case_id"), CaseGrant.revoked_at.is_(None))
+    .order_by(CaseGrant.granted_at, CaseGrant.id)
+)
+
 
 def live_grants(case: Case) -> list[CaseGrant]:
     """Everyone holding access to the case now, in the order they were given it: read once a
@@ -27,13 +34,7 @@ def live_grants(case: Case) -> list[CaseGrant]:
     A flush that adds, changes or removes a grant forgets what was read (see below)."""
     cache = g.setdefault("_grants", {})
     if case.id not in cache:
-        cache[case.id] = list(
-            db.session.scalars(
-                select(CaseGrant)
-                .where(CaseGrant.case_id == case.id, CaseGrant.revoked_at.is_(None))
-                .order_by(CaseGrant.granted_at, CaseGrant.id)
-            )
-        )
+        cache[case.id] = list(db.session.scalars(_LIVE_GRANTS, {"case_id": case.id}))
     return cache[case.id]
 
 

@@ -9,9 +9,10 @@ audit events (every view of a case, for example) are never on a timeline at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from markupsafe import Markup
-from sqlalchemy import and_, or_, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, or_, select
 
 from portal.accounts.models import User
 from portal.audit import Event, Visibility, on_timeline
@@ -57,15 +58,10 @@ class TimelinePage:
     older_than: int | None
 
 
-def timeline_for(
-    user: User, case: Case, *, before: int | None = None, limit: int = PAGE_SIZE
-) -> TimelinePage:
-    """The entries of `case` that `user` may see, newest first, in one query.
-
-    `before` is the id of the last entry already shown: the page then starts with the entry
-    after it. The caller must already know the person may view the case.
-    """
-    visibilities = visibilities_for(user, case)
+@cache
+def _timeline_query(limit: int, after_cursor: bool) -> Select:
+    """The page's statement, built once for each page size (see `portal/extensions.py`)."""
+    visibilities: BindParameter[str] = bindparam("visibilities", expanding=True)
     query = (
         select(Event, Update)
         .outerjoin(
@@ -78,17 +74,18 @@ def timeline_for(
             ),
         )
         .where(
-            Event.case_id == case.id,
+            Event.case_id == bindparam("case_id"),
             Event.visibility.in_(visibilities),
             on_timeline(),  # served by the timeline's own index, which holds no audit rows
         )
         .order_by(Event.occurred_at.desc(), Event.id.desc())
         .limit(limit + 1)  # one more than shown tells us whether there are older entries
     )
-    if before is not None:
+    if after_cursor:
+        before: BindParameter[int] = bindparam("before")
         cursor_at = (
             select(Event.occurred_at)
-            .where(Event.id == before, Event.case_id == case.id)
+            .where(Event.id == before, Event.case_id == bindparam("case_id"))
             .scalar_subquery()
         )
         query = query.where(
@@ -97,7 +94,23 @@ def timeline_for(
                 and_(Event.occurred_at == cursor_at, Event.id < before),
             )
         )
-    rows = db.session.execute(query).all()
+    return query
+
+
+def timeline_for(
+    user: User, case: Case, *, before: int | None = None, limit: int = PAGE_SIZE
+) -> TimelinePage:
+    """The entries of `case` that `user` may see, newest first, in one query.
+
+    `before` is the id of the last entry already shown: the page then starts with the entry
+    after it. The caller must already know the person may view the case.
+    """
+    params = {
+        "case_id": case.id,
+        "visibilities": visibilities_for(user, case),
+        "before": before,
+    }
+    rows = db.session.execute(_timeline_query(limit, before is not None), params).all()
     entries = [
         TimelineEntry(event, update)
         for event, update in rows[:limit]

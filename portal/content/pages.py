@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 
 from flask import g, url_for
 from markupsafe import Markup
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, bindparam, select
 
 from portal.accounts.models import Role
 from portal.content.files import PAGES_FOR_AUDIENCE, pathway_slug
@@ -93,9 +93,13 @@ def _as_published(page: ContentPage, revision: ContentRevision) -> PublishedPage
     )
 
 
+#: Built once (see `portal/extensions.py`): case pages and public pages run it.
+_PUBLISHED_BY_SLUG = _published().where(ContentPage.slug == bindparam("slug"))
+
+
 def published_page(slug: str) -> PublishedPage | None:
     """The published version of a page, or None if there is no such page or it is unpublished."""
-    row = db.session.execute(_published().where(ContentPage.slug == slug)).first()
+    row = db.session.execute(_PUBLISHED_BY_SLUG, {"slug": slug}).first()
     return _as_published(*row) if row else None
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access, audit, clock
@@ -49,10 +50,11 @@ _CLEAN_BATCH = 500
 # --- Reading -----------------------------------------------------------------------------------
 
 
-def _may_see(user: User, restrictions: list[str]):
+def _may_see(user_id: Any, restrictions: Any):
     """The documents' restriction allows this person, or they added the document themselves
-    (the same rule as `policy.document_rule`)."""
-    return or_(Document.restriction.in_(restrictions), Document.created_by_id == user.id)
+    (the same rule as `policy.document_rule`). Values, or `bindparam`s for a statement built
+    once."""
+    return or_(Document.restriction.in_(restrictions), Document.created_by_id == user_id)
 
 
 def documents_for(user: User, case: Case) -> list[Document]:
@@ -65,12 +67,24 @@ def documents_for(user: User, case: Case) -> list[Document]:
             .where(
                 Document.case_id == case.id,
                 Document.removed_at.is_(None),
-                _may_see(user, restrictions),
+                _may_see(user.id, restrictions),
             )
             .options(selectinload(Document.versions))
             .order_by(Document.created_at.desc(), Document.id.desc())
         )
     )
+
+
+#: Built once (see `portal/extensions.py`): every case overview runs it.
+_COUNTS_BY_CATEGORY = (
+    select(Document.category, func.count())
+    .where(
+        Document.case_id == bindparam("case_id"),
+        Document.removed_at.is_(None),
+        _may_see(bindparam("user_id"), bindparam("restrictions", expanding=True)),
+    )
+    .group_by(Document.category)
+)
 
 
 def document_counts(user: User, case: Case) -> list[tuple[Category, int]]:
@@ -79,13 +93,8 @@ def document_counts(user: User, case: Case) -> list[tuple[Category, int]]:
     VIEW_DOCUMENTS."""
     restrictions = [r.value for r in restrictions_for(user, case)]
     rows = db.session.execute(
-        select(Document.category, func.count())
-        .where(
-            Document.case_id == case.id,
-            Document.removed_at.is_(None),
-            _may_see(user, restrictions),
-        )
-        .group_by(Document.category)
+        _COUNTS_BY_CATEGORY,
+        {"case_id": case.id, "restrictions": restrictions, "user_id": user.id},
     ).all()
     counts = {str(category): count for category, count in rows}
     return [(category, counts[category]) for category in Category if category in counts]
@@ -104,31 +113,39 @@ class KeptFromYou:
     items: list[tuple[Category, datetime]]
 
 
+#: Built once (see `portal/extensions.py`): every family's case overview runs them.
+_KEPT_ADVICE = (
+    Document.case_id == bindparam("case_id"),
+    Document.removed_at.is_(None),
+    Document.category.in_([c.value for c in Category if c.is_advice]),
+    Document.restriction.not_in(bindparam("restrictions", expanding=True)),
+)
+_NEWEST_KEPT_ADVICE = (
+    select(Document.category, Document.created_at)
+    .where(*_KEPT_ADVICE)
+    .order_by(Document.created_at.desc(), Document.id.desc())
+    .limit(KEPT_SHOWN)
+)
+
+
 def advice_kept_from(user: User, case: Case) -> KeptFromYou | None:
     """For a family member who may see the case's documents: the advice kept from them (one
     count and one short list, whatever the number of documents). None for professionals and
     the council, and when nothing is kept."""
     if Role(user.role).is_professional:
         return None
-    restrictions = [r.value for r in restrictions_for(user, case)]
-    advice = [c.value for c in Category if c.is_advice]
-    where = (
-        Document.case_id == case.id,
-        Document.removed_at.is_(None),
-        Document.category.in_(advice),
-        Document.restriction.not_in(restrictions),
-    )
-    rows = db.session.execute(
-        select(Document.category, Document.created_at)
-        .where(*where)
-        .order_by(Document.created_at.desc(), Document.id.desc())
-        .limit(KEPT_SHOWN)
-    ).all()
+    params = {
+        "case_id": case.id,
+        "restrictions": [r.value for r in restrictions_for(user, case)],
+    }
+    rows = db.session.execute(_NEWEST_KEPT_ADVICE, params).all()
     if not rows:
         return None
     count = len(rows)
     if count == KEPT_SHOWN:
-        count = db.session.execute(select(func.count(Document.id)).where(*where)).scalar_one()
+        count = db.session.execute(
+            select(func.count(Document.id)).where(*_KEPT_ADVICE), params
+        ).scalar_one()
     return KeptFromYou(count, [(Category(c), at) for c, at in rows])
 
 
@@ -176,7 +193,7 @@ def _visible(user: User, case: Case) -> tuple:
     return (
         Document.case_id == case.id,
         Document.removed_at.is_(None),
-        _may_see(user, restrictions),
+        _may_see(user.id, restrictions),
     )
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     Date,
     DateTime,
+    Select,
     String,
     and_,
+    bindparam,
     exists,
     func,
     literal,
@@ -124,13 +127,37 @@ def notify(
 
 def _still_open_to(user: User):
     """Notices about cases the person may still open (a revoked grant hides them at once)."""
-    if user.role == Role.CASE_OFFICER:
-        return Case.team_id == user.organisation_id
+    return _open_to(user.role == Role.CASE_OFFICER, user.organisation_id, user.id)
+
+
+def _open_to(case_officer: bool, organisation_id: Any, user_id: Any):
+    """`_still_open_to`, from values or `bindparam`s (for a statement built once)."""
+    if case_officer:
+        return Case.team_id == organisation_id
     return exists().where(
         CaseGrant.case_id == Notice.case_id,
-        CaseGrant.user_id == user.id,
+        CaseGrant.user_id == user_id,
         CaseGrant.revoked_at.is_(None),
     )
+
+
+def _unread_query(case_officer: bool) -> Select:
+    unread = (
+        select(Notice.id)
+        .join(Notice.case)
+        .where(
+            Notice.user_id == bindparam("user_id"),
+            Notice.read_at.is_(None),
+            _open_to(case_officer, bindparam("organisation_id"), bindparam("user_id")),
+        )
+        .limit(UNREAD_CAP + 1)
+        .subquery()
+    )
+    return select(func.count()).select_from(unread)
+
+
+#: Built once (see `portal/extensions.py`): every signed-in page runs one, for the header.
+_UNREAD = {officer: _unread_query(officer) for officer in (True, False)}
 
 
 @dataclass(frozen=True)
@@ -162,14 +189,9 @@ def whats_new(user: User, page: int = 1) -> NoticePage:
 
 def unread_count(user: User) -> int:
     """How many notices the person has not marked read, up to UNREAD_CAP + 1 (one small query)."""
-    unread = (
-        select(Notice.id)
-        .join(Notice.case)
-        .where(Notice.user_id == user.id, Notice.read_at.is_(None), _still_open_to(user))
-        .limit(UNREAD_CAP + 1)
-        .subquery()
-    )
-    return db.session.scalar(select(func.count()).select_from(unread)) or 0
+    statement = _UNREAD[user.role == Role.CASE_OFFICER]
+    params = {"user_id": user.id, "organisation_id": user.organisation_id}
+    return db.session.scalar(statement, params) or 0
 
 
 def mark_all_read(user: User) -> int:

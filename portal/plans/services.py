@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from portal import access, audit, clock
@@ -61,20 +61,25 @@ def versions_of(plan: Plan) -> list[PlanVersion]:
     )
 
 
+#: Built once (see `portal/extensions.py`): every case overview runs one of them.
+_ALL_VERSIONS = (
+    select(PlanVersion)
+    .join(Plan, Plan.id == PlanVersion.plan_id)
+    .where(Plan.case_id == bindparam("case_id"))
+    .order_by(PlanVersion.number.desc())
+)
+_FROZEN_VERSIONS = _ALL_VERSIONS.where(PlanVersion.frozen_at.is_not(None))
+
+
 def readable_versions(user: Any, case: Case) -> list[PlanVersion]:
     """The versions this person may read, newest first (one query). Families and
     professionals see sent and issued versions; the case officers see the working copy too."""
-    query = (
-        select(PlanVersion)
-        .join(Plan, Plan.id == PlanVersion.plan_id)
-        .where(Plan.case_id == case.id)
-        .order_by(PlanVersion.number.desc())
-    )
+    query = _ALL_VERSIONS
     if not access.can(user, access.Action.MANAGE, case):
         if not access.can(user, access.Action.VIEW_DOCUMENTS, case):
             return []
-        query = query.where(PlanVersion.frozen_at.is_not(None))
-    return list(db.session.scalars(query))
+        query = _FROZEN_VERSIONS
+    return list(db.session.scalars(query, {"case_id": case.id}))
 
 
 @dataclass
