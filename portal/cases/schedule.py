@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal import clock, pathway
@@ -124,6 +124,10 @@ def refresh(case_ids: Iterable[int], today: date | None = None) -> None:
         _write(ids[start : start + BATCH], today)
 
 
+#: Built once (see `portal/extensions.py`): every caseload and dashboard runs it.
+_RUN_OUT = select(CaseSchedule.case_id).where(CaseSchedule.valid_until <= bindparam("today"))
+
+
 def refresh_stale(today: date | None = None) -> int:
     """Work out again every schedule that has run out by `today` (on the `valid_until` index),
     and those of cases changed in this session and not yet committed, and commit. Returns how
@@ -135,9 +139,7 @@ def refresh_stale(today: date | None = None) -> int:
     today = today or clock.today()
     db.session.flush()
     pending = db.session.info.pop(_MARKED, set())
-    stale = set(
-        db.session.scalars(select(CaseSchedule.case_id).where(CaseSchedule.valid_until <= today))
-    )
+    stale = set(db.session.scalars(_RUN_OUT, {"today": today}))
     ids = stale | pending
     if ids:
         refresh(ids, today)

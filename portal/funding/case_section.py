@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal import clock
 from portal.accounts.models import Role
@@ -31,21 +31,25 @@ DESCRIPTOR_SLUGS = {
 }
 
 
+#: Built once (see `portal/extensions.py`): every case overview runs it.
+_AGREED_SO_FAR = (
+    select(Banding)
+    .where(
+        Banding.case_id == bindparam("case_id"),
+        Banding.status == BandingStatus.AGREED.value,
+        Banding.effective <= bindparam("today"),
+    )
+    .order_by(Banding.effective.desc(), Banding.id.desc())
+)
+
+
 def bands_section(case: Any, user: Any) -> dict | None:
     """The bands in force today for this case, one per area of need (one query), with links to
     the bands page (what each band means; proposals and history) and to propose a band."""
     if not may(user, VIEW, case):
         return None
     today = clock.today()
-    rows = db.session.scalars(
-        select(Banding)
-        .where(
-            Banding.case_id == case.id,
-            Banding.status == BandingStatus.AGREED.value,
-            Banding.effective <= today,
-        )
-        .order_by(Banding.effective.desc(), Banding.id.desc())
-    )
+    rows = db.session.scalars(_AGREED_SO_FAR, {"case_id": case.id, "today": today})
     in_force: dict[str, Banding] = {}
     for row in rows:
         in_force.setdefault(row.area_of_need, row)

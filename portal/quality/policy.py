@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from portal.accounts.models import Role
 from portal.extensions import db
@@ -44,13 +44,17 @@ def is_lead_for(user: Any, round_: AuditRound) -> bool:
     )
 
 
+#: Built once (see `portal/extensions.py`): every page of a case officer runs it, for the menu.
+_IN_A_ROUND = select(exists().where(RoundAuditor.user_id == bindparam("user_id")))
+
+
 def audits_in_any_round(user: Any) -> bool:
     """Quality staff always may; anyone else only while invited into a round."""
     if _role(user) in (Role.QUALITY_LEAD, Role.AUDITOR):
         return True
     if _role(user) not in INVITABLE_ROLES:
         return False
-    return bool(db.session.scalar(select(exists().where(RoundAuditor.user_id == user.id))))
+    return bool(db.session.scalar(_IN_A_ROUND, {"user_id": user.id}))
 
 
 def round_rule(user: Any, action: str, round_: AuditRound) -> bool:
