@@ -57,8 +57,10 @@ def bands_section(case: Any, user: Any) -> dict | None:
     if not in_force and not may_propose:
         return None
     year = FinancialYear.containing(today)
-    # Only the school and the council see money: nobody else's page reads the tariff.
-    stored = load_year(year) if user.role in (Role.SCHOOL, Role.CASE_OFFICER) else None
+    # Only the school and the council see money, and only beside a band: nobody else's page,
+    # and no case without an agreed band, reads the tariff.
+    sees_money = in_force and user.role in (Role.SCHOOL, Role.CASE_OFFICER)
+    stored = load_year(year) if sees_money else None
     tariff = stored.tariff if stored is not None else None
     shows_money = tariff is not None
     due: dict[str, int] = {}
