@@ -217,6 +217,7 @@ def _by_package(get, count: int) -> None:
     for key, seconds in totals.most_common(15):
         print(f"    {key:<40}{seconds / count * 1000:>8.2f} ms")
     stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(r"/(portal|templates)/", 40)
 
 
 def _package(filename: str) -> str:

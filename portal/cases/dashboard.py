@@ -11,8 +11,10 @@ A fixed number of queries whatever the size of the team.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.orm import contains_eager
@@ -27,7 +29,7 @@ from portal.cases.caseload import (
     scheduled_cases,
 )
 from portal.cases.models import Case, CaseSchedule
-from portal.cases.policy import visible_cases
+from portal.cases.policy import visible_schedules
 from portal.cases.schedule import refresh_stale
 from portal.cases.tracker import CaseSummary, summarise_stored
 from portal.extensions import db
@@ -79,20 +81,19 @@ def team_dashboard(user: User, today: date) -> Dashboard:
         outcome: final_condition(outcome, today)
         for outcome in (FinalPlans.IN_TIME, FinalPlans.LATE, FinalPlans.DELAYED)
     }
-    # Every number in one pass over the team's cases: a count per stage, and beside it the
-    # cases of that stage meeting each condition.
-    rows = db.session.execute(
-        visible_cases(user)
-        .join(CaseSchedule, CaseSchedule.case_id == Case.id)
+    # Every number in one pass over the team's stored schedules (each holds its case's team
+    # and stage): a count per stage, and beside it the cases of that stage meeting each condition.
+    rows: Sequence[Any] = db.session.execute(
+        visible_schedules(user)
         .with_only_columns(
-            Case.stage,
+            CaseSchedule.stage,
             func.count(),
             func.count().filter(late),
             func.count().filter(soon),
             *(func.count().filter(condition) for condition in finals.values()),
         )
-        .group_by(Case.stage)
-    ).all()
+        .group_by(CaseSchedule.stage)
+    ).all()  # (stage, count, then a count per condition)
     by_stage = {row[0]: row[1] for row in rows}
     totals = [sum(int(row[column]) for row in rows) for column in range(2, 4 + len(finals))]
     late_count, soon_count, *final_counts = totals

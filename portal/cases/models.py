@@ -405,3 +405,6 @@ class CaseSchedule(db.Model):
     final_outcome: Mapped[str | None] = mapped_column(String(20))
     final_issued_on: Mapped[date | None] = mapped_column()
     valid_until: Mapped[date | None] = mapped_column(index=True)
+    #: The case's team and stage, copied so the team dashboard counts this table alone.
+    team_id: Mapped[int | None] = mapped_column(index=True)
+    stage: Mapped[str | None] = mapped_column(String(30))

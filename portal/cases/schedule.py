@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.orm import Session, joinedload
 
 from portal import clock, pathway
-from portal.cases.facts import records_for_cases
+from portal.cases.facts import CaseRecord, records_for_cases
 from portal.cases.models import (
     AdviceRequest,
     Case,
@@ -83,6 +83,7 @@ def schedule_values(facts: pathway.CaseFacts, today: date) -> dict:
     """What a case's schedule row says on `today`, from its facts."""
     upcoming = pathway.next_deadline(facts, today)
     return {
+        "stage": facts.stage.value,
         "next_due_on": upcoming.due if upcoming else None,
         "next_key": upcoming.key if upcoming else None,
         "next_label": upcoming.label if upcoming else None,
@@ -93,6 +94,11 @@ def schedule_values(facts: pathway.CaseFacts, today: date) -> dict:
         "final_issued_on": facts.final_issued_on,
         "valid_until": _valid_until(facts, today),
     }
+
+
+def _row_values(record: CaseRecord, today: date) -> dict:
+    """The whole row: the facts' values, and the case's team (for the team dashboard)."""
+    return schedule_values(record.facts(today), today) | {"team_id": record.case.team_id}
 
 
 def _write(case_ids: Sequence[int], today: date) -> None:
@@ -107,7 +113,7 @@ def _write(case_ids: Sequence[int], today: date) -> None:
         )
     }
     for case_id, record in records.items():
-        values = schedule_values(record.facts(today), today)
+        values = _row_values(record, today)
         row = existing.get(case_id)
         if row is None:
             db.session.add(CaseSchedule(case_id=case_id, **values))
@@ -183,7 +189,7 @@ def disagreements(today: date | None = None) -> list[int]:
         batch = cases[start : start + BATCH]
         for case_id, record in records_for_cases(batch).items():
             row = stored.get(case_id)
-            values = schedule_values(record.facts(today), today)
+            values = _row_values(record, today)
             if row is None or any(getattr(row, k) != v for k, v in values.items()):
                 wrong.append(case_id)
     return wrong

@@ -42,6 +42,7 @@ def test_the_stored_deadlines_agree_as_time_passes(app):
 def test_a_step_taken_through_a_service_moves_the_stored_deadline_in_the_same_commit(
     app, family_case, case_officer
 ):
+    """Deciding to assess moves the stored deadline, and the stored stage, in that commit."""
     from portal.casework.steps import assessment
 
     db.session.commit()  # the case as opened: its first deadline is stored with it
@@ -54,6 +55,8 @@ def test_a_step_taken_through_a_service_moves_the_stored_deadline_in_the_same_co
     facts = facts_for(family_case)
     assert after.next_key != "assessment_decision"
     assert schedule.schedule_values(facts, clock.today())["next_key"] == after.next_key
+    # The team dashboard counts the stored rows by the case's team and stage.
+    assert (after.team_id, after.stage) == (family_case.team_id, "assessment")
 
 
 def test_the_check_command_finds_a_stored_deadline_that_was_changed_and_rebuild_mends_it(app):
