@@ -9,7 +9,7 @@ live grant, and the grant's ticks decide documents and updates. Admins get no ac
 from __future__ import annotations
 
 from flask import g, has_app_context
-from sqlalchemy import CompoundSelect, Select, bindparam, event, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, event, select
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Session
@@ -148,19 +148,22 @@ def audience(
     return grant_holders.union(officer)
 
 
-def visible_cases(user: User) -> Select:
-    """A query for every case the person may view: their team's cases for case officers, the
-    cases they hold a live grant on for everyone else."""
-    query = select(Case)
+def may_view_case(user: User) -> ColumnElement[bool]:
+    """The condition "this person may view the case" on `Case`'s columns: their team's cases
+    for case officers, the cases they hold a live grant on for everyone else. For a query that
+    already joins the case (`Case.id IN (SELECT id FROM case ...)` would read every case)."""
     if user.role == Role.CASE_OFFICER:
-        return query.where(Case.team_id == user.organisation_id)
-    return query.where(
-        Case.id.in_(
-            select(CaseGrant.case_id).where(
-                CaseGrant.user_id == user.id, CaseGrant.revoked_at.is_(None)
-            )
+        return Case.team_id == user.organisation_id
+    return Case.id.in_(
+        select(CaseGrant.case_id).where(
+            CaseGrant.user_id == user.id, CaseGrant.revoked_at.is_(None)
         )
     )
+
+
+def visible_cases(user: User) -> Select:
+    """A query for every case the person may view (`may_view_case`)."""
+    return select(Case).where(may_view_case(user))
 
 
 def visible_schedules(user: User) -> Select:

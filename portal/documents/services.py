@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import BindParameter, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access, audit, clock
@@ -75,31 +75,6 @@ def documents_for(user: User, case: Case) -> list[Document]:
     )
 
 
-#: Built once (see `portal/extensions.py`): every case overview runs it.
-_COUNTS_BY_CATEGORY = (
-    select(Document.category, func.count())
-    .where(
-        Document.case_id == bindparam("case_id"),
-        Document.removed_at.is_(None),
-        _may_see(bindparam("user_id"), bindparam("restrictions", expanding=True)),
-    )
-    .group_by(Document.category)
-)
-
-
-def document_counts(user: User, case: Case) -> list[tuple[Category, int]]:
-    """How many documents of each category this person may see on `case`, in the categories'
-    order, counted in SQL (one query, whatever the number of documents). The caller has checked
-    VIEW_DOCUMENTS."""
-    restrictions = [r.value for r in restrictions_for(user, case)]
-    rows = db.session.execute(
-        _COUNTS_BY_CATEGORY,
-        {"case_id": case.id, "restrictions": restrictions, "user_id": user.id},
-    ).all()
-    counts = {str(category): count for category, count in rows}
-    return [(category, counts[category]) for category in Category if category in counts]
-
-
 #: At most this many pieces of withheld advice are named to the family (the notice counts all).
 KEPT_SHOWN = 10
 
@@ -113,40 +88,63 @@ class KeptFromYou:
     items: list[tuple[Category, datetime]]
 
 
-#: Built once (see `portal/extensions.py`): every family's case overview runs them.
+@dataclass(frozen=True)
+class DocumentTally:
+    """What a person may know of a case's documents without opening them: how many of each
+    category they may see (in the categories' order), and for a family member the advice kept
+    from them."""
+
+    counts: list[tuple[Category, int]]
+    kept: KeptFromYou | None
+
+
+#: Built once (see `portal/extensions.py`): every case overview and documents page runs them.
+_RESTRICTIONS: BindParameter[list[str]] = bindparam(
+    "restrictions", expanding=True
+)  # the ones the person may see
 _KEPT_ADVICE = (
-    Document.case_id == bindparam("case_id"),
-    Document.removed_at.is_(None),
     Document.category.in_([c.value for c in Category if c.is_advice]),
-    Document.restriction.not_in(bindparam("restrictions", expanding=True)),
+    Document.restriction.not_in(_RESTRICTIONS),
+)
+# Both counts in one pass over the case's documents: what the person may see, by category, and
+# the advice kept from them (only a family member is ever told of that).
+_TALLY_BY_CATEGORY = (
+    select(
+        Document.category,
+        func.count().filter(_may_see(bindparam("user_id"), _RESTRICTIONS)),
+        func.count().filter(*_KEPT_ADVICE),
+    )
+    .where(Document.case_id == bindparam("case_id"), Document.removed_at.is_(None))
+    .group_by(Document.category)
 )
 _NEWEST_KEPT_ADVICE = (
     select(Document.category, Document.created_at)
-    .where(*_KEPT_ADVICE)
+    .where(Document.case_id == bindparam("case_id"), Document.removed_at.is_(None), *_KEPT_ADVICE)
     .order_by(Document.created_at.desc(), Document.id.desc())
     .limit(KEPT_SHOWN)
 )
 
 
-def advice_kept_from(user: User, case: Case) -> KeptFromYou | None:
-    """For a family member who may see the case's documents: the advice kept from them (one
-    count and one short list, whatever the number of documents). None for professionals and
-    the council, and when nothing is kept."""
-    if Role(user.role).is_professional:
-        return None
+def document_tally(user: User, case: Case) -> DocumentTally:
+    """How many documents of each category this person may see on `case`, and the advice kept
+    from a family member: one query whatever the number of documents, and a second only when
+    advice is kept from them (its newest few, by kind and date). The caller has checked
+    VIEW_DOCUMENTS."""
     params = {
         "case_id": case.id,
         "restrictions": [r.value for r in restrictions_for(user, case)],
+        "user_id": user.id,
     }
-    rows = db.session.execute(_NEWEST_KEPT_ADVICE, params).all()
-    if not rows:
-        return None
-    count = len(rows)
-    if count == KEPT_SHOWN:
-        count = db.session.execute(
-            select(func.count(Document.id)).where(*_KEPT_ADVICE), params
-        ).scalar_one()
-    return KeptFromYou(count, [(Category(c), at) for c, at in rows])
+    rows = db.session.execute(_TALLY_BY_CATEGORY, params).all()
+    counts = {str(category): seen for category, seen, _ in rows if seen}
+    kept_count = sum(kept for _, _, kept in rows)
+    kept = None
+    if kept_count and not Role(user.role).is_professional:
+        newest = db.session.execute(_NEWEST_KEPT_ADVICE, params).all()
+        kept = KeptFromYou(kept_count, [(Category(c), at) for c, at in newest])
+    return DocumentTally(
+        [(category, counts[category]) for category in Category if category in counts], kept
+    )
 
 
 def removed_documents_for(user: User, case: Case) -> list[Document]:

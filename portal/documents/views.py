@@ -113,11 +113,13 @@ class Paging:
         )
 
 
-def _groups(case: Case, group: str | None, page: int) -> tuple[list[GroupView], Paging | None]:
+def _groups(
+    case: Case, tally: services.DocumentTally, group: str | None, page: int
+) -> tuple[list[GroupView], Paging | None]:
     """The documents page's groups: every category with its count (counted in SQL) and its
     newest few; or, when `group` names a category, one page of that category alone. The rows
     fetched never grow with the number of documents."""
-    counts = dict(services.document_counts(current_user, case))
+    counts = dict(tally.counts)
     chosen = Category(group) if group in set(Category) else None
     if chosen is not None and chosen in counts:
         count = counts[chosen]
@@ -152,7 +154,8 @@ def _area_context(
     """
     can_add = access.can(current_user, access.Action.ADD_DOCUMENTS, case)
     can_manage = access.can(current_user, access.Action.MANAGE, case)
-    groups, paging = _groups(case, group, page)
+    tally = services.document_tally(current_user, case)
+    groups, paging = _groups(case, tally, group, page)
     context = {
         "case": case,
         "groups": groups,
@@ -163,7 +166,7 @@ def _area_context(
         # Only whoever manages the case learns that removed documents exist.
         "removed_count": services.removed_count(case) if can_manage else 0,
         "show_scan": _is_staff(),
-        "kept": services.advice_kept_from(current_user, case),
+        "kept": tally.kept,
         "refused": False,
         "added": [],
         **extra,
@@ -205,12 +208,12 @@ def documents_section(case: Case, user) -> dict | None:
     however many documents there are), and links to the documents page and to add one."""
     if not access.can(user, access.Action.VIEW_DOCUMENTS, case):
         return None
-    counts = services.document_counts(user, case)
+    tally = services.document_tally(user, case)
     return {
         "case": case,
-        "kept": services.advice_kept_from(user, case),
-        "counts": counts,
-        "document_count": sum(count for _, count in counts),
+        "kept": tally.kept,
+        "counts": tally.counts,
+        "document_count": sum(count for _, count in tally.counts),
         "can_add": access.can(user, access.Action.ADD_DOCUMENTS, case),
     }
 
