@@ -86,6 +86,9 @@ class Case(db.Model):
     grants: Mapped[list[CaseGrant]] = relationship(
         back_populates="case", order_by="CaseGrant.granted_at"
     )
+    # For reading pages only, fetched with the case (`joinedload`) to save the case page a
+    # query: services read and write milestones through `portal.cases.facts.record_for`.
+    milestones: Mapped[CaseMilestones | None] = relationship(viewonly=True, uselist=False)
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"

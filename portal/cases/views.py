@@ -129,8 +129,14 @@ OVERVIEW_ENTRIES = 3
 
 
 @bp.get("/cases/<public_id:case_id>")
-# The overview names the case officer (who to contact, people on the case): fetched with the case.
-@access.load(Case, "case_id", access.Action.VIEW, options=(joinedload(Case.case_officer),))
+# Fetched with the case: the case officer (who to contact, people on the case) and the single
+# milestones (the facts every part of the overview reads).
+@access.load(
+    Case,
+    "case_id",
+    access.Action.VIEW,
+    options=(joinedload(Case.case_officer), joinedload(Case.milestones)),
+)
 def case_page():
     """The case overview: where it is, what happens next and by when, who to contact, the
     reader's own task, how to disagree, who can see it, the pathway and the latest history.
