@@ -58,10 +58,12 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from portal import transactions
     from portal.accounts.sessions import init_login
     from portal.extensions import csrf, db, htmx, limiter, migrate
 
     db.init_app(app)
+    transactions.init_app(app)  # after `db`: its teardown must run before the session's
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
