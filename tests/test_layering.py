@@ -48,6 +48,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "rendering",
             "security",
             "sqlstats",
+            "transactions",
         },
     ),
     ("accounts", {"accounts"}),
