@@ -123,12 +123,14 @@ def test_journey_the_family_comments_on_the_draft_and_reads_the_final_plan(
     parent.get_by_role(
         "link", name="Comment on this draft, ask for a meeting or name a school"
     ).click()
+    expect(parent.get_by_label(re.compile(r"^Section F:"))).to_be_visible()
     assert_accessible(parent, js=js)
     parent.get_by_label(re.compile(r"^Section F:")).fill(comment)
     parent.get_by_label(re.compile("^The school or college you would like")).fill(SCHOOL)
     parent.get_by_role("button", name="Save my comments").click()
     expect(success(parent)).to_contain_text("Your comments are saved")
     parent.get_by_role("link", name="Check and send to the council").click()
+    expect(parent.get_by_role("button", name="Send my comments")).to_be_visible()
     assert_accessible(parent, js=js)
     parent.get_by_role("button", name="Send my comments").click()
     expect(success(parent)).to_contain_text("Your comments are sent to the council")
