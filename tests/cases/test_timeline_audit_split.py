@@ -14,6 +14,7 @@ from portal.audit import Event, Visibility
 from portal.cases.timeline import timeline_for
 from portal.extensions import db
 from tests.cases.conftest import add_event
+from tests.conftest import BACKENDS
 
 
 def _views(case, viewer, count: int) -> None:
@@ -96,3 +97,54 @@ def test_the_timeline_is_read_through_its_own_index(app, family_case, reader, re
         sa.event.remove(db.engine, "before_cursor_execute", capture)
     assert len(captured) == 1, "the timeline reads events in one query"
     assert "ix_event_case_timeline" in _plan(*captured[0])
+
+
+def _event_rows_read(statement: str, parameters) -> int:
+    """How many rows of `event` the database touched to answer `statement`: the rows each scan
+    of the table returned plus those it read and threw away."""
+    connection = db.session.connection()
+    plan = connection.exec_driver_sql(
+        "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters
+    ).scalar_one()
+
+    def walk(node: dict) -> int:
+        own = 0
+        if node.get("Relation Name") == "event":
+            own = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+        return own + sum(walk(child) for child in node.get("Plans", []))
+
+    return walk(plan[0]["Plan"])
+
+
+@pytest.mark.parametrize("database_url", [b for b in BACKENDS if b == "postgresql"], indirect=True)
+def test_the_timeline_skips_view_records_even_without_its_own_index(app, family_case, case_officer):
+    """PostgreSQL's statistics are refreshed now and then, not on every view: between two
+    ANALYZEs a case can be viewed thousands of times while the planner still thinks it has a
+    handful of events, and may then pass over the timeline's own index for the plain index on
+    the case (a 10,000-case benchmark did: 2.9 ms to skip 5,500 view records). Whatever index
+    it takes, the view records must be skipped inside the index, not read and thrown away."""
+    with app.test_request_context():
+        for n in range(3):
+            add_event(family_case, visibility=Visibility.EVERYONE, summary=f"Step {n} happened")
+    db.session.commit()
+    _views(family_case, case_officer, 20_000)
+    captured = []
+
+    def capture(_conn, _cursor, statement, parameters, *_args):
+        if "FROM event" in statement:
+            captured.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        page = timeline_for(case_officer, family_case)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    assert [entry.event.summary for entry in page.entries][:1] == ["Step 2 happened"]
+    connection = db.session.connection()
+    # As the misled planner would: without the timeline's own index, and without reading the
+    # whole table (a handful of test rows would be).
+    connection.exec_driver_sql("DROP INDEX ix_event_case_timeline")
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    read = _event_rows_read(*captured[0])
+    db.session.rollback()  # the index is back
+    assert read < 100, f"the timeline read {read} rows of the event table for 3 entries"
