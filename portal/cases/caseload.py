@@ -227,8 +227,9 @@ def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 
     from SQL, each row drawn from its stored next deadline (two queries after the refresh)."""
     refresh_stale(today)
     conditions, needs_child, needs_schedule = _conditions(form, today)
-    # The count joins only what the filters read: at 10,000 cases every join costs.
-    counted = visible_cases(user).with_only_columns(func.count(Case.id))
+    # The count joins only what the filters read: at 10,000 cases every join costs. count(*),
+    # not count(case.id): PostgreSQL can then count a team's cases from the team index alone.
+    counted = visible_cases(user).with_only_columns(func.count(), maintain_column_froms=True)
     if needs_child:
         counted = counted.join(Case.child)
     if needs_schedule:
