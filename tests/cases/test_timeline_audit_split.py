@@ -11,7 +11,7 @@ from sqlalchemy import insert
 
 from portal import clock, sqlstats
 from portal.audit import Event, Visibility
-from portal.cases.timeline import timeline_for
+from portal.cases.timeline import TimelinePage, timeline_for
 from portal.extensions import db
 from tests.cases.conftest import add_event
 from tests.conftest import BACKENDS
@@ -79,11 +79,9 @@ def _plan(statement: str, parameters) -> str:
     return "\n".join(plan)
 
 
-@pytest.mark.parametrize("reader", ["parent", "case_officer"])
-def test_the_timeline_is_read_through_its_own_index(app, family_case, reader, request):
-    """The timeline's query is answered from the index without audit rows, for a family member
-    and for the council, so its cost follows the timeline, not the number of views."""
-    user = request.getfixturevalue(reader)
+def _timeline_statements(user, case) -> tuple[TimelinePage, list[tuple[str, object]]]:
+    """The timeline `user` sees on `case`, and the statements (with parameters) that read the
+    event table for it."""
     captured = []
 
     def capture(_conn, _cursor, statement, parameters, *_args):
@@ -92,11 +90,20 @@ def test_the_timeline_is_read_through_its_own_index(app, family_case, reader, re
 
     sa.event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        timeline_for(user, family_case)
+        page = timeline_for(user, case)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", capture)
-    assert len(captured) == 1, "the timeline reads events in one query"
-    assert "ix_event_case_timeline" in _plan(*captured[0])
+    return page, captured
+
+
+@pytest.mark.parametrize("reader", ["parent", "case_officer"])
+def test_the_timeline_is_read_through_its_own_index(app, family_case, reader, request):
+    """The timeline's query is answered from the index without audit rows, for a family member
+    and for the council, so its cost follows the timeline, not the number of views."""
+    user = request.getfixturevalue(reader)
+    _page, statements = _timeline_statements(user, family_case)
+    assert len(statements) == 1, "the timeline reads events in one query"
+    assert "ix_event_case_timeline" in _plan(*statements[0])
 
 
 def _event_rows_read(statement: str, parameters) -> int:
@@ -128,23 +135,13 @@ def test_the_timeline_skips_view_records_even_without_its_own_index(app, family_
             add_event(family_case, visibility=Visibility.EVERYONE, summary=f"Step {n} happened")
     db.session.commit()
     _views(family_case, case_officer, 20_000)
-    captured = []
-
-    def capture(_conn, _cursor, statement, parameters, *_args):
-        if "FROM event" in statement:
-            captured.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        page = timeline_for(case_officer, family_case)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    page, statements = _timeline_statements(case_officer, family_case)
     assert [entry.event.summary for entry in page.entries][:1] == ["Step 2 happened"]
     connection = db.session.connection()
     # As the misled planner would: without the timeline's own index, and without reading the
     # whole table (a handful of test rows would be).
     connection.exec_driver_sql("DROP INDEX ix_event_case_timeline")
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    read = _event_rows_read(*captured[0])
+    read = _event_rows_read(*statements[0])
     db.session.rollback()  # the index is back
     assert read < 100, f"the timeline read {read} rows of the event table for 3 entries"
