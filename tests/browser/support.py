@@ -17,6 +17,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pyotp
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from portal.config import PROJECT_ROOT
 
@@ -221,8 +222,26 @@ class PageWatcher:
 # --- axe-core -----------------------------------------------------------------------------------
 
 
+#: What the browser says when the page axe runs in is replaced by another while it runs.
+_LEFT_THE_PAGE = re.compile(r"Execution context was destroyed|reading 'documentElement'")
+
+
 def axe_violations(page: Page, *, js: bool = True) -> list[dict]:
-    """Run axe-core on the page as it is now and return its WCAG 2.2 A/AA violations."""
+    """Run axe-core on the page as it is now and return its WCAG 2.2 A/AA violations.
+
+    If the page is still being left for another (a click that posts a form returns before the
+    answer arrives), axe runs again, on the page that loaded: every check is of a whole page."""
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            return _run_axe(page, js=js)
+        except PlaywrightError as error:
+            if attempt == 2 or not _LEFT_THE_PAGE.search(str(error)):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run_axe(page: Page, *, js: bool) -> list[dict]:
     if not js:
         page.evaluate(_TIMER_SHIM)
     if not page.evaluate("() => typeof window.axe === 'object'"):
