@@ -231,14 +231,15 @@ def axe_violations(page: Page, *, js: bool = True) -> list[dict]:
 
     If the page is still being left for another (a click that posts a form returns before the
     answer arrives), axe runs again, on the page that loaded: every check is of a whole page."""
-    for attempt in range(3):
+    attempts = 0
+    while True:
+        attempts += 1
         page.wait_for_load_state("load")
         try:
             return _run_axe(page, js=js)
         except PlaywrightError as error:
-            if attempt == 2 or not _LEFT_THE_PAGE.search(str(error)):
+            if attempts == 3 or not _LEFT_THE_PAGE.search(str(error)):
                 raise
-    raise AssertionError("unreachable")
 
 
 def _run_axe(page: Page, *, js: bool) -> list[dict]:
