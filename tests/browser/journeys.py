@@ -104,6 +104,20 @@ def assess(officer: Page, case_url: str, *, today: date) -> None:
     expect(success(officer)).to_be_visible()
 
 
+def open_plan_section(officer: Page, case_url: str, letter: str) -> None:
+    """From the case page, open Section `letter` of the plan for writing. A sent or issued
+    version cannot change, so the officer first starts a working copy from it."""
+    officer.goto(case_url)
+    officer.get_by_role("link", name="Write or change the plan").click()
+    # Wait for the editor itself: asked straight after the click, the old page would answer.
+    expect(officer.locator("h1")).to_have_text("Write the plan")
+    start = officer.get_by_role("button", name=re.compile("^Start (a new working copy|writing)"))
+    if start.count():
+        start.click()
+    officer.get_by_role("link", name=re.compile(rf"^Change\s+Section {letter}$")).click()
+    expect(officer.locator("h1")).to_contain_text(f"Section {letter}:")
+
+
 def send_draft(officer: Page, case_url: str, *, today: date) -> None:
     """Record the draft plan as sent today (the plan's working copy becomes draft 1)."""
     officer.goto(case_url)

@@ -21,6 +21,7 @@ from tests.browser.journeys import (
     assess,
     invite_to_case,
     open_new_case,
+    open_plan_section,
     send_draft,
     success,
 )
@@ -48,14 +49,7 @@ def _invite_senco(officer: Page, email: str, name: str) -> None:
 def _write_plan(officer: Page, case_url: str, first_name: str) -> None:
     """A need in Section B, an outcome in E and help in F meeting it."""
     for letter, fill in (("B", _need), ("E", _outcome), ("F", _help)):
-        officer.goto(case_url)
-        officer.get_by_role("link", name="Write or change the plan").click()
-        start = officer.get_by_role(
-            "button", name=re.compile("^Start (a new working copy|writing)")
-        )
-        if start.count():
-            start.click()
-        officer.get_by_role("link", name=re.compile(rf"^Change\s+Section {letter}$")).click()
+        open_plan_section(officer, case_url, letter)
         fill(officer, first_name)
 
 

@@ -16,7 +16,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.journeys import (
@@ -25,6 +25,7 @@ from tests.browser.journeys import (
     fill_date,
     invite_to_case,
     open_new_case,
+    open_plan_section,
     send_draft,
     success,
 )
@@ -33,17 +34,6 @@ from tests.browser.support import ROLE_EMAILS, assert_accessible
 pytestmark = pytest.mark.browser
 
 SCHOOL = "Riverside Academy"
-
-
-def _edit_section(officer: Page, case_url: str, letter: str) -> None:
-    officer.goto(case_url)
-    officer.get_by_role("link", name="Write or change the plan").click()
-    # A sent or issued version cannot change: the officer starts a working copy from it.
-    start = officer.get_by_role("button", name=re.compile("^Start (a new working copy|writing)"))
-    if start.count():
-        start.click()
-    officer.get_by_role("link", name=re.compile(rf"^Change\s+Section {letter}$")).click()
-    expect(officer.locator("h1")).to_contain_text(f"Section {letter}:")
 
 
 def test_journey_the_family_comments_on_the_draft_and_reads_the_final_plan(
@@ -78,7 +68,7 @@ def test_journey_the_family_comments_on_the_draft_and_reads_the_final_plan(
     officer.get_by_role("link", name="Write or change the plan").click()
     expect(officer.locator("h1")).to_have_text("Write the plan")
     assert_accessible(officer, js=js)
-    _edit_section(officer, case_url, "A")
+    open_plan_section(officer, case_url, "A")
     officer.locator("textarea[name=text]").fill(f"{first_name} loves trains and drawing.")
     officer.get_by_label(re.compile("^“My plan”")).fill(
         "I want to talk so people understand me. I see a speech therapist at school."
@@ -86,14 +76,14 @@ def test_journey_the_family_comments_on_the_draft_and_reads_the_final_plan(
     officer.get_by_role("button", name="Save Section A").click()
     expect(success(officer)).to_be_visible()
 
-    _edit_section(officer, case_url, "B")
+    open_plan_section(officer, case_url, "B")
     officer.get_by_role("link", name="Add a need or strength").click()
     officer.get_by_label("Describe the need").fill("Theo finds it hard to be understood.")
     officer.get_by_label("Communication and interaction").check()
     officer.get_by_role("button", name="Save", exact=True).click()
     expect(officer.locator("main")).to_contain_text("Theo finds it hard to be understood.")
 
-    _edit_section(officer, case_url, "E")
+    open_plan_section(officer, case_url, "E")
     officer.get_by_role("link", name="Add an outcome").click()
     officer.get_by_label("The outcome").fill("Theo will ask for help in class in short sentences.")
     officer.get_by_label("By when").fill("By July 2028")
@@ -101,7 +91,7 @@ def test_journey_the_family_comments_on_the_draft_and_reads_the_final_plan(
     officer.get_by_role("button", name="Save", exact=True).click()
     expect(officer.locator("main")).to_contain_text("Theo will ask for help")
 
-    _edit_section(officer, case_url, "F")
+    open_plan_section(officer, case_url, "F")
     officer.get_by_role("link", name="Add an item of help").click()
     officer.get_by_label("What help is given").fill("Speech and language therapy in school")
     officer.get_by_label("Who gives it").fill("Speech and language therapist")
@@ -158,11 +148,11 @@ def test_journey_the_family_comments_on_the_draft_and_reads_the_final_plan(
     assert_accessible(parent, js=js)
 
     # --- The plan changes as promised, names the school, and is issued.
-    _edit_section(officer, case_url, "F")
+    open_plan_section(officer, case_url, "F")
     officer.get_by_role("link", name=re.compile(r"^Change\s+item 1$")).click()
     officer.get_by_label("How often").fill("30 minutes every week")
     officer.get_by_role("button", name="Save", exact=True).click()
-    _edit_section(officer, case_url, "I")
+    open_plan_section(officer, case_url, "I")
     officer.get_by_label("Name of the school or setting").fill(SCHOOL)
     officer.get_by_label("Mainstream school", exact=True).check()
     officer.get_by_role("button", name="Save Section I").click()

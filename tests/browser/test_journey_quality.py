@@ -32,12 +32,16 @@ def _audit_the_plan(page: Page, round_name: str, improvement: str, *, js: bool) 
     page.goto("/quality/my-audits")
     expect(page.locator("h1")).to_have_text("My audits")
     page.locator("tr", has_text=round_name).get_by_role("link").click()
+    # Wait for the audit page before asking it anything: straight after the click the old
+    # page would answer.
+    expect(page.locator("h1")).to_have_text(re.compile(r"^(Re-a|A)udit of "))
     second = page.get_by_text("You are the second auditor").count() > 0
     assert_accessible(page, js=js)
     page.get_by_role("link", name="Section A").click()
     checked = checked_saving = False
+    heading = page.locator("h1")
+    expect(heading).to_contain_text("Section A")
     while True:
-        expect(page.locator("h1")).to_contain_text("Section ")
         if not checked:
             assert_accessible(page, js=js)
             checked = True
@@ -46,12 +50,14 @@ def _audit_the_plan(page: Page, round_name: str, improvement: str, *, js: bool) 
         if js and not checked_saving:  # with JavaScript, answers save as they are chosen
             expect(page.locator("#audit-save-status")).to_contain_text("Saved at")
             checked_saving = True
-        if not second and "Section F" in page.locator("h1").inner_text():
+        section = heading.inner_text()
+        if not second and "Section F" in section:
             expect(page.locator("main")).to_contain_text("What good looks like")
             page.locator("#F3-no").check()
         more = page.get_by_role("button", name="Save and continue")
         if more.count():
             more.click()
+            expect(heading).not_to_have_text(section)  # the next section has opened
             continue
         page.get_by_role("button", name="Save and check your answers").click()
         break
