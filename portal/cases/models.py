@@ -89,6 +89,13 @@ class Case(db.Model):
     # For reading pages only, fetched with the case (`joinedload`) to save the case page a
     # query: services read and write milestones through `portal.cases.facts.record_for`.
     milestones: Mapped[CaseMilestones | None] = relationship(viewonly=True, uselist=False)
+    # Likewise the grants not revoked, in the order they were given, for the access checks and
+    # the people on the case: read only through `portal.cases.policy.live_grants`.
+    live_grant_rows: Mapped[list[CaseGrant]] = relationship(
+        viewonly=True,
+        primaryjoin="and_(CaseGrant.case_id == Case.id, CaseGrant.revoked_at.is_(None))",
+        order_by="[CaseGrant.granted_at, CaseGrant.id]",
+    )
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"

@@ -9,10 +9,9 @@ live grant, and the grant's ticks decide documents and updates. Admins get no ac
 from __future__ import annotations
 
 from flask import g, has_app_context
-from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, event, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, event, inspect, select
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
-from sqlalchemy.orm import Session
 
 from portal import access
 from portal.accounts.models import Role, User
@@ -31,10 +30,15 @@ _LIVE_GRANTS = (
 def live_grants(case: Case) -> list[CaseGrant]:
     """Everyone holding access to the case now, in the order they were given it: read once a
     request (a case has a handful), shared by the access checks and the pages that list them.
-    A flush that adds, changes or removes a grant forgets what was read (see below)."""
+    A reading page may fetch them with the case (`joinedload(Case.live_grant_rows)`), saving
+    the query. Writing a grant forgets what was read, and what came with the case (see below)."""
     cache = g.setdefault("_grants", {})
     if case.id not in cache:
-        cache[case.id] = list(db.session.scalars(_LIVE_GRANTS, {"case_id": case.id}))
+        fetched: list[CaseGrant] | None = inspect(case).dict.get("live_grant_rows")
+        if fetched is not None and not g.get("_grants_written"):
+            cache[case.id] = list(fetched)
+        else:
+            cache[case.id] = list(db.session.scalars(_LIVE_GRANTS, {"case_id": case.id}))
     return cache[case.id]
 
 
@@ -43,14 +47,14 @@ def active_grant(user: User, case: Case) -> CaseGrant | None:
     return next((grant for grant in live_grants(case) if grant.user_id == user.id), None)
 
 
-@event.listens_for(Session, "after_flush")
-def _forget_grants_read(session: Session, _context) -> None:
+@event.listens_for(CaseGrant, "after_insert")
+@event.listens_for(CaseGrant, "after_update")
+@event.listens_for(CaseGrant, "after_delete")
+def _forget_grants_read(_mapper, _connection, _grant) -> None:
     """Access given or taken away in this request is seen by the next check in it."""
-    if not has_app_context() or "_grants" not in g:
-        return
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, CaseGrant) for obj in changed):
-        g.pop("_grants")
+    if has_app_context():
+        g.pop("_grants", None)
+        g._grants_written = True
 
 
 def is_team_case_officer(user: User, case: Case) -> bool:

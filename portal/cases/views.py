@@ -129,13 +129,18 @@ OVERVIEW_ENTRIES = 3
 
 
 @bp.get("/cases/<public_id:case_id>")
-# Fetched with the case: the case officer (who to contact, people on the case) and the single
-# milestones (the facts every part of the overview reads).
+# Fetched with the case: the case officer (who to contact, people on the case), the single
+# milestones (the facts every part of the overview reads) and the live grants (the access
+# checks and the people on the case).
 @access.load(
     Case,
     "case_id",
     access.Action.VIEW,
-    options=(joinedload(Case.case_officer), joinedload(Case.milestones)),
+    options=(
+        joinedload(Case.case_officer),
+        joinedload(Case.milestones),
+        joinedload(Case.live_grant_rows),
+    ),
 )
 def case_page():
     """The case overview: where it is, what happens next and by when, who to contact, the

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal import access
 from portal.accounts.models import Organisation, OrganisationKind
@@ -37,7 +38,7 @@ def _people_url(case: Case) -> str:
 
 
 @bp.get("/cases/<public_id:case_id>/people")
-@access.load(Case, "case_id", access.Action.VIEW)
+@access.load(Case, "case_id", access.Action.VIEW, options=(joinedload(Case.live_grant_rows),))
 def case_people():
     """Who can see the case and what each may do; the case officer also gets the controls."""
     case = g.case
