@@ -6,6 +6,8 @@
 - `EVENT_OBSERVERS`: told of every event as it is recorded (notifications turn some into notices).
 - `STEP_HOOKS`, `DOCUMENT_HOOKS`: what packages do after the council's steps and new documents.
 - the plan source: what quality audits may read of plans (`portal.plans.quality_source`).
+- `HEADER_FACTS`: what every page's header asks about the signed-in person, fetched with the
+  session.
 
 Nothing registers itself by being imported: a rule or section that is not listed here does not
 exist, which is what the access-map and case-page tests check.
@@ -16,6 +18,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal import access, audit
+from portal.accounts.services import install_header_facts
 from portal.cases import document_hooks, sections, step_hooks
 from portal.cases.models import AdviceRequest, Case, CaseGrant, Review, SchoolConsultation
 from portal.cases.policy import case_rule
@@ -36,6 +39,7 @@ from portal.funding.case_section import bands_section
 from portal.funding.evidence import install_evidence_source
 from portal.funding.models import Banding
 from portal.funding.prompts import band_prompt_section, prompt_after
+from portal.notifications import services as notification_services
 from portal.notifications.events import on_event as notices_from_event
 from portal.notifications.messages import thread_rule
 from portal.notifications.models import MessageThread
@@ -134,6 +138,14 @@ STEP_HOOKS: dict[str, tuple[step_hooks.StepHook, ...]] = {
 DOCUMENT_HOOKS: tuple[document_hooks.DocumentHook, ...] = (advice_sent_with_document,)
 
 
+#: What the header of every page asks about the signed-in person, fetched with their session
+#: (`portal.accounts.services.install_header_facts`): the unread count, "My audits" in the menu.
+HEADER_FACTS = {
+    notification_services.UNREAD_FACT: notification_services.unread_for_header,
+    quality_policy.IN_A_ROUND_FACT: quality_policy.in_a_round_for_header,
+}
+
+
 def init_wiring(app: Flask) -> None:
     """Install the access rules, the case page's sections, the event observers and the
     statutory steps' hooks."""
@@ -145,6 +157,7 @@ def init_wiring(app: Flask) -> None:
     # Each case's next deadline is stored, and kept in step, for the caseload's SQL.
     install_schedule_hook()
     subject_access.install_parts(app, SUBJECT_ACCESS_PARTS)
+    install_header_facts(app, HEADER_FACTS)
     # The plan's "All about me" reads what the young person told us through this function only.
     install_told_us(app, about_me_messages)
     # Plan quality audits read issued plans through this narrow interface only.

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import cast
+from types import MappingProxyType
+from typing import Any, cast
 
 from flask_login import UserMixin
 from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, false, func
@@ -129,6 +131,8 @@ class User(UserMixin, db.Model):
     # Flask-Login identifies a signed-in browser by its server-side session, not by the user id,
     # so that signing out (ending the session record) makes a copied cookie useless.
     session_token = cast("str | None", None)  # not a column: set when a session is loaded
+    # Not a column either: the header facts fetched with the session (`services.header_fact`).
+    header_facts = cast("Mapping[str, Any]", MappingProxyType({}))
 
     def get_id(self) -> str | None:
         return self.session_token

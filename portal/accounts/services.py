@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from flask import current_app
-from sqlalchemy import bindparam, func, select
+from flask import Flask, current_app, has_request_context, request
+from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy.orm import contains_eager
 
 from portal import audit
 from portal.accounts.models import (
@@ -152,8 +155,35 @@ def _start_session(user: User) -> str:
     return token
 
 
-#: Built once (see `portal/extensions.py`): every signed-in request runs it.
-_SESSION_BY_TOKEN = select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+#: What the header of every page asks about the signed-in person (how many notices are unread,
+#: whether "My audits" is in the menu): each a scalar subquery over the person's `user` row,
+#: given by the package that owns the question (`portal.wiring.HEADER_FACTS`), so that a whole
+#: page fetches them with the session instead of running a query each. Read with `header_fact`.
+_HEADER_FACTS = "portal.header_facts"
+_SESSION_BY_TOKEN = (
+    select(UserSession)
+    .join(UserSession.user)
+    .options(contains_eager(UserSession.user))
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
+def install_header_facts(app: Flask, facts: Mapping[str, Callable[[], ColumnElement[Any]]]) -> None:
+    """Give the app its header facts. The two session statements (with the facts, for a whole
+    page; without, for everything else) are built once here (see `portal/extensions.py`)."""
+    labelled = [build().label(name) for name, build in facts.items()]
+    with_facts = _SESSION_BY_TOKEN.add_columns(*labelled)
+    app.extensions[_HEADER_FACTS] = (tuple(facts), with_facts)
+
+
+def header_fact(user: Any, name: str) -> Any:
+    """A header fact fetched with the session, or None when this request did not fetch it (a
+    form post, an htmx request: neither draws the header)."""
+    return getattr(user, "header_facts", {}).get(name)
+
+
+def _draws_header() -> bool:
+    return has_request_context() and request.method == "GET" and "HX-Request" not in request.headers
 
 
 def load_session(token: str) -> User | None:
@@ -161,8 +191,17 @@ def load_session(token: str) -> User | None:
 
     `last_seen_at` is refreshed at most once a minute, to keep page views from all writing.
     """
-    row = db.session.scalar(_SESSION_BY_TOKEN, {"token_hash": _hash_secret(token)})
-    if row is None or row.ended_at is not None or not row.user.active:
+    names, with_facts = current_app.extensions[_HEADER_FACTS]
+    whole_page = _draws_header()
+    found = db.session.execute(
+        with_facts if whole_page else _SESSION_BY_TOKEN, {"token_hash": _hash_secret(token)}
+    ).first()
+    if found is None:
+        return None
+    row = found[0]
+    if whole_page:
+        row.user.header_facts = dict(zip(names, found[1:], strict=True))
+    if row.ended_at is not None or not row.user.active:
         return None
     if row.second_factor_at is None and (
         row.second_factor_required or Role(row.user.role).must_use_second_factor

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Date,
     DateTime,
     Select,
@@ -33,6 +34,7 @@ from sqlalchemy.orm import aliased
 
 from portal import access, audit, clock
 from portal.accounts.models import Role, User
+from portal.accounts.services import header_fact
 from portal.audit import Visibility
 from portal.cases.models import Case, CaseGrant
 from portal.cases.policy import audience
@@ -45,6 +47,8 @@ FAMILY_ROLES = [Role.PARENT.value, Role.YOUNG_PERSON.value]
 PAGE_SIZE = 20
 #: The header's count stops here ("99+"): counting further would cost more and tell no more.
 UNREAD_CAP = 99
+#: The name of the unread count among the header facts fetched with the session.
+UNREAD_FACT = "unread_notices"
 
 
 def _insert():
@@ -141,14 +145,14 @@ def _open_to(case_officer: bool, organisation_id: Any, user_id: Any):
     )
 
 
-def _unread_query(case_officer: bool) -> Select:
+def _unread_query(case_officer: bool, organisation_id: Any, user_id: Any) -> Select:
     unread = (
         select(Notice.id)
         .join(Notice.case)
         .where(
-            Notice.user_id == bindparam("user_id"),
+            Notice.user_id == user_id,
             Notice.read_at.is_(None),
-            _open_to(case_officer, bindparam("organisation_id"), bindparam("user_id")),
+            _open_to(case_officer, organisation_id, user_id),
         )
         .limit(UNREAD_CAP + 1)
         .subquery()
@@ -156,8 +160,24 @@ def _unread_query(case_officer: bool) -> Select:
     return select(func.count()).select_from(unread)
 
 
-#: Built once (see `portal/extensions.py`): every signed-in page runs one, for the header.
-_UNREAD = {officer: _unread_query(officer) for officer in (True, False)}
+#: Built once (see `portal/extensions.py`): a page that did not fetch the count with the session
+#: runs one.
+_UNREAD = {
+    officer: _unread_query(officer, bindparam("organisation_id"), bindparam("user_id"))
+    for officer in (True, False)
+}
+
+
+def unread_for_header() -> ColumnElement[Any]:
+    """The unread count of the person in the `user` row of the statement it is part of: the
+    header fact every whole page fetches with the session (`accounts.services.add_header_fact`)."""
+    return sql_case(
+        (
+            User.role == Role.CASE_OFFICER,
+            _unread_query(True, User.organisation_id, User.id).scalar_subquery(),
+        ),
+        else_=_unread_query(False, User.organisation_id, User.id).scalar_subquery(),
+    )
 
 
 @dataclass(frozen=True)
@@ -188,7 +208,11 @@ def whats_new(user: User, page: int = 1) -> NoticePage:
 
 
 def unread_count(user: User) -> int:
-    """How many notices the person has not marked read, up to UNREAD_CAP + 1 (one small query)."""
+    """How many notices the person has not marked read, up to UNREAD_CAP + 1: fetched with the
+    session on a whole page, else one small query."""
+    fetched = header_fact(user, UNREAD_FACT)
+    if fetched is not None:
+        return int(fetched)
     statement = _UNREAD[user.role == Role.CASE_OFFICER]
     params = {"user_id": user.id, "organisation_id": user.organisation_id}
     return db.session.scalar(statement, params) or 0

@@ -16,9 +16,10 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import ColumnElement, bindparam, exists, select
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, User
+from portal.accounts.services import header_fact
 from portal.extensions import db
 from portal.quality.models import Audit, AuditRound, QualityAction, RoundAuditor, SampledPlan
 from portal.rendering import redirect_to_sign_in
@@ -44,8 +45,17 @@ def is_lead_for(user: Any, round_: AuditRound) -> bool:
     )
 
 
-#: Built once (see `portal/extensions.py`): every page of a case officer runs it, for the menu.
+#: Built once (see `portal/extensions.py`): a request that did not fetch the answer with the
+#: session runs it.
 _IN_A_ROUND = select(exists().where(RoundAuditor.user_id == bindparam("user_id")))
+#: The name of the answer among the header facts fetched with the session (for the menu).
+IN_A_ROUND_FACT = "in_a_round"
+
+
+def in_a_round_for_header() -> ColumnElement[Any]:
+    """Whether the person in the `user` row of the statement it is part of is invited into a
+    round: a header fact (`accounts.services.add_header_fact`), for "My audits" in the menu."""
+    return exists().where(RoundAuditor.user_id == User.id)
 
 
 def audits_in_any_round(user: Any) -> bool:
@@ -54,6 +64,9 @@ def audits_in_any_round(user: Any) -> bool:
         return True
     if _role(user) not in INVITABLE_ROLES:
         return False
+    fetched = header_fact(user, IN_A_ROUND_FACT)
+    if fetched is not None:
+        return bool(fetched)
     return bool(db.session.scalar(_IN_A_ROUND, {"user_id": user.id}))
 
 

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.notifications.kinds import EmailStatus, Kind
 from portal.notifications.models import Notice
 from portal.notifications.services import PAGE_SIZE
+from tests import factories
 from tests.documents.helpers import add_document
 from tests.notifications.conftest import notices_of
 
@@ -130,3 +131,39 @@ def test_whats_new_and_the_count_cost_the_same_for_5_or_500_notices(
     many = queries()
     print("What's new queries for 5 and 500 notices:", few, many)
     assert few == many
+
+
+def test_a_case_officer_counts_the_teams_cases_notices_only(
+    app, client_request, family_case, case_officer, other_council_officer
+):
+    """A case officer's count holds notices about their team's cases; one about a case that
+    has since gone to another council's team is no longer theirs to open, so not counted."""
+    moved = factories.make_case(team=other_council_officer.organisation, first_name="Sam")
+    _bulk_notices(case_officer, family_case, 2)
+    _bulk_notices(case_officer, moved, 1, start=5)
+    client_request.sign_in_as(case_officer)
+    link = client_request.get("cases.home").html.select_one(".portal-header__account-link")
+    assert " ".join(link.get_text(" ").split()) == "What's new 2 new"
+
+
+def test_the_count_comes_with_the_session_on_a_page_and_stays_right_on_a_form_post(
+    app, client_request, family_case, parent, count_queries
+):
+    """A whole page reads the count with the person's session, not in a query of its own; a
+    form sent back with an error (a POST) still shows the right count."""
+    _bulk_notices(parent, family_case, 3)
+    client_request.sign_in_as(parent)
+    client_request.get("cases.home")
+    with count_queries() as statements:
+        page = client_request.get("cases.home")
+    assert "3 new" in page.text(".portal-header__account-link")
+    reading_notices = [s for s in statements if "notice" in s]
+    assert len(reading_notices) == 1 and "user_session" in reading_notices[0]
+    refused = client_request.post(
+        "notifications.case_messages",
+        {"body": ""},
+        expected_status=200,
+        url_values={"case_id": family_case.public_id},
+    )
+    assert "Enter your message" in refused.text(".govuk-error-summary")
+    assert "3 new" in refused.text(".portal-header__account-link")
