@@ -138,10 +138,14 @@ def _open_to(case_officer: bool, organisation_id: Any, user_id: Any):
     """`_still_open_to`, from values or `bindparam`s (for a statement built once)."""
     if case_officer:
         return Case.team_id == organisation_id
-    return exists().where(
-        CaseGrant.case_id == Notice.case_id,
-        CaseGrant.user_id == user_id,
-        CaseGrant.revoked_at.is_(None),
+    return (
+        exists()
+        .where(
+            CaseGrant.case_id == Notice.case_id,
+            CaseGrant.user_id == user_id,
+            CaseGrant.revoked_at.is_(None),
+        )
+        .correlate_except(CaseGrant)  # the notice, and the outer `user` row when there is one
     )
 
 
@@ -154,6 +158,9 @@ def _unread_query(case_officer: bool, organisation_id: Any, user_id: Any) -> Sel
             Notice.read_at.is_(None),
             _open_to(case_officer, organisation_id, user_id),
         )
+        # Fetched with the session, the person is the outer statement's `user` row: a subquery
+        # in FROM is not correlated unless told.
+        .correlate(User)
         .limit(UNREAD_CAP + 1)
         .subquery()
     )

@@ -141,17 +141,20 @@ def test_a_case_officer_counts_the_teams_cases_notices_only(
     moved = factories.make_case(team=other_council_officer.organisation, first_name="Sam")
     _bulk_notices(case_officer, family_case, 2)
     _bulk_notices(case_officer, moved, 1, start=5)
+    _bulk_notices(other_council_officer, moved, 4)  # someone else's
     client_request.sign_in_as(case_officer)
     link = client_request.get("cases.home").html.select_one(".portal-header__account-link")
     assert " ".join(link.get_text(" ").split()) == "What's new 2 new"
 
 
 def test_the_count_comes_with_the_session_on_a_page_and_stays_right_on_a_form_post(
-    app, client_request, family_case, parent, count_queries
+    app, client_request, family_case, other_family_case, parent, parent2, count_queries
 ):
     """A whole page reads the count with the person's session, not in a query of its own; a
-    form sent back with an error (a POST) still shows the right count."""
+    form sent back with an error (a POST) still shows the right count. Another family's
+    notices are never in it."""
     _bulk_notices(parent, family_case, 3)
+    _bulk_notices(parent2, other_family_case, 5)
     client_request.sign_in_as(parent)
     client_request.get("cases.home")
     with count_queries() as statements:
