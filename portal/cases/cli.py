@@ -18,11 +18,18 @@ def rebuild_command() -> None:
 
 @deadlines_cli.command("check")
 def check_command() -> None:
-    """Say whether any stored next deadline differs from what the rules say today."""
+    """Say whether any stored next deadline differs from what the rules say today, or any team
+    tally of the dashboard from the stored deadlines."""
     wrong = schedule.disagreements()
     if wrong:
         raise click.ClickException(
             f"{len(wrong)} cases' stored deadlines differ from the rules (case ids "
             f"{', '.join(map(str, wrong[:20]))}): run `flask deadlines rebuild`."
         )
-    click.echo("Every stored deadline agrees with the rules.")
+    tallies = schedule.tally_disagreements()
+    if tallies:
+        raise click.ClickException(
+            f"{len(tallies)} of the dashboard's team tallies differ from the stored deadlines "
+            f"({'; '.join(tallies[:5])}): run `flask deadlines rebuild`."
+        )
+    click.echo("Every stored deadline agrees with the rules, and the team tallies with them.")

@@ -418,3 +418,29 @@ class CaseSchedule(db.Model):
     #: The case's team and stage, copied so the team dashboard counts this table alone.
     team_id: Mapped[int | None] = mapped_column(index=True)
     stage: Mapped[str | None] = mapped_column(String(30))
+
+
+class TeamStageCount(db.Model):
+    """How many of a team's cases are at each stage, kept in step with the stored schedules
+    (`portal.cases.schedule`) so that the team dashboard adds up a few rows, not every case."""
+
+    __tablename__ = "team_stage_count"
+
+    team_id: Mapped[int] = mapped_column(primary_key=True)
+    stage: Mapped[str] = mapped_column(String(30), primary_key=True)
+    cases: Mapped[int]
+
+
+class TeamDayCount(db.Model):
+    """How many of a team's cases have, on a day, their next deadline (`measure` "due", or
+    "due-family" for the family's own window; a lawfully delayed one is not counted) or their
+    final plan issued ("final-in-time", "final-late", "final-exception"). The dashboard's late,
+    due-this-week and 20-week numbers add up these rows: a few hundred whatever the number of
+    cases. Kept in step like `TeamStageCount`; a row that falls to none is removed."""
+
+    __tablename__ = "team_day_count"
+
+    team_id: Mapped[int] = mapped_column(primary_key=True)
+    measure: Mapped[str] = mapped_column(String(30), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    cases: Mapped[int]

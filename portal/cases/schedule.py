@@ -12,14 +12,20 @@ ends): `refresh_stale` works those out again before a page reads the schedules, 
 cases a day. Every case has a row from the transaction that opened it; `fill_missing` writes
 those that bulk SQL skipped. `flask deadlines rebuild` recomputes all of them and
 `flask deadlines check` says whether any stored value differs from the rules.
+
+Each write of a schedule also moves the team tallies the dashboard adds up (`TeamStageCount`,
+`TeamDayCount`): the old row's keys down one, the new row's up one, in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, delete, event, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from portal import clock, pathway
@@ -32,6 +38,8 @@ from portal.cases.models import (
     LawfulDelay,
     Review,
     SchoolConsultation,
+    TeamDayCount,
+    TeamStageCount,
 )
 from portal.extensions import db
 
@@ -101,6 +109,90 @@ def _row_values(record: CaseRecord, today: date) -> dict:
     return schedule_values(record.facts(today), today) | {"team_id": record.case.team_id}
 
 
+# --- The team tallies (the dashboard's numbers) -------------------------------------------------
+
+#: The measures of `TeamDayCount`: a final plan's is FINAL + its outcome ("final-late").
+DUE, DUE_FAMILY, FINAL = "due", "due-family", "final-"
+_TallyKey = tuple[type, tuple]
+#: The columns of a schedule row the tallies count by.
+_TALLIED = (
+    "team_id",
+    "stage",
+    "next_due_on",
+    "next_delayed",
+    "next_family_window",
+    "final_outcome",
+    "final_issued_on",
+)
+
+
+def tally_keys(values: Mapping[Any, Any]) -> list[_TallyKey]:
+    """The tally rows a schedule row counts in: its team's stage; the day its next deadline
+    falls due (unless lawfully delayed); the day its final plan was issued, by outcome."""
+    team = values["team_id"]
+    if team is None or values["stage"] is None:
+        return []
+    keys: list[_TallyKey] = [(TeamStageCount, (team, values["stage"]))]
+    if values["next_due_on"] is not None and not values["next_delayed"]:
+        measure = DUE_FAMILY if values["next_family_window"] else DUE
+        keys.append((TeamDayCount, (team, measure, values["next_due_on"])))
+    if values["final_outcome"] and values["final_issued_on"] is not None:
+        measure = FINAL + values["final_outcome"]
+        keys.append((TeamDayCount, (team, measure, values["final_issued_on"])))
+    return keys
+
+
+_TALLY_COLUMNS: dict[Any, tuple[str, ...]] = {
+    TeamStageCount: ("team_id", "stage"),
+    TeamDayCount: ("team_id", "measure", "day"),
+}
+
+
+def _upsert(model: Any) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE adding to the count (PostgreSQL and SQLite alike)."""
+    dialect = db.session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    return statement.on_conflict_do_update(
+        index_elements=list(_TALLY_COLUMNS[model]),
+        set_={"cases": model.__table__.c.cases + statement.excluded.cases},
+    )
+
+
+def _apply(changes: Counter) -> None:
+    """Add each change to its tally row (one statement a table), then remove the rows of these
+    teams that fell to none. Keys go in a fixed order, so two transactions never wait for each
+    other crosswise."""
+    for model, columns in _TALLY_COLUMNS.items():
+        moved = sorted((key, change) for (kind, key), change in changes.items() if kind is model)
+        rows = [
+            {**dict(zip(columns, key, strict=True)), "cases": change}
+            for key, change in moved
+            if change
+        ]
+        if not rows:
+            continue
+        db.session.execute(_upsert(model), rows)
+        if any(row["cases"] < 0 for row in rows):
+            teams = sorted({row["team_id"] for row in rows})
+            db.session.execute(delete(model).where(model.cases == 0, model.team_id.in_(teams)))
+
+
+def tally_disagreements() -> list[str]:
+    """The tally rows that differ from a count of the stored schedules (should be none)."""
+    expected: Counter = Counter()
+    for row in db.session.execute(select(*(CaseSchedule.__table__.c[n] for n in _TALLIED))):
+        expected.update(tally_keys(row._mapping))
+    stored: Counter = Counter()
+    for model, columns in _TALLY_COLUMNS.items():
+        for row in db.session.execute(select(model.__table__)):
+            stored[(model, tuple(row._mapping[c] for c in columns))] += row.cases
+    return [
+        f"{kind.__tablename__} {key}: {stored[(kind, key)]} stored, {expected[(kind, key)]} counted"
+        for kind, key in sorted(set(expected) | set(stored), key=lambda k: (k[0].__name__, k[1]))
+        if stored[(kind, key)] != expected[(kind, key)]
+    ]
+
+
 def _write(case_ids: Sequence[int], today: date) -> None:
     cases = db.session.scalars(
         select(Case).where(Case.id.in_(case_ids)).options(joinedload(Case.child))
@@ -112,14 +204,18 @@ def _write(case_ids: Sequence[int], today: date) -> None:
             select(CaseSchedule).where(CaseSchedule.case_id.in_(case_ids))
         )
     }
+    changes: Counter = Counter()
     for case_id, record in records.items():
         values = _row_values(record, today)
         row = existing.get(case_id)
         if row is None:
             db.session.add(CaseSchedule(case_id=case_id, **values))
         else:
+            changes.subtract(tally_keys({name: getattr(row, name) for name in _TALLIED}))
             for name, value in values.items():
                 setattr(row, name, value)
+        changes.update(tally_keys(values))
+    _apply(changes)
 
 
 def refresh(case_ids: Iterable[int], today: date | None = None) -> None:
@@ -173,6 +269,8 @@ def fill_missing(today: date | None = None) -> int:
 def rebuild(today: date | None = None) -> int:
     """Every case's schedule from scratch (after a migration or a change to the rules)."""
     db.session.execute(delete(CaseSchedule))
+    db.session.execute(delete(TeamStageCount))
+    db.session.execute(delete(TeamDayCount))
     ids = list(db.session.scalars(select(Case.id)))
     refresh(ids, today)
     db.session.commit()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.cases import schedule
 from portal.cases.facts import facts_for
-from portal.cases.models import CaseSchedule
+from portal.cases.models import CaseSchedule, TeamDayCount, TeamStageCount
 from portal.demo import load_demo_data
 from portal.extensions import db
 
@@ -24,6 +24,11 @@ def test_the_demo_councils_stored_deadlines_agree_with_the_rules(app):
     load_demo_data("demo-portal-password")
     assert schedule.disagreements() == []
     assert db.session.scalar(select(CaseSchedule.case_id).limit(1)) is not None
+    # The dashboard's team tallies count exactly the stored rows, and there are some.
+    assert schedule.tally_disagreements() == []
+    assert db.session.scalar(select(func.sum(TeamStageCount.cases))) == db.session.scalar(
+        select(func.count()).select_from(CaseSchedule)
+    )
 
 
 def test_the_stored_deadlines_agree_as_time_passes(app):
@@ -36,6 +41,7 @@ def test_the_stored_deadlines_agree_as_time_passes(app):
         clock.freeze(datetime.combine(day, datetime.min.time()) + timedelta(hours=9))
         schedule.refresh_stale(day)
         assert schedule.disagreements(day) == [], day
+        assert schedule.tally_disagreements() == [], day
     clock.freeze(None)
 
 
@@ -57,6 +63,13 @@ def test_a_step_taken_through_a_service_moves_the_stored_deadline_in_the_same_co
     assert schedule.schedule_values(facts, clock.today())["next_key"] == after.next_key
     # The team dashboard counts the stored rows by the case's team and stage.
     assert (after.team_id, after.stage) == (family_case.team_id, "assessment")
+    stages = db.session.execute(
+        select(TeamStageCount.stage, TeamStageCount.cases).where(
+            TeamStageCount.team_id == family_case.team_id
+        )
+    ).all()
+    assert stages == [("assessment", 1)]  # the case left "request": that row went with it
+    assert schedule.tally_disagreements() == []
 
 
 def test_the_check_command_finds_a_stored_deadline_that_was_changed_and_rebuild_mends_it(app):
@@ -72,6 +85,20 @@ def test_the_check_command_finds_a_stored_deadline_that_was_changed_and_rebuild_
     assert broken.exit_code != 0 and str(row.case_id) in broken.output
     assert runner.invoke(args=["deadlines", "rebuild"]).exit_code == 0
     assert runner.invoke(args=["deadlines", "check"]).exit_code == 0
+
+
+def test_the_check_command_finds_a_team_tally_that_was_changed_and_rebuild_mends_it(app):
+    """A dashboard number that no longer matches the stored deadlines is caught, and mended."""
+    load_demo_data("demo-portal-password")
+    runner = app.test_cli_runner()
+    row = db.session.scalars(select(TeamDayCount)).first()
+    row.cases += 1
+    db.session.commit()
+    broken = runner.invoke(args=["deadlines", "check"])
+    assert broken.exit_code != 0 and "team tallies differ" in broken.output
+    assert runner.invoke(args=["deadlines", "rebuild"]).exit_code == 0
+    assert runner.invoke(args=["deadlines", "check"]).exit_code == 0
+    assert schedule.tally_disagreements() == []
 
 
 def test_a_caseload_row_drawn_from_the_stored_deadline_reads_as_one_worked_out_from_the_facts(app):
