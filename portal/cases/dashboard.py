@@ -105,14 +105,24 @@ def _numbers(team_id: int | None, today: date) -> dict[str, int]:
     by_stage = select(literal(_STAGE) + TeamStageCount.stage, TeamStageCount.cases).where(
         TeamStageCount.team_id == team_id
     )
+    finals = [
+        FINAL + outcome for outcome in (FinalPlans.IN_TIME, FinalPlans.LATE, FinalPlans.DELAYED)
+    ]
     by_day = (
         select(bucket, func.sum(TeamDayCount.cases))
         .where(
             TeamDayCount.team_id == team_id,
-            # Final plans issued over a year ago are never counted: not even read.
+            # Only the days a number counts are read (ranges of the table's key): deadlines up
+            # to a week ahead, final plans of the last 12 months.
             or_(
-                TeamDayCount.measure.in_([DUE, DUE_FAMILY]),
-                TeamDayCount.day >= pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS),
+                and_(
+                    TeamDayCount.measure.in_([DUE, DUE_FAMILY]),
+                    TeamDayCount.day <= today + timedelta(days=pathway.DUE_SOON_DAYS),
+                ),
+                and_(
+                    TeamDayCount.measure.in_(finals),
+                    TeamDayCount.day >= pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS),
+                ),
             ),
         )
         .group_by(bucket)
