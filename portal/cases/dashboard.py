@@ -74,40 +74,27 @@ LISTED = 10
 _STAGE, _LATE, _SOON = "stage:", "late", "soon"
 
 
-def _bucket(today: date):
-    """Which dashboard number a team's day row adds to: late, due this week, or a final plan's
-    outcome in the last 12 months (the very rules of `caseload.due_condition` and
-    `caseload.final_condition`, on the days the tallies count); None for the rest."""
-    since = pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS)
-    soon_until = today + timedelta(days=pathway.DUE_SOON_DAYS)
-    return sql_case(
-        (and_(TeamDayCount.measure == DUE, TeamDayCount.day < today), _LATE),
-        (
-            and_(
-                TeamDayCount.measure.in_([DUE, DUE_FAMILY]),
-                TeamDayCount.day >= today,
-                TeamDayCount.day <= soon_until,
-            ),
-            _SOON,
-        ),
-        (
-            and_(TeamDayCount.measure.startswith(FINAL), TeamDayCount.day >= since),
-            TeamDayCount.measure,
-        ),
-    )
+#: The outcomes a final plan is counted by, each a measure of the team tallies.
+_OUTCOMES = (FinalPlans.IN_TIME, FinalPlans.LATE, FinalPlans.DELAYED)
 
 
 def _numbers(team_id: int | None, today: date) -> dict[str, int]:
     """The team's count at each stage ("stage:<stage>") and its late, due-this-week and final
     plan numbers, in one statement over the team tallies: a few hundred rows at most, whatever
-    the number of cases."""
-    bucket = _bucket(today)
+    the number of cases. Each day row read goes to the number whose rule it meets: the very
+    rules of `caseload.due_condition` and `caseload.final_condition`."""
+    since = pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS)
+    soon_until = today + timedelta(days=pathway.DUE_SOON_DAYS)
+    due = TeamDayCount.measure.in_([DUE, DUE_FAMILY])
+    final = TeamDayCount.measure.in_([FINAL + outcome for outcome in _OUTCOMES])
+    bucket = sql_case(
+        (and_(TeamDayCount.measure == DUE, TeamDayCount.day < today), _LATE),
+        (and_(due, TeamDayCount.day >= today), _SOON),
+        else_=TeamDayCount.measure,  # a final plan's outcome (only those rows are left)
+    )
     by_stage = select(literal(_STAGE) + TeamStageCount.stage, TeamStageCount.cases).where(
         TeamStageCount.team_id == team_id
     )
-    finals = [
-        FINAL + outcome for outcome in (FinalPlans.IN_TIME, FinalPlans.LATE, FinalPlans.DELAYED)
-    ]
     by_day = (
         select(bucket, func.sum(TeamDayCount.cases))
         .where(
@@ -115,20 +102,15 @@ def _numbers(team_id: int | None, today: date) -> dict[str, int]:
             # Only the days a number counts are read (ranges of the table's key): deadlines up
             # to a week ahead, final plans of the last 12 months.
             or_(
-                and_(
-                    TeamDayCount.measure.in_([DUE, DUE_FAMILY]),
-                    TeamDayCount.day <= today + timedelta(days=pathway.DUE_SOON_DAYS),
-                ),
-                and_(
-                    TeamDayCount.measure.in_(finals),
-                    TeamDayCount.day >= pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS),
-                ),
+                and_(due, TeamDayCount.day <= soon_until),
+                and_(final, TeamDayCount.day >= since),
             ),
         )
         .group_by(bucket)
     )
     rows = db.session.execute(union_all(by_stage, by_day)).all()
-    return {name: int(count) for name, count in rows if name is not None}
+    # A family window's day that has passed is read but counts in no number (never "late").
+    return {name: int(count) for name, count in rows}
 
 
 def team_dashboard(user: User, today: date) -> Dashboard:
@@ -138,10 +120,7 @@ def team_dashboard(user: User, today: date) -> Dashboard:
     late, soon = due_condition(Due.LATE, today), due_condition(Due.THIS_WEEK, today)
     numbers = _numbers(user.organisation_id, today)
     by_stage = {stage: numbers.get(_STAGE + stage, 0) for stage in Stage}
-    final = {
-        outcome: numbers.get(FINAL + outcome, 0)
-        for outcome in (FinalPlans.IN_TIME, FinalPlans.LATE, FinalPlans.DELAYED)
-    }
+    final = {outcome: numbers.get(FINAL + outcome, 0) for outcome in _OUTCOMES}
     late_count, soon_count = numbers.get(_LATE, 0), numbers.get(_SOON, 0)
 
     def soonest(condition) -> list[CaseSummary]:

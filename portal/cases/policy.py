@@ -16,7 +16,7 @@ from sqlalchemy import true as sa_true
 from portal import access
 from portal.accounts.models import Role, User
 from portal.audit import Visibility
-from portal.cases.models import Case, CaseGrant, CaseSchedule, Relationship
+from portal.cases.models import Case, CaseGrant, Relationship
 from portal.extensions import db
 
 #: Built once (see `portal/extensions.py`): every case page runs it.
@@ -168,18 +168,3 @@ def may_view_case(user: User) -> ColumnElement[bool]:
 def visible_cases(user: User) -> Select:
     """A query for every case the person may view (`may_view_case`)."""
     return select(Case).where(may_view_case(user))
-
-
-def visible_schedules(user: User) -> Select:
-    """`visible_cases`, over the stored schedules (which copy each case's team), for counting
-    without reading the cases themselves."""
-    query = select(CaseSchedule)
-    if user.role == Role.CASE_OFFICER:
-        return query.where(CaseSchedule.team_id == user.organisation_id)
-    return query.where(
-        CaseSchedule.case_id.in_(
-            select(CaseGrant.case_id).where(
-                CaseGrant.user_id == user.id, CaseGrant.revoked_at.is_(None)
-            )
-        )
-    )

@@ -177,7 +177,7 @@ _UNREAD = {
 
 def unread_for_header() -> ColumnElement[Any]:
     """The unread count of the person in the `user` row of the statement it is part of: the
-    header fact every whole page fetches with the session (`accounts.services.add_header_fact`)."""
+    header fact every whole page fetches with the session (`portal.wiring.HEADER_FACTS`)."""
     return sql_case(
         (
             User.role == Role.CASE_OFFICER,

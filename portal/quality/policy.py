@@ -54,8 +54,8 @@ IN_A_ROUND_FACT = "in_a_round"
 
 def in_a_round_for_header() -> ColumnElement[Any]:
     """Whether the person in the `user` row of the statement it is part of is invited into a
-    round: a header fact (`accounts.services.add_header_fact`), for "My audits" in the menu."""
-    return exists().where(RoundAuditor.user_id == User.id)
+    round: a header fact (`portal.wiring.HEADER_FACTS`), for "My audits" in the menu."""
+    return exists().where(RoundAuditor.user_id == User.id).correlate_except(RoundAuditor)
 
 
 def audits_in_any_round(user: Any) -> bool:
