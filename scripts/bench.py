@@ -15,6 +15,8 @@ What it does, in one run:
    beside the notifications worker (which seals the audit entries page views write) and, for
    each page, a bare Flask app answering the same bytes under the same gunicorn; drives each
    with wrk on loopback, portal then bare app, page by page.
+   Each page is first loaded for `--warmup` seconds (default 2), unmeasured, so that every
+   worker has compiled its templates and SQL before the measurement starts.
 4. Prints requests/s, p50/p95/p99 and the ratio to the bare app's requests/s.
 
 On a shared machine absolute numbers move with the other work on it: compare ratios, and
@@ -264,6 +266,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, nargs="+", default=[8])
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument(
+        "--warmup",
+        type=int,
+        default=2,
+        help="seconds of load on each page, not measured, before it is measured (0: none)",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=2,
@@ -350,6 +358,12 @@ def main() -> None:
                 options.workers,
             )
             try:
+                # Each worker's first requests compile templates and SQL and fill caches: a
+                # one-off per worker, not what a page costs, so they are not measured.
+                if options.warmup:
+                    wrk(url, headers, 2, options.warmup, str(script))
+                    wrk(f"http://127.0.0.1:{BARE_PORT}{page.path}", headers, 2,
+                        options.warmup, str(script))  # fmt: skip
                 for connections in options.connections:
                     measured = wrk(url, headers, connections, options.seconds, str(script))
                     rps, p50, p95, p99, errors, _ = measured

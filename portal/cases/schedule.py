@@ -19,11 +19,13 @@ Each write of a schedule also moves the team tallies the dashboard adds up (`Tea
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app, has_app_context
 from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
@@ -221,6 +223,10 @@ def _write(case_ids: Sequence[int], today: date) -> None:
 def refresh(case_ids: Iterable[int], today: date | None = None) -> None:
     """Work out these cases' schedules again (in the caller's transaction)."""
     today = today or clock.today()
+    if has_app_context() and current_app.extensions.get(_CHECKED, (None,))[0] != today:
+        # Rows worked out for another day (a loader making history) may run out on the day
+        # this process last found none: look again next time.
+        current_app.extensions.pop(_CHECKED, None)
     ids = sorted(set(case_ids))
     for start in range(0, len(ids), BATCH):
         _write(ids[start : start + BATCH], today)
@@ -228,6 +234,12 @@ def refresh(case_ids: Iterable[int], today: date | None = None) -> None:
 
 #: Built once (see `portal/extensions.py`): every caseload and dashboard runs it.
 _RUN_OUT = select(CaseSchedule.case_id).where(CaseSchedule.valid_until <= bindparam("today"))
+#: The day this process last found no schedule run out, and when (`time.monotonic()`).
+_CHECKED = "portal.schedule.checked"
+#: How long that answer is trusted for the same day. A schedule worked out on a day is right
+#: for all of that day, so only a row another process wrote just before midnight, for the day
+#: before, can run out after the look: it is caught within this many seconds.
+CHECK_EVERY_SECONDS = 60
 
 
 def refresh_stale(today: date | None = None) -> int:
@@ -241,11 +253,15 @@ def refresh_stale(today: date | None = None) -> int:
     today = today or clock.today()
     db.session.flush()
     pending = db.session.info.pop(_MARKED, set())
-    stale = set(db.session.scalars(_RUN_OUT, {"today": today}))
+    checked_day, checked_at = current_app.extensions.get(_CHECKED, (None, 0.0))
+    look = checked_day != today or time.monotonic() - checked_at > CHECK_EVERY_SECONDS
+    stale = set(db.session.scalars(_RUN_OUT, {"today": today})) if look else set()
     ids = stale | pending
     if ids:
         refresh(ids, today)
         db.session.commit()
+    if look:  # none has run out now: those found are worked out again
+        current_app.extensions[_CHECKED] = (today, time.monotonic())
     return len(ids)
 
 

@@ -114,6 +114,8 @@ def test_every_number_opens_the_list_of_exactly_those_cases(client_request, case
         listed = client_request.get("cases.home", **filters)
         found = listed.html.select_one("#caseload-results")["data-portal-announce"]
         assert found == f"{number} {'case' if number == 1 else 'cases'} found", link["href"]
+        # The cases themselves, not only the count (both numbers may come from the tallies).
+        assert len(listed.html.select("#caseload-results tbody tr")) == number, link["href"]
 
 
 def test_the_final_plan_filter_lists_the_late_plan(client_request, case_officer, team):

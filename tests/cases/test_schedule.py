@@ -126,3 +126,43 @@ def test_a_caseload_row_drawn_from_the_stored_deadline_reads_as_one_worked_out_f
                 expected.phrase,
             ), (case.reference, day)
             assert stored.delay_label == expected.delay_label
+
+
+def test_a_schedule_that_runs_out_after_the_days_look_is_caught_within_a_minute(
+    app, family_case, monkeypatch
+):
+    """Pages look for run-out schedules once a minute, not on every request: a row another
+    process wrote for the day before (just before midnight) is worked out again at the next
+    look, and at the latest on the next day."""
+    db.session.commit()
+    today = clock.today()
+    assert schedule.refresh_stale(today) == 0  # the look: nothing has run out
+    right = _stored(family_case).next_due_on
+    # As another process would have written it for yesterday: wrong today, and run out.
+    db.session.execute(
+        CaseSchedule.__table__.update()
+        .where(CaseSchedule.case_id == family_case.id)
+        .values(next_due_on=right + timedelta(days=3), valid_until=today)
+    )
+    db.session.commit()
+    assert schedule.refresh_stale(today) == 0  # within the minute: not looked for again
+    later = schedule.time.monotonic() + schedule.CHECK_EVERY_SECONDS + 1
+    monkeypatch.setattr(schedule.time, "monotonic", lambda: later)
+    assert schedule.refresh_stale(today) == 1
+    db.session.expire_all()
+    assert _stored(family_case).next_due_on == right
+    assert schedule.disagreements(today) == []
+
+
+def test_a_new_day_looks_for_run_out_schedules_at_once(app, family_case):
+    db.session.commit()
+    today = clock.today()
+    schedule.refresh_stale(today)
+    tomorrow = today + timedelta(days=1)
+    db.session.execute(
+        CaseSchedule.__table__.update()
+        .where(CaseSchedule.case_id == family_case.id)
+        .values(valid_until=tomorrow)
+    )
+    db.session.commit()
+    assert schedule.refresh_stale(tomorrow) == 1
