@@ -23,7 +23,7 @@ def record_view(actor: User, case: Case, page: str = "case") -> None:
     """Write to the audit trail that this person looked at this case (the council must be able
     to say who has seen a child's records). `page` says which view of it: "case", "documents",
     "people", "manage", "removed documents"."""
-    audit.record("case.viewed", actor=actor, case=case, subject=case, page=page)
+    audit.record_read("case.viewed", actor=actor, case=case, subject=case, page=page)
     db.session.commit()
 
 

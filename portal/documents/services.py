@@ -503,12 +503,11 @@ def record_download(actor: User, version: DocumentVersion) -> None:
     if not access.can(actor, action, version):
         raise PermissionError("This person may not download this document.")
     removed = {"removed": True} if document.is_removed else {}
-    audit.record(
+    audit.record_read(
         "document.downloaded",
         actor=actor,
         case=document.case,
         subject=version,
-        visibility=Visibility.AUDIT,
         summary=f"{actor.name} downloaded {document.title} (version {version.number})",
         document=document.public_id,
         version=version.public_id,

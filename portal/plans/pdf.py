@@ -64,7 +64,7 @@ def make_pdf(user: Any, version: PlanVersion) -> PlanPdf:
     content = weasyprint.HTML(string=html, base_url=str(PROJECT_ROOT)).write_pdf(
         pdf_variant="pdf/ua-1"  # tagged, so screen readers can follow the headings and lists
     )
-    audit.record(
+    audit.record_read(
         "plan.downloaded",
         actor=user,
         case=version.plan.case,

@@ -31,3 +31,12 @@ def test_a_family_member_given_access_is_not_asked_to_sign(app, family_case, cas
     with app.test_request_context():
         _add(family_case, case_officer, parent2.email, Relationship.PARENT_CARER)
     assert told(Kind.PLEDGE_TO_SIGN, family_case) == set()
+
+
+def test_no_notice_is_made_from_someone_reading_a_record():
+    """Reads (a case viewed, a file downloaded) are written without telling the observers
+    (`audit.record_read`): so no notice may depend on one."""
+    from portal.notifications.events import HANDLERS
+    from portal.records.looked import READ_ACTIONS
+
+    assert set(READ_ACTIONS).isdisjoint(HANDLERS)
