@@ -130,6 +130,8 @@ def _pages(app) -> tuple[list[Page], dict[str, str]]:
             Page("officer caseload", officer.email, "/home"),
             Page("officer caseload (htmx)", officer.email, "/home?stage=assessment", htmx=True),
             Page("officer case page", officer.email, f"/cases/{family_case.public_id}"),
+            # What every signed-in page costs before its own work: a content page from files.
+            Page("help page (signed in)", parent.email, "/help"),
         ]
         if version is not None:
             pages.append(

@@ -9,6 +9,7 @@ audit events (every view of a case, for example) are never on a timeline at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from markupsafe import Markup
@@ -27,19 +28,25 @@ PAGE_SIZE = 20
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of the timeline: the event and, for an update, its sanitised text."""
+    """One line of the timeline: what happened, when, who did it and, for an update, its
+    sanitised text. Read as plain columns (no ORM objects): the case page shows a few."""
 
-    event: Event
-    update: Update | None = None
+    id: int
+    occurred_at: datetime
+    action: str
+    summary: str | None
+    visibility: str
+    actor_name: str | None
+    update_html: str | None = None
 
     @property
     def title(self) -> str:
-        return self.event.summary or self.event.action.replace(".", " ").capitalize()
+        return self.summary or self.action.replace(".", " ").capitalize()
 
     @property
     def body(self) -> Markup | None:
         """The update's text as safe HTML, rendered by the one Markdown renderer when posted."""
-        return prose_block(self.update.body_html) if self.update is not None else None
+        return prose_block(self.update_html) if self.update_html is not None else None
 
     @property
     def restricted_to(self) -> str | None:
@@ -47,7 +54,7 @@ class TimelineEntry:
         return {
             Visibility.PROFESSIONALS: "Professionals only",
             Visibility.COUNCIL: "Council only",
-        }.get(Visibility(self.event.visibility))
+        }.get(Visibility(self.visibility))
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,18 @@ def _timeline_query(limit: int, after_cursor: bool) -> Select:
     """The page's statement, built once for each page size (see `portal/extensions.py`)."""
     visibilities: BindParameter[str] = bindparam("visibilities", expanding=True)
     query = (
-        select(Event, Update)
+        select(
+            Event.id,
+            Event.occurred_at,
+            Event.action,
+            Event.summary,
+            Event.visibility,
+            Event.subject_type,
+            User.name.label("actor_name"),
+            Update.id.label("update_id"),
+            Update.body_html,
+        )
+        .outerjoin(User, User.id == Event.actor_id)
         .outerjoin(
             Update,
             and_(
@@ -112,10 +130,18 @@ def timeline_for(
     }
     rows = db.session.execute(_timeline_query(limit, before is not None), params).all()
     entries = [
-        TimelineEntry(event, update)
-        for event, update in rows[:limit]
+        TimelineEntry(
+            row.id,
+            row.occurred_at,
+            row.action,
+            row.summary,
+            row.visibility,
+            row.actor_name,
+            row.body_html,
+        )
+        for row in rows[:limit]
         # An update event whose update is hidden is not shown with an empty body.
-        if event.subject_type != Update.__name__ or update is not None
+        if row.subject_type != Update.__name__ or row.update_id is not None
     ]
-    older_than = rows[limit - 1][0].id if len(rows) > limit else None
+    older_than = rows[limit - 1].id if len(rows) > limit else None
     return TimelinePage(entries, older_than)

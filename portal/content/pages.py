@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 
 from flask import g, url_for
 from markupsafe import Markup
-from sqlalchemy import Select, and_, bindparam, select
+from sqlalchemy import Row, Select, and_, bindparam, select
 
 from portal.accounts.models import Role
 from portal.content.files import PAGES_FOR_AUDIENCE, pathway_slug
@@ -71,7 +71,17 @@ class PublishedPage:
 
 
 def _published() -> Select:
-    return select(ContentPage, ContentRevision).join(
+    """The published revision of each page, as plain columns (no ORM objects, no author)."""
+    return select(
+        ContentPage.slug,
+        ContentRevision.title,
+        ContentRevision.summary,
+        ContentPage.audience,
+        ContentRevision.html,
+        ContentRevision.id,
+        ContentRevision.number,
+        ContentPage.published_at,
+    ).join(
         ContentRevision,
         and_(
             ContentRevision.page_id == ContentPage.id,
@@ -80,33 +90,34 @@ def _published() -> Select:
     )
 
 
-def _as_published(page: ContentPage, revision: ContentRevision) -> PublishedPage:
+def _as_published(row: Row) -> PublishedPage:
     return PublishedPage(
-        slug=page.slug,
-        title=revision.title,
-        summary=revision.summary,
-        audience=page.audience,
-        html=revision.safe_html,
-        revision_id=revision.id,
-        number=revision.number,
-        published_at=page.published_at,
+        slug=row.slug,
+        title=row.title,
+        summary=row.summary,
+        audience=row.audience,
+        html=Markup(row.html),  # noqa: S704 (sanitised by render_markdown when it was saved)
+        revision_id=row.id,
+        number=row.number,
+        published_at=row.published_at,
     )
 
 
-#: Built once (see `portal/extensions.py`): case pages and public pages run it.
+#: Built once (see `portal/extensions.py`): case pages and public pages run them.
 _PUBLISHED_BY_SLUG = _published().where(ContentPage.slug == bindparam("slug"))
+_PUBLISHED_AMONG = _published().where(ContentPage.slug.in_(bindparam("slugs", expanding=True)))
 
 
 def published_page(slug: str) -> PublishedPage | None:
     """The published version of a page, or None if there is no such page or it is unpublished."""
     row = db.session.execute(_PUBLISHED_BY_SLUG, {"slug": slug}).first()
-    return _as_published(*row) if row else None
+    return _as_published(row) if row else None
 
 
 def published_pages(slugs: Sequence[str]) -> list[PublishedPage]:
     """The published pages among `slugs`, in the order given (one query)."""
-    rows = db.session.execute(_published().where(ContentPage.slug.in_(list(slugs)))).all()
-    found = {page.slug: _as_published(page, revision) for page, revision in rows}
+    rows = db.session.execute(_PUBLISHED_AMONG, {"slugs": list(slugs)}).all()
+    found = {row.slug: _as_published(row) for row in rows}
     return [found[slug] for slug in slugs if slug in found]
 
 
