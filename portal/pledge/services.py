@@ -11,15 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g
-from sqlalchemy import and_, or_, select
-from sqlalchemy import case as sql_case
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import raiseload
 
 from portal import access, audit
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.audit import Visibility
 from portal.cases.models import Case, CaseGrant
+from portal.cases.policy import live_grants
 from portal.content.pages import PublishedPage, published_page
 from portal.extensions import db
 from portal.pledge.models import PledgeSignature
@@ -113,50 +113,53 @@ def _role_words(user: User, relationship: str) -> str:
     return f"{job}, {user.organisation.name}" if user.organisation else job
 
 
+#: Built once (see `portal/extensions.py`): the case page asks it of everyone asked to sign.
+_HAS_SIGNED = (
+    select(PledgeSignature.id)
+    .where(
+        PledgeSignature.case_id == bindparam("case_id"),
+        PledgeSignature.user_id == bindparam("user_id"),
+    )
+    .limit(1)
+)
+_SIGNATURES = select(PledgeSignature).where(PledgeSignature.case_id == bindparam("case_id"))
+
+
+def has_signed(user: User, case: Case) -> bool:
+    """Has this person signed the pledge on this case? (Asked once a request.)"""
+    answers = g.setdefault("_has_signed", {})
+    if (user.id, case.id) not in answers:
+        params = {"case_id": case.id, "user_id": user.id}
+        answers[user.id, case.id] = db.session.scalar(_HAS_SIGNED, params) is not None
+    return answers[user.id, case.id]
+
+
 def pledge_lines(case: Case) -> list[PledgeLine]:
     """Everyone on the case who is asked to sign, with their signature or None: the case officer
-    first, then schools and professionals in the order they joined (one query, remembered for
-    the rest of the request)."""
+    first, then schools and professionals in the order they joined. Drawn from the case's officer
+    and live grants (read with the case) and one query for the case's signatures, remembered for
+    the rest of the request: never a look through every account of the council."""
     cache = g.setdefault("_pledge_lines", {})
     if case.id not in cache:
-        is_officer = and_(
-            User.id == case.case_officer_id,
-            User.role == Role.CASE_OFFICER.value,
-            User.organisation_id == case.team_id,
-        )
-        rows = db.session.execute(
-            select(User, CaseGrant, PledgeSignature)
-            .outerjoin(
-                CaseGrant,
-                and_(
-                    CaseGrant.user_id == User.id,
-                    CaseGrant.case_id == case.id,
-                    CaseGrant.revoked_at.is_(None),
-                ),
+        signatures = {
+            signature.user_id: signature
+            for signature in db.session.scalars(
+                _SIGNATURES.options(raiseload(PledgeSignature.user)), {"case_id": case.id}
             )
-            .outerjoin(
-                PledgeSignature,
-                and_(PledgeSignature.case_id == case.id, PledgeSignature.user_id == User.id),
-            )
-            .where(
-                or_(
-                    is_officer,
-                    and_(
-                        CaseGrant.id.is_not(None),
-                        User.role.in_([str(role) for role in GRANTED_SIGNING_ROLES]),
-                    ),
-                )
-            )
-            .order_by(sql_case((is_officer, 0), else_=1), CaseGrant.granted_at, CaseGrant.id)
-            .options(joinedload(User.organisation))
-        ).all()
-        seen: set[int] = set()
-        lines = []
-        for user, grant, signature in rows:
-            if user.id in seen:
-                continue
-            seen.add(user.id)
-            relationship = "Case officer" if grant is None else grant.relationship_enum.label
-            lines.append(PledgeLine(user, _role_words(user, relationship), signature))
-        cache[case.id] = lines
+        }
+        first_grants: dict[int, CaseGrant] = {}  # each person's first live grant
+        for grant in live_grants(case):
+            first_grants.setdefault(grant.user_id, grant)
+        asked: list[tuple[User, str]] = []
+        officer = case.case_officer
+        if officer is not None and may_sign(officer, case):
+            grant = first_grants.get(officer.id)
+            asked.append((officer, grant.relationship_enum.label if grant else "Case officer"))
+        for user_id, grant in first_grants.items():
+            if grant.user.role in GRANTED_SIGNING_ROLES and user_id != case.case_officer_id:
+                asked.append((grant.user, grant.relationship_enum.label))
+        cache[case.id] = [
+            PledgeLine(user, _role_words(user, relationship), signatures.get(user.id))
+            for user, relationship in asked
+        ]
     return cache[case.id]

@@ -44,11 +44,11 @@ def sign_pledge():
 
 
 def pledge_prompt_section(case, user) -> dict | None:
-    """Asks a school or professional on the case to sign, until they have (one query)."""
-    if user.role not in SIGNING_ROLES:
+    """Asks a school, professional or the case's officer to sign, until they have (one small
+    query, for those asked)."""
+    if user.role not in SIGNING_ROLES or not services.may_sign(user, case):
         return None
-    line = next((line for line in services.pledge_lines(case) if line.user.id == user.id), None)
-    if line is None or line.signature is not None:
+    if services.has_signed(user, case):
         return None
     return {"case": case}
 
