@@ -26,6 +26,13 @@ from portal.extensions import db
 PAGE_SIZE = 20
 
 
+#: What a restricted entry says (a visibility is a `StrEnum`: its value finds it here too).
+_RESTRICTED = {
+    Visibility.PROFESSIONALS: "Professionals only",
+    Visibility.COUNCIL: "Council only",
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One line of the timeline: what happened, when, who did it and, for an update, its
@@ -51,10 +58,7 @@ class TimelineEntry:
     @property
     def restricted_to(self) -> str | None:
         """Words for a restricted entry ("Professionals only"), shown to those who may see it."""
-        return {
-            Visibility.PROFESSIONALS: "Professionals only",
-            Visibility.COUNCIL: "Council only",
-        }.get(Visibility(self.visibility))
+        return _RESTRICTED.get(self.visibility)
 
 
 @dataclass(frozen=True)

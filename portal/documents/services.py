@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import BindParameter, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import access, audit, clock
@@ -594,27 +595,34 @@ MESSAGES_SHOWN = 5
 ABOUT_ME_MESSAGES = 50
 
 
-def _messages_seen_by(user: User, case: Case):
-    return select(YoungPersonMessage).where(
-        YoungPersonMessage.case_id == case.id,
-        or_(
-            YoungPersonMessage.visibility.in_(visibilities_for(user, case)),
-            YoungPersonMessage.author_id == user.id,
-        ),
+@cache
+def _messages_query(limit: int) -> Select:
+    """What a person may see of the young person's messages on a case, newest first, with their
+    pictures: built once for each length of list (see `portal/extensions.py`)."""
+    return (
+        select(YoungPersonMessage)
+        .where(
+            YoungPersonMessage.case_id == bindparam("case_id"),
+            or_(
+                YoungPersonMessage.visibility.in_(bindparam("visibilities", expanding=True)),
+                YoungPersonMessage.author_id == bindparam("user_id"),
+            ),
+        )
+        .options(selectinload(YoungPersonMessage.picture).selectinload(Document.versions))
+        .order_by(YoungPersonMessage.created_at.desc(), YoungPersonMessage.id.desc())
+        .limit(limit)
     )
 
 
 def messages_for(user: User, case: Case, limit: int = MESSAGES_SHOWN) -> list[YoungPersonMessage]:
     """What young people told us on `case` that this person may see (their own always, others'
     as the young person chose), newest first, with pictures (two queries at most)."""
-    return list(
-        db.session.scalars(
-            _messages_seen_by(user, case)
-            .options(selectinload(YoungPersonMessage.picture).selectinload(Document.versions))
-            .order_by(YoungPersonMessage.created_at.desc(), YoungPersonMessage.id.desc())
-            .limit(limit)
-        )
-    )
+    params = {
+        "case_id": case.id,
+        "visibilities": visibilities_for(user, case),
+        "user_id": user.id,
+    }
+    return list(db.session.scalars(_messages_query(limit), params))
 
 
 def about_me_messages(case: Case, user: User) -> list[YoungPersonMessage]:
