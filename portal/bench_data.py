@@ -24,7 +24,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, insert, select, text
 
 from portal import audit, clock
-from portal.accounts.models import Organisation, User
+from portal.accounts.models import Organisation, Role, User
 from portal.audit import Event, Visibility
 from portal.cases import schedule
 from portal.cases.models import (
@@ -201,6 +201,34 @@ def grow_demo(target: int, *, seed: int = 16) -> dict[str, int]:
             for case_id in senco_cases
         ),
     )
+    # Each case's family: a parent's account holding a grant, as a council's portal would have
+    # (without them the people table stays at the demo's 14 and hides any page that reads
+    # every account). They cannot sign in: no password.
+    parent_ids = _insert_returning_ids(
+        User,
+        [
+            {
+                "email": f"bench.parent.{existing + n}@example.org",
+                "name": f"Parent {existing + n}",
+                "role": Role.PARENT.value,
+                "password_hash": None,
+            }
+            for n in range(count)
+        ],
+    )
+    _insert(
+        CaseGrant,
+        (
+            {
+                "public_id": f"bp{case_id:014d}",
+                "case_id": case_id,
+                "user_id": parent_id,
+                "relationship_to_child": Relationship.PARENT_CARER.value,
+                "granted_by_id": officers[n % 2].id,
+            }
+            for n, (case_id, parent_id) in enumerate(zip(case_ids, parent_ids, strict=True))
+        ),
+    )
     _insert(
         CaseMilestones,
         ({"case_id": case_id, **story["milestones"]} for case_id, _, story in cases),
@@ -337,6 +365,7 @@ def grow_demo(target: int, *, seed: int = 16) -> dict[str, int]:
         "events": events,
         "documents": len(document_ids),
         "shared with the demo school": len(senco_cases),
+        "parents' accounts": len(parent_ids),
     }
 
 

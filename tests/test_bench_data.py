@@ -3,8 +3,9 @@
 from sqlalchemy import func, select
 
 from portal import sqlstats
+from portal.accounts.models import User
 from portal.audit import Event
-from portal.cases.models import AdviceRequest, Case, CaseMilestones, Review
+from portal.cases.models import AdviceRequest, Case, CaseGrant, CaseMilestones, Relationship, Review
 from portal.demo import load_demo_data
 from portal.documents.models import Document
 from portal.extensions import db
@@ -23,6 +24,22 @@ def test_bench_data_grows_the_demo_to_the_number_of_cases_asked_for(app):
     assert _count(Case) == 60
     assert _count(CaseMilestones) >= 48 and _count(AdviceRequest) > 60 and _count(Review) > 10
     assert _count(Event) > 48 * 30 and _count(Document) >= 480
+    # Each added case has a family: a parent's account with a grant on it (and no password).
+    parents = (
+        select(func.count())
+        .select_from(CaseGrant)
+        .where(
+            CaseGrant.relationship_to_child == Relationship.PARENT_CARER,
+            CaseGrant.public_id.like("bp%"),
+        )
+    )
+    assert db.session.scalar(parents) == 60 - 12
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(User).where(User.email.like("bench.parent.%"))
+        )
+        == 60 - 12
+    )
     stages = set(db.session.scalars(select(Case.stage).distinct()))
     assert {"request", "assessment", "review"} <= stages
     again = app.test_cli_runner().invoke(args=["bench-data", "60"])
