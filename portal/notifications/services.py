@@ -20,7 +20,6 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    exists,
     func,
     literal,
     null,
@@ -138,14 +137,20 @@ def _open_to(case_officer: bool, organisation_id: Any, user_id: Any):
     """`_still_open_to`, from values or `bindparam`s (for a statement built once)."""
     if case_officer:
         return Case.team_id == organisation_id
+    # A live grant on the notice's case, asked notice by notice: as a subquery with LIMIT (not
+    # EXISTS, which PostgreSQL turns into a join) it cannot start from the person's grants, of
+    # which a school may hold hundreds, but goes through their unread notices (at most 101).
     return (
-        exists()
+        select(CaseGrant.id)
         .where(
             CaseGrant.case_id == Notice.case_id,
             CaseGrant.user_id == user_id,
             CaseGrant.revoked_at.is_(None),
         )
+        .limit(1)
         .correlate_except(CaseGrant)  # the notice, and the outer `user` row when there is one
+        .scalar_subquery()
+        .is_not(None)
     )
 
 
