@@ -25,6 +25,7 @@ from portal.accounts.models import Role, User
 from portal.cases.models import (
     AdviceRequest,
     Case,
+    CaseGrant,
     CaseSchedule,
     Child,
     Review,
@@ -239,6 +240,9 @@ _TEAM_CASES = select(func.coalesce(func.sum(TeamStageCount.cases), 0)).where(
     TeamStageCount.team_id == bindparam("team_id")
 )
 _TEAM_CASES_AT_STAGE = _TEAM_CASES.where(TeamStageCount.stage == bindparam("stage"))
+_GRANTED_CASES = select(func.count(CaseGrant.case_id.distinct())).where(
+    CaseGrant.user_id == bindparam("user_id"), CaseGrant.revoked_at.is_(None)
+)
 
 
 def _count(user: User, form: CaseloadFilterForm, today: date) -> int:
@@ -247,11 +251,15 @@ def _count(user: User, form: CaseloadFilterForm, today: date) -> int:
     transaction: `portal.cases.schedule`); counting the rows of a team of 10,000 took longer
     than the rest of the page. Searches and the due filters count the matching cases."""
     stage = form.value("stage")
-    if user.role == Role.CASE_OFFICER and not any(form.value(n) for n in ("q", "due", "final")):
+    unfiltered = not any(form.value(n) for n in ("q", "due", "final"))
+    if user.role == Role.CASE_OFFICER and unfiltered:
         if stage:
             params = {"team_id": user.organisation_id, "stage": stage}
             return db.session.scalar(_TEAM_CASES_AT_STAGE, params) or 0
         return db.session.scalar(_TEAM_CASES, {"team_id": user.organisation_id}) or 0
+    if user.role != Role.CASE_OFFICER and unfiltered and not stage:
+        # Everyone else sees the cases they hold a live grant on: counted on the grants alone.
+        return db.session.scalar(_GRANTED_CASES, {"user_id": user.id}) or 0
     conditions, needs_child, needs_schedule = _conditions(form, today)
     # The count joins only what the filters read: at 10,000 cases every join costs. count(*),
     # not count(case.id): PostgreSQL can then count a team's cases from the team index alone.

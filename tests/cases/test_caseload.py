@@ -253,3 +253,18 @@ def test_a_young_person_is_greeted_by_name(
     page = _caseload(client_request, young_person)
     assert page.h1 == "Hello Yara"
     assert "Asking for help" in page.text("main")
+
+
+def test_a_schools_count_is_of_cases_not_grants(client_request, senco, school_cases):
+    """A second live grant on one case, and a revoked grant on another, change neither the list
+    nor the number found (the count is taken from the grants)."""
+    from portal.clock import utcnow
+
+    listed = _names(_caseload(client_request, senco))
+    factories.grant(school_cases["Lateo"], senco, Relationship.SCHOOL)
+    revoked = factories.grant(school_cases["hidden"], senco, Relationship.SCHOOL)
+    revoked.revoked_at = utcnow()
+    db.session.commit()
+    page = _caseload(client_request, senco)
+    assert _names(page) == listed
+    assert page.html.select_one("#caseload-results")["data-portal-announce"] == "3 cases found"
