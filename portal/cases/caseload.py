@@ -14,8 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager
 from wtforms import SearchField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -31,7 +33,7 @@ from portal.cases.models import (
     Review,
     TeamStageCount,
 )
-from portal.cases.policy import may_view_case, visible_cases
+from portal.cases.policy import viewer_may_view_case, visible_cases
 from portal.cases.schedule import refresh_stale
 from portal.cases.tracker import CaseSummary, DeadlineView, deadline_view, summarise_stored
 from portal.dates import long_date
@@ -161,10 +163,14 @@ def final_plan_outcome(facts: pathway.CaseFacts, today: date) -> str | None:
     }.get(pathway.deadline_status(deadline, today))
 
 
-def _search_condition(text: str):
+def search_pattern(text: str) -> str:
+    """The LIKE pattern for a search: the words anywhere, ignoring case, taken literally."""
+    words = text.lower()[:100]
+    return "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _search_condition(pattern: Any):
     """Child's first name, last name, full name, or the case number, ignoring case."""
-    words = text.lower()
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     full_name = func.lower(Child.first_name + " " + Child.last_name)
     return or_(
         full_name.like(pattern, escape="\\"),
@@ -184,10 +190,11 @@ def _order(sort: str) -> list:
     return [CaseSchedule.next_due_on.asc().nulls_last(), Case.reference]
 
 
-def due_condition(due: str, today: date):
+def due_condition(due: str, today: Any, soon_until: Any = None):
     """The SQL for the "due" filter, the same rule as `pathway.deadline_status` on the case's
     next deadline: late once past its day (never a lawfully delayed one, never the family's own
-    window); due soon from 7 days before it to the day itself."""
+    window); due soon from 7 days before it to the day itself (`soon_until`, today + 7 days
+    unless given: pass it with a `bindparam` for `today`)."""
     counts = and_(CaseSchedule.next_due_on.is_not(None), CaseSchedule.next_delayed.is_(False))
     if due == Due.LATE:
         return and_(
@@ -195,17 +202,25 @@ def due_condition(due: str, today: date):
             CaseSchedule.next_family_window.is_(False),
             CaseSchedule.next_due_on < today,
         )
-    return and_(
-        counts,
-        CaseSchedule.next_due_on >= today,
-        CaseSchedule.next_due_on <= today + timedelta(days=pathway.DUE_SOON_DAYS),
-    )
+    if soon_until is None:
+        soon_until = today + timedelta(days=pathway.DUE_SOON_DAYS)
+    return and_(counts, CaseSchedule.next_due_on >= today, CaseSchedule.next_due_on <= soon_until)
 
 
-def final_condition(outcome: str, today: date):
-    """Final plans issued in the last 12 months that went this way (in time, late, excused)."""
-    since = pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS)
+def final_window_start(today: date) -> date:
+    """The first day of the 12 months whose final plans the 20-week figure counts."""
+    return pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS)
+
+
+def final_condition(outcome: Any, since: Any):
+    """Final plans issued since `since` (`final_window_start`) that went this way (in time,
+    late, excused)."""
     return and_(CaseSchedule.final_outcome == outcome, CaseSchedule.final_issued_on >= since)
+
+
+def _viewer(case_officer: bool) -> Any:
+    """Whoever is asking, as bound parameters (`_params` fills them)."""
+    return viewer_may_view_case(case_officer, bindparam("team_id"), bindparam("user_id"))
 
 
 def scheduled_cases(user: User):
@@ -219,23 +234,57 @@ def scheduled_cases(user: User):
     return query
 
 
-def _conditions(form: CaseloadFilterForm, today: date) -> tuple[list, bool, bool]:
-    """The filters as SQL conditions, and whether they need the child's and the schedule's
-    rows joined."""
-    conditions = []
-    if form.value("stage"):
-        conditions.append(Case.stage == form.value("stage"))
-    if form.value("q"):
-        conditions.append(_search_condition(form.value("q")))
-    if form.value("due"):
-        conditions.append(due_condition(form.value("due"), today))
-    if form.value("final"):
-        conditions.append(final_condition(form.value("final"), today))
-    needs_schedule = bool(form.value("due") or form.value("final"))
-    return conditions, bool(form.value("q")), needs_schedule
+@dataclass(frozen=True)
+class _Shape:
+    """What a caseload's queries look like, whatever the values: each shape's statements are
+    built once (see `portal/extensions.py`) and run with the values as parameters."""
+
+    case_officer: bool
+    stage: bool
+    search: bool
+    due: str
+    final: bool
+    sort: str
+
+    @classmethod
+    def of(cls, user: User, form: CaseloadFilterForm) -> _Shape:
+        return cls(
+            case_officer=user.role == Role.CASE_OFFICER,
+            stage=bool(form.value("stage")),
+            search=bool(form.value("q")),
+            due=form.value("due"),
+            final=bool(form.value("final")),
+            sort=form.value("sort"),
+        )
+
+    def conditions(self) -> list:
+        """The filters, on bound parameters."""
+        conditions = []
+        if self.stage:
+            conditions.append(Case.stage == bindparam("stage"))
+        if self.search:
+            conditions.append(_search_condition(bindparam("pattern")))
+        if self.due:
+            conditions.append(due_condition(self.due, bindparam("today"), bindparam("soon_until")))
+        if self.final:
+            conditions.append(final_condition(bindparam("outcome"), bindparam("since")))
+        return conditions
 
 
-#: Built once (see `portal/extensions.py`): a case officer's caseload runs them.
+def _params(user: User, form: CaseloadFilterForm, today: date) -> dict[str, Any]:
+    return {
+        "team_id": user.organisation_id,
+        "user_id": user.id,
+        "stage": form.value("stage"),
+        "pattern": search_pattern(form.value("q")),
+        "today": today,
+        "soon_until": today + timedelta(days=pathway.DUE_SOON_DAYS),
+        "outcome": form.value("final"),
+        "since": final_window_start(today),
+    }
+
+
+#: Built once (see `portal/extensions.py`): the unfiltered counts.
 _TEAM_CASES = select(func.coalesce(func.sum(TeamStageCount.cases), 0)).where(
     TeamStageCount.team_id == bindparam("team_id")
 )
@@ -245,51 +294,58 @@ _GRANTED_CASES = select(func.count(CaseGrant.case_id.distinct())).where(
 )
 
 
-def _count(user: User, form: CaseloadFilterForm, today: date) -> int:
+@cache
+def _count_statement(shape: _Shape) -> Select:
     """How many cases match. A case officer's whole team, or one stage of it, is added up from
     the team's stage tallies (a row a stage, kept in step with every case in the same
     transaction: `portal.cases.schedule`); counting the rows of a team of 10,000 took longer
-    than the rest of the page. Searches and the due filters count the matching cases."""
-    stage = form.value("stage")
-    unfiltered = not any(form.value(n) for n in ("q", "due", "final"))
-    if user.role == Role.CASE_OFFICER and unfiltered:
-        if stage:
-            params = {"team_id": user.organisation_id, "stage": stage}
-            return db.session.scalar(_TEAM_CASES_AT_STAGE, params) or 0
-        return db.session.scalar(_TEAM_CASES, {"team_id": user.organisation_id}) or 0
-    if user.role != Role.CASE_OFFICER and unfiltered and not stage:
-        # Everyone else sees the cases they hold a live grant on: counted on the grants alone.
-        return db.session.scalar(_GRANTED_CASES, {"user_id": user.id}) or 0
-    conditions, needs_child, needs_schedule = _conditions(form, today)
+    than the rest of the page. Everyone else's unfiltered count is of their live grants.
+    Searches and the due filters count the matching cases."""
+    unfiltered = not (shape.search or shape.due or shape.final)
+    if shape.case_officer and unfiltered:
+        return _TEAM_CASES_AT_STAGE if shape.stage else _TEAM_CASES
+    if not shape.case_officer and unfiltered and not shape.stage:
+        return _GRANTED_CASES
     # The count joins only what the filters read: at 10,000 cases every join costs. count(*),
     # not count(case.id): PostgreSQL can then count a team's cases from the team index alone.
-    counted = visible_cases(user).with_only_columns(func.count(), maintain_column_froms=True)
-    if needs_child:
+    counted = select(func.count()).select_from(Case).where(_viewer(shape.case_officer))
+    if shape.search:
         counted = counted.join(Case.child)
-    if needs_schedule:
+    if shape.due or shape.final:
         counted = counted.join(CaseSchedule, CaseSchedule.case_id == Case.id)
-    return db.session.scalar(counted.where(*conditions)) or 0
+    return counted.where(*shape.conditions())
+
+
+@cache
+def _page_statement(shape: _Shape) -> Select:
+    """A page of the matching cases, each with its child and stored next deadline."""
+    query = (
+        select(Case, CaseSchedule)
+        .join(Case.child)
+        .join(CaseSchedule, CaseSchedule.case_id == Case.id)
+        .where(_viewer(shape.case_officer), *shape.conditions())
+        .options(contains_eager(Case.child))
+        .order_by(*_order(shape.sort))
+        .limit(PAGE_SIZE)
+    )
+    # The team (and stage) again, on the schedule's copies: PostgreSQL can then walk the team's
+    # deadlines in order on their index, a page at a time (the conditions on the case decide).
+    if shape.case_officer:
+        query = query.where(CaseSchedule.team_id == bindparam("team_id"))
+        if shape.stage:
+            query = query.where(CaseSchedule.stage == bindparam("stage"))
+    return query
 
 
 def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 1) -> CaseloadPage:
     """The page of the person's caseload that the filters ask for: a count and a page of 25
     from SQL, each row drawn from its stored next deadline (two queries after the refresh)."""
     refresh_stale(today)
-    total = _count(user, form, today)
-    conditions, _, _ = _conditions(form, today)
+    shape, params = _Shape.of(user, form), _params(user, form, today)
+    total = db.session.scalar(_count_statement(shape), params) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
-    if form.value("stage"):  # as the team above: the team and stage's deadlines in order
-        conditions.append(CaseSchedule.stage == form.value("stage"))
-    found = db.session.execute(
-        scheduled_cases(user)
-        .add_columns(CaseSchedule)
-        .where(*conditions)
-        .options(contains_eager(Case.child))
-        .order_by(*_order(form.value("sort")))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    found = db.session.execute(_page_statement(shape).offset((page - 1) * PAGE_SIZE), params).all()
     rows = [summarise_stored(case, stored, today) for case, stored in found]
     return CaseloadPage(rows, total, page, pages)
 
@@ -312,53 +368,62 @@ REVIEW_HORIZON = timedelta(weeks=12)
 TASKS_SHOWN = 10
 
 
+# Only what a task shows (the case's link and child's name, the dates): every joined table costs
+# PostgreSQL more to plan than these queries take to run. The policy's condition is on the
+# joined case: `Case.id IN (SELECT id FROM case ...)` made PostgreSQL read every case of the
+# council for a school's 400. Built once (see `portal/extensions.py`).
+_JUST_THE_CHILD = contains_eager(Case.child).raiseload(Child.school)
+_ADVICE_TASKS = {
+    case_officer: select(AdviceRequest.sent_on, Case)
+    .join(Case, AdviceRequest.case_id == Case.id)
+    .join(Case.child)
+    .options(_JUST_THE_CHILD)
+    .where(
+        AdviceRequest.adviser_id == bindparam("user_id"),
+        AdviceRequest.received_on.is_(None),
+        Case.stage == Stage.ASSESSMENT,
+        _viewer(case_officer),
+    )
+    .order_by(AdviceRequest.sent_on, AdviceRequest.id)
+    .limit(TASKS_SHOWN)
+    for case_officer in (True, False)
+}
+_REVIEW_TASKS = (
+    select(Review.meeting_on, Review.invitations_sent_on, Case)
+    .join(Case, Review.case_id == Case.id)
+    .join(Case.child)
+    .options(_JUST_THE_CHILD)
+    .where(
+        Child.school_id == bindparam("team_id"),
+        Case.stage.in_([Stage.FINAL, Stage.REVIEW]),
+        Review.meeting_on >= bindparam("today"),
+        Review.meeting_on <= bindparam("horizon"),
+        _viewer(case_officer=False),
+    )
+    .order_by(Review.meeting_on, Review.id)
+    .limit(TASKS_SHOWN)
+)
+
+
 def my_tasks(user: User, today: date) -> list[Task]:
     """Advice the person was asked for and has not sent, and (for a school) the review meetings
     of its pupils in the next 12 weeks: the 10 soonest of each. Two queries at most, on cases
     the person may see."""
-    # The policy's condition on the joined case: `Case.id IN (SELECT id FROM case ...)` made
-    # PostgreSQL read every case of the council for a school's 400.
-    visible = may_view_case(user)
+    params = {
+        "user_id": user.id,
+        "team_id": user.organisation_id,  # the person's organisation: a school, for reviews
+        "today": today,
+        "horizon": today + REVIEW_HORIZON,
+    }
     tasks = []
-    # Only what a task shows (the case's link and child's name, the dates): every joined table
-    # costs PostgreSQL more to plan than these queries take to run.
-    just_the_child = (contains_eager(Case.child).raiseload(Child.school),)
-    advice = db.session.execute(
-        select(AdviceRequest.sent_on, Case)
-        .join(Case, AdviceRequest.case_id == Case.id)
-        .join(Case.child)
-        .options(*just_the_child)
-        .where(
-            AdviceRequest.adviser_id == user.id,
-            AdviceRequest.received_on.is_(None),
-            Case.stage == Stage.ASSESSMENT,
-            visible,
-        )
-        .order_by(AdviceRequest.sent_on, AdviceRequest.id)
-        .limit(TASKS_SHOWN)
-    ).all()
+    advice = db.session.execute(_ADVICE_TASKS[user.role == Role.CASE_OFFICER], params).all()
     for sent_on, case in advice:
         deadline = pathway.Deadline(
             "advice", pathway.DeadlineKind.ADVICE, "", pathway.advice_due(sent_on)
         )
         tasks.append(Task(case, "Send your advice", deadline_view(deadline, today)))
     if user.role == Role.SCHOOL and user.organisation_id is not None:
-        reviews = db.session.execute(
-            select(Review.meeting_on, Review.invitations_sent_on, Case)
-            .join(Case, Review.case_id == Case.id)
-            .join(Case.child)
-            .options(*just_the_child)
-            .where(
-                Child.school_id == user.organisation_id,
-                Case.stage.in_([Stage.FINAL, Stage.REVIEW]),
-                Review.meeting_on >= today,
-                Review.meeting_on <= today + REVIEW_HORIZON,
-                visible,
-            )
-            .order_by(Review.meeting_on, Review.id)
-            .limit(TASKS_SHOWN)
-        ).all()
-        for meeting_on, invitations_sent_on, case in reviews:
+        for meeting_on, invitations_sent_on, case in db.session.execute(_REVIEW_TASKS, params):
             deadline = pathway.Deadline(
                 "review_invitations",
                 pathway.DeadlineKind.REVIEW_INVITATIONS,

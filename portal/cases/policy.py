@@ -8,6 +8,8 @@ live grant, and the grant's ticks decide documents and updates. Admins get no ac
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, has_app_context
 from sqlalchemy import ColumnElement, CompoundSelect, Select, bindparam, event, inspect, select
 from sqlalchemy import false as sa_false
@@ -156,11 +158,19 @@ def may_view_case(user: User) -> ColumnElement[bool]:
     """The condition "this person may view the case" on `Case`'s columns: their team's cases
     for case officers, the cases they hold a live grant on for everyone else. For a query that
     already joins the case (`Case.id IN (SELECT id FROM case ...)` would read every case)."""
-    if user.role == Role.CASE_OFFICER:
-        return Case.team_id == user.organisation_id
+    return viewer_may_view_case(user.role == Role.CASE_OFFICER, user.organisation_id, user.id)
+
+
+def viewer_may_view_case(
+    case_officer: bool, organisation_id: Any, user_id: Any
+) -> ColumnElement[bool]:
+    """`may_view_case` from the person's role, organisation and id: values, or `bindparam`s
+    for a statement built once and run for whoever is asking."""
+    if case_officer:
+        return Case.team_id == organisation_id
     return Case.id.in_(
         select(CaseGrant.case_id).where(
-            CaseGrant.user_id == user.id, CaseGrant.revoked_at.is_(None)
+            CaseGrant.user_id == user_id, CaseGrant.revoked_at.is_(None)
         )
     )
 
