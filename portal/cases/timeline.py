@@ -27,7 +27,7 @@ PAGE_SIZE = 20
 
 
 #: What a restricted entry says (a visibility is a `StrEnum`: its value finds it here too).
-_RESTRICTED = {
+_RESTRICTED: dict[str, str] = {
     Visibility.PROFESSIONALS: "Professionals only",
     Visibility.COUNCIL: "Council only",
 }

@@ -153,8 +153,8 @@ def pledge_lines(case: Case) -> list[PledgeLine]:
         asked: list[tuple[User, str]] = []
         officer = case.case_officer
         if officer is not None and may_sign(officer, case):
-            grant = first_grants.get(officer.id)
-            asked.append((officer, grant.relationship_enum.label if grant else "Case officer"))
+            own = first_grants.get(officer.id)
+            asked.append((officer, own.relationship_enum.label if own else "Case officer"))
         for user_id, grant in first_grants.items():
             if grant.user.role in GRANTED_SIGNING_ROLES and user_id != case.case_officer_id:
                 asked.append((grant.user, grant.relationship_enum.label))
