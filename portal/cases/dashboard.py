@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import contains_eager
 
@@ -27,9 +27,9 @@ from portal.cases.caseload import (
     Due,
     FinalPlans,
     due_condition,
-    scheduled_cases,
 )
 from portal.cases.models import Case, CaseSchedule, TeamDayCount, TeamStageCount
+from portal.cases.policy import viewer_may_view_case
 from portal.cases.schedule import DUE, DUE_FAMILY, FINAL, refresh_stale
 from portal.cases.tracker import CaseSummary, summarise_stored
 from portal.extensions import db
@@ -78,13 +78,13 @@ _STAGE, _LATE, _SOON = "stage:", "late", "soon"
 _OUTCOMES = (FinalPlans.IN_TIME, FinalPlans.LATE, FinalPlans.DELAYED)
 
 
-def _numbers(team_id: int | None, today: date) -> dict[str, int]:
+def _numbers_statement():
     """The team's count at each stage ("stage:<stage>") and its late, due-this-week and final
     plan numbers, in one statement over the team tallies: a few hundred rows at most, whatever
     the number of cases. Each day row read goes to the number whose rule it meets: the very
-    rules of `caseload.due_condition` and `caseload.final_condition`."""
-    since = pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS)
-    soon_until = today + timedelta(days=pathway.DUE_SOON_DAYS)
+    rules of `caseload.due_condition` and `caseload.final_condition`. Built once (see
+    `portal/extensions.py`), run with the team and the days."""
+    team_id, today = bindparam("team_id"), bindparam("today")
     due = TeamDayCount.measure.in_([DUE, DUE_FAMILY])
     final = TeamDayCount.measure.in_([FINAL + outcome for outcome in _OUTCOMES])
     bucket = sql_case(
@@ -102,36 +102,67 @@ def _numbers(team_id: int | None, today: date) -> dict[str, int]:
             # Only the days a number counts are read (ranges of the table's key): deadlines up
             # to a week ahead, final plans of the last 12 months.
             or_(
-                and_(due, TeamDayCount.day <= soon_until),
-                and_(final, TeamDayCount.day >= since),
+                and_(due, TeamDayCount.day <= bindparam("soon_until")),
+                and_(final, TeamDayCount.day >= bindparam("since")),
             ),
         )
         .group_by(bucket)
     )
-    rows = db.session.execute(union_all(by_stage, by_day)).all()
+    return union_all(by_stage, by_day)
+
+
+_NUMBERS = _numbers_statement()
+
+
+def _numbers(team_id: int | None, today: date) -> dict[str, int]:
+    """The numbers `_numbers_statement` adds up, by name."""
+    params = {
+        "team_id": team_id,
+        "today": today,
+        "soon_until": today + timedelta(days=pathway.DUE_SOON_DAYS),
+        "since": pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS),
+    }
+    rows = db.session.execute(_NUMBERS, params).all()
     # A family window's day that has passed is read but counts in no number (never "late").
     return {name: int(count) for name, count in rows}
+
+
+#: The soonest late and due-soon cases of a team, by the caseload's own rule: built once (see
+#: `portal/extensions.py`), run with the team and the day.
+_SOONEST = {
+    due: select(Case, CaseSchedule)
+    .join(Case.child)
+    .join(CaseSchedule, CaseSchedule.case_id == Case.id)
+    .where(
+        viewer_may_view_case(True, bindparam("team_id"), None),
+        # The team again, on the schedule's copy: its deadlines are walked in order on their index.
+        CaseSchedule.team_id == bindparam("team_id"),
+        due_condition(due, bindparam("today"), bindparam("soon_until")),
+    )
+    .options(contains_eager(Case.child))
+    .order_by(CaseSchedule.next_due_on.asc().nulls_last(), Case.reference)
+    .limit(LISTED)
+    for due in (Due.LATE, Due.THIS_WEEK)
+}
 
 
 def team_dashboard(user: User, today: date) -> Dashboard:
     """The dashboard for a case officer's team, on ``today``: the numbers come from the team
     tallies kept beside the stored schedules, and only the few cases it names are read."""
     refresh_stale(today)
-    late, soon = due_condition(Due.LATE, today), due_condition(Due.THIS_WEEK, today)
     numbers = _numbers(user.organisation_id, today)
     by_stage = {stage: numbers.get(_STAGE + stage, 0) for stage in Stage}
     final = {outcome: numbers.get(FINAL + outcome, 0) for outcome in _OUTCOMES}
     late_count, soon_count = numbers.get(_LATE, 0), numbers.get(_SOON, 0)
 
-    def soonest(condition) -> list[CaseSummary]:
-        found = db.session.execute(
-            scheduled_cases(user)
-            .add_columns(CaseSchedule)
-            .where(condition)
-            .options(contains_eager(Case.child))
-            .order_by(CaseSchedule.next_due_on.asc().nulls_last(), Case.reference)
-            .limit(LISTED)
-        ).all()
+    params = {
+        "team_id": user.organisation_id,
+        "today": today,
+        "soon_until": today + timedelta(days=pathway.DUE_SOON_DAYS),
+    }
+
+    def soonest(due: str) -> list[CaseSummary]:
+        found = db.session.execute(_SOONEST[due], params).all()
         return [summarise_stored(case, stored, today) for case, stored in found]
 
     return Dashboard(
@@ -141,9 +172,9 @@ def team_dashboard(user: User, today: date) -> Dashboard:
         ],
         total=sum(by_stage.values()),
         late_count=late_count,
-        late=soonest(late),
+        late=soonest(Due.LATE),
         due_this_week_count=soon_count,
-        due_this_week=soonest(soon),
+        due_this_week=soonest(Due.THIS_WEEK),
         final_in_time=final[FinalPlans.IN_TIME],
         final_late=final[FinalPlans.LATE],
         final_delayed=final[FinalPlans.DELAYED],
