@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import BindParameter, CompoundSelect, and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import contains_eager
 
@@ -78,13 +78,14 @@ _STAGE, _LATE, _SOON = "stage:", "late", "soon"
 _OUTCOMES = (FinalPlans.IN_TIME, FinalPlans.LATE, FinalPlans.DELAYED)
 
 
-def _numbers_statement():
+def _numbers_statement() -> CompoundSelect:
     """The team's count at each stage ("stage:<stage>") and its late, due-this-week and final
     plan numbers, in one statement over the team tallies: a few hundred rows at most, whatever
     the number of cases. Each day row read goes to the number whose rule it meets: the very
     rules of `caseload.due_condition` and `caseload.final_condition`. Built once (see
     `portal/extensions.py`), run with the team and the days."""
-    team_id, today = bindparam("team_id"), bindparam("today")
+    team_id: BindParameter[int] = bindparam("team_id")
+    today: BindParameter[date] = bindparam("today")
     due = TeamDayCount.measure.in_([DUE, DUE_FAMILY])
     final = TeamDayCount.measure.in_([FINAL + outcome for outcome in _OUTCOMES])
     bucket = sql_case(
