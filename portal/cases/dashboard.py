@@ -16,7 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import BindParameter, CompoundSelect, and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import contains_eager
 
