@@ -2,7 +2,7 @@
 
 Everything that decides which rows a page shows happens in SQL, so a page costs the same
 whether the team has 40 cases or 10,000: which cases the person may see
-(`portal.cases.policy.visible_cases`), the stage filter, the search by child's name or case
+(`portal.cases.policy.viewer_may_view_case`), the stage filter, the search by child's name or case
 number, the due-date filters, the sort, the count and the page of 25 (LIMIT/OFFSET). The due
 dates come from each case's stored next deadline (`CaseSchedule`, kept in step with the facts by
 `portal.cases.schedule`); "late" and "due soon" are comparisons with today in the query. Only the
@@ -33,7 +33,7 @@ from portal.cases.models import (
     Review,
     TeamStageCount,
 )
-from portal.cases.policy import viewer_may_view_case, visible_cases
+from portal.cases.policy import viewer_may_view_case
 from portal.cases.schedule import refresh_stale
 from portal.cases.tracker import CaseSummary, DeadlineView, deadline_view, summarise_stored
 from portal.dates import long_date
@@ -221,17 +221,6 @@ def final_condition(outcome: Any, since: Any):
 def _viewer(case_officer: bool) -> Any:
     """Whoever is asking, as bound parameters (`_params` fills them)."""
     return viewer_may_view_case(case_officer, bindparam("team_id"), bindparam("user_id"))
-
-
-def scheduled_cases(user: User):
-    """The person's visible cases joined to their child and stored next deadline (call
-    `refresh_stale` first, once a request; every case has a schedule row)."""
-    query = visible_cases(user).join(Case.child).join(CaseSchedule, CaseSchedule.case_id == Case.id)
-    if user.role == Role.CASE_OFFICER:
-        # The team again, on the schedule's copy of it: PostgreSQL can then walk the team's
-        # deadlines in order on their index (the condition on the case still decides).
-        query = query.where(CaseSchedule.team_id == user.organisation_id)
-    return query
 
 
 @dataclass(frozen=True)
