@@ -260,16 +260,23 @@ class _Shape:
         return conditions
 
 
+def day_params(today: date) -> dict[str, date]:
+    """The days the due and final-plan rules compare with, as the statements' parameters."""
+    return {
+        "today": today,
+        "soon_until": today + timedelta(days=pathway.DUE_SOON_DAYS),
+        "since": final_window_start(today),
+    }
+
+
 def _params(user: User, form: CaseloadFilterForm, today: date) -> dict[str, Any]:
     return {
         "team_id": user.organisation_id,
         "user_id": user.id,
         "stage": form.value("stage"),
         "pattern": search_pattern(form.value("q")),
-        "today": today,
-        "soon_until": today + timedelta(days=pathway.DUE_SOON_DAYS),
         "outcome": form.value("final"),
-        "since": final_window_start(today),
+        **day_params(today),
     }
 
 
@@ -324,6 +331,15 @@ def _page_statement(shape: _Shape) -> Select:
         if shape.stage:
             query = query.where(CaseSchedule.stage == bindparam("stage"))
     return query
+
+
+def team_cases_due(due: str) -> Select:
+    """A case officer's team's cases that are late (or due in the next 7 days), soonest first,
+    a page at a time: the caseload's own statement for that filter, to run with `team_id`
+    and `day_params`."""
+    return _page_statement(
+        _Shape(True, stage=False, search=False, due=due, final=False, sort="due")
+    )
 
 
 def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 1) -> CaseloadPage:

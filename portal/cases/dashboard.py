@@ -14,7 +14,7 @@ A fixed number of queries, and a fixed number of rows read, whatever the size of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import (
     BindParameter,
@@ -28,18 +28,16 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import contains_eager
 
 from portal import pathway
 from portal.accounts.models import User
 from portal.cases.caseload import (
-    FINAL_PLAN_WINDOW_MONTHS,
     Due,
     FinalPlans,
-    due_condition,
+    day_params,
+    team_cases_due,
 )
-from portal.cases.models import Case, CaseSchedule, TeamDayCount, TeamStageCount
-from portal.cases.policy import viewer_may_view_case
+from portal.cases.models import TeamDayCount, TeamStageCount
 from portal.cases.schedule import DUE, DUE_FAMILY, FINAL, refresh_stale
 from portal.cases.tracker import CaseSummary, summarise_stored
 from portal.extensions import db
@@ -127,34 +125,13 @@ _NUMBERS = _numbers_statement()
 
 def _numbers(team_id: int | None, today: date) -> dict[str, int]:
     """The numbers `_numbers_statement` adds up, by name."""
-    params = {
-        "team_id": team_id,
-        "today": today,
-        "soon_until": today + timedelta(days=pathway.DUE_SOON_DAYS),
-        "since": pathway.add_months(today, -FINAL_PLAN_WINDOW_MONTHS),
-    }
-    rows = db.session.execute(_NUMBERS, params).all()
+    rows = db.session.execute(_NUMBERS, {"team_id": team_id, **day_params(today)}).all()
     # A family window's day that has passed is read but counts in no number (never "late").
     return {name: int(count) for name, count in rows}
 
 
-#: The soonest late and due-soon cases of a team, by the caseload's own rule: built once (see
-#: `portal/extensions.py`), run with the team and the day.
-_SOONEST = {
-    due: select(Case, CaseSchedule)
-    .join(Case.child)
-    .join(CaseSchedule, CaseSchedule.case_id == Case.id)
-    .where(
-        viewer_may_view_case(True, bindparam("team_id"), None),
-        # The team again, on the schedule's copy: its deadlines are walked in order on their index.
-        CaseSchedule.team_id == bindparam("team_id"),
-        due_condition(due, bindparam("today"), bindparam("soon_until")),
-    )
-    .options(contains_eager(Case.child))
-    .order_by(CaseSchedule.next_due_on.asc().nulls_last(), Case.reference)
-    .limit(LISTED)
-    for due in (Due.LATE, Due.THIS_WEEK)
-}
+#: The soonest late and due-soon cases of a team: the caseload's lists behind those numbers.
+_SOONEST = {due: team_cases_due(due).limit(LISTED) for due in (Due.LATE, Due.THIS_WEEK)}
 
 
 def team_dashboard(user: User, today: date) -> Dashboard:
@@ -166,11 +143,7 @@ def team_dashboard(user: User, today: date) -> Dashboard:
     final = {outcome: numbers.get(FINAL + outcome, 0) for outcome in _OUTCOMES}
     late_count, soon_count = numbers.get(_LATE, 0), numbers.get(_SOON, 0)
 
-    params = {
-        "team_id": user.organisation_id,
-        "today": today,
-        "soon_until": today + timedelta(days=pathway.DUE_SOON_DAYS),
-    }
+    params = {"team_id": user.organisation_id, **day_params(today)}
 
     def soonest(due: str) -> list[CaseSummary]:
         found = db.session.execute(_SOONEST[due], params).all()
