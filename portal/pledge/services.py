@@ -23,7 +23,7 @@ from portal.cases.policy import live_grants
 from portal.content.pages import PublishedPage, published_page
 from portal.extensions import db
 from portal.pledge.models import PledgeSignature
-from portal.pledge.policy import GRANTED_SIGNING_ROLES, SIGN, PledgePromise
+from portal.pledge.policy import SIGN, PledgePromise
 from portal.refusals import NotAllowed
 
 PLEDGE_SLUG = "pledge"
@@ -38,12 +38,22 @@ def may_sign(user: User, case: Case) -> bool:
     return access.can(user, SIGN, PledgePromise(user, case))
 
 
+#: Statements built once (see `portal/extensions.py`), run with the case's and person's ids.
+_ONE_PERSON = (
+    PledgeSignature.case_id == bindparam("case_id"),
+    PledgeSignature.user_id == bindparam("user_id"),
+)
+_SIGNATURE = select(PledgeSignature).where(*_ONE_PERSON)
+_HAS_SIGNED = select(PledgeSignature.id).where(*_ONE_PERSON).limit(1)
+_SIGNATURES = (
+    select(PledgeSignature)
+    .where(PledgeSignature.case_id == bindparam("case_id"))
+    .options(raiseload(PledgeSignature.user))
+)
+
+
 def signature_for(user: User, case: Case) -> PledgeSignature | None:
-    return db.session.scalar(
-        select(PledgeSignature).where(
-            PledgeSignature.case_id == case.id, PledgeSignature.user_id == user.id
-        )
-    )
+    return db.session.scalar(_SIGNATURE, {"case_id": case.id, "user_id": user.id})
 
 
 def current_pledge() -> PublishedPage | None:
@@ -113,18 +123,6 @@ def _role_words(user: User, relationship: str) -> str:
     return f"{job}, {user.organisation.name}" if user.organisation else job
 
 
-#: Built once (see `portal/extensions.py`): the case page asks it of everyone asked to sign.
-_HAS_SIGNED = (
-    select(PledgeSignature.id)
-    .where(
-        PledgeSignature.case_id == bindparam("case_id"),
-        PledgeSignature.user_id == bindparam("user_id"),
-    )
-    .limit(1)
-)
-_SIGNATURES = select(PledgeSignature).where(PledgeSignature.case_id == bindparam("case_id"))
-
-
 def has_signed(user: User, case: Case) -> bool:
     """Has this person signed the pledge on this case? (Asked once a request.)"""
     answers = g.setdefault("_has_signed", {})
@@ -143,9 +141,7 @@ def pledge_lines(case: Case) -> list[PledgeLine]:
     if case.id not in cache:
         signatures = {
             signature.user_id: signature
-            for signature in db.session.scalars(
-                _SIGNATURES.options(raiseload(PledgeSignature.user)), {"case_id": case.id}
-            )
+            for signature in db.session.scalars(_SIGNATURES, {"case_id": case.id})
         }
         first_grants: dict[int, CaseGrant] = {}  # each person's first live grant
         for grant in live_grants(case):
@@ -156,7 +152,7 @@ def pledge_lines(case: Case) -> list[PledgeLine]:
             own = first_grants.get(officer.id)
             asked.append((officer, own.relationship_enum.label if own else "Case officer"))
         for user_id, grant in first_grants.items():
-            if grant.user.role in GRANTED_SIGNING_ROLES and user_id != case.case_officer_id:
+            if user_id != case.case_officer_id and may_sign(grant.user, case):
                 asked.append((grant.user, grant.relationship_enum.label))
         cache[case.id] = [
             PledgeLine(user, _role_words(user, relationship), signatures.get(user.id))
