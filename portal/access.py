@@ -24,6 +24,7 @@ from typing import Any
 from flask import Flask, abort, current_app, g
 from flask_login import current_user
 from sqlalchemy import bindparam, select
+from werkzeug.local import LocalProxy
 
 from portal.extensions import db
 from portal.rendering import redirect_to_sign_in
@@ -49,6 +50,8 @@ def install_rules(app: Flask, rules: Mapping[type, Rule]) -> None:
 
 def can(user: Any, action: str, obj: Any) -> bool:
     """May `user` do `action` to `obj`? False for anonymous users and unknown kinds of object."""
+    if isinstance(user, LocalProxy):  # `current_user`: unwrapped once, not on every attribute
+        user = user._get_current_object()
     if user is None or not user.is_authenticated:
         return False
     rule = current_app.extensions[_EXTENSION].get(type(obj))
