@@ -13,11 +13,11 @@ from portal.plans.models import Section
 
 def plan_items(case: Case, user: Any) -> dict | None:
     """{"version": label, "items": [{"key", "section", "areas", "text"}]} or None (a fixed
-    number of queries: the versions, then the version's contents)."""
-    versions = services.readable_versions(user, case)
-    if not versions:
+    number of queries: the newest version, then its contents)."""
+    newest = services.newest_readable_version(user, case)
+    if newest is None:
         return None
-    contents = services.contents(versions[0])
+    contents = services.contents(newest)
     items = [
         {
             "key": f"B-{need.id}",
@@ -44,4 +44,4 @@ def plan_items(case: Case, user: Any) -> dict | None:
                 "text": f"{words} ({details})" if details else words,
             }
         )
-    return {"version": versions[0].label, "items": items}
+    return {"version": newest.label, "items": items}

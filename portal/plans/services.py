@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.orm import selectinload
 
 from portal import access, audit, clock
@@ -71,15 +71,30 @@ _ALL_VERSIONS = (
 _FROZEN_VERSIONS = _ALL_VERSIONS.where(PlanVersion.frozen_at.is_not(None))
 
 
+_NEWEST = {query: query.limit(1) for query in (_ALL_VERSIONS, _FROZEN_VERSIONS)}
+
+
+def _readable_query(user: Any, case: Case) -> Select | None:
+    """Families and professionals read sent and issued versions; the case officers the working
+    copy too; nobody else any."""
+    if access.can(user, access.Action.MANAGE, case):
+        return _ALL_VERSIONS
+    if access.can(user, access.Action.VIEW_DOCUMENTS, case):
+        return _FROZEN_VERSIONS
+    return None
+
+
 def readable_versions(user: Any, case: Case) -> list[PlanVersion]:
-    """The versions this person may read, newest first (one query). Families and
-    professionals see sent and issued versions; the case officers see the working copy too."""
-    query = _ALL_VERSIONS
-    if not access.can(user, access.Action.MANAGE, case):
-        if not access.can(user, access.Action.VIEW_DOCUMENTS, case):
-            return []
-        query = _FROZEN_VERSIONS
-    return list(db.session.scalars(query, {"case_id": case.id}))
+    """The versions this person may read, newest first (one query)."""
+    query = _readable_query(user, case)
+    return [] if query is None else list(db.session.scalars(query, {"case_id": case.id}))
+
+
+def newest_readable_version(user: Any, case: Case) -> PlanVersion | None:
+    """The newest version this person may read (one query, one row, however long the plan's
+    history): what the case page links to and banded funding reads."""
+    query = _readable_query(user, case)
+    return None if query is None else db.session.scalar(_NEWEST[query], {"case_id": case.id})
 
 
 @dataclass

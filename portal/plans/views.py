@@ -258,10 +258,9 @@ def plan_section(case, user) -> dict | None:
     """The case page's link to the plan, for everyone who may read it (one query)."""
     if not access.can(user, access.Action.VIEW_DOCUMENTS, case):
         return None
-    versions = services.readable_versions(user, case)
     return {
         "case": case,
-        "latest": versions[0] if versions else None,
+        "latest": services.newest_readable_version(user, case),
         "can_edit": access.can(user, access.Action.MANAGE, case),
         "may_write_about_me": about_me.may_write(user, case),
         "for_young_person": user.role == Role.YOUNG_PERSON,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import g
 
+from portal import sqlstats
 from portal.plans import services
 from portal.plans.models import Section
 from tests.plans.conftest import write_plan
@@ -67,6 +68,29 @@ def test_the_case_page_links_to_the_plan(client_request, draft_plan, family_case
     link = page.html.select_one("#plan-section-title").find_parent("section").select_one("a")
     assert link["href"].endswith(f"/cases/{family_case.public_id}/plan")
     assert "draft 1" in page.text("#plan-section-title + p")
+
+
+def test_the_case_page_reads_only_the_newest_version_however_long_the_history(
+    app, client_request, draft_plan, family_case, case_officer, parent
+):
+    """A plan sent six times: the case page links to the newest draft and fetches that one
+    version, not all six (each holds the whole plan's words)."""
+    client_request.sign_in_as(parent)
+    with app.test_request_context():
+        for n in range(5):
+            g.pop("_grants", None)
+            services.save_section_text(case_officer, family_case, Section.A, text=f"Change {n}")
+            services.send_draft(case_officer, family_case)
+    client_request.get("cases.case_page", case_id=family_case.public_id)
+    with sqlstats.counting() as stats:
+        page = client_request.get("cases.case_page", case_id=family_case.public_id)
+    assert "draft 6" in page.text("#plan-section-title + p")
+    versions_read = [
+        rows
+        for statement, rows in zip(stats.statements, stats.rows_by_statement, strict=True)
+        if "FROM plan_version" in statement
+    ]
+    assert versions_read == [1]
 
 
 def test_the_plan_prints_without_the_page_furniture(client_request, draft_plan, parent):
