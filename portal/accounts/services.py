@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import ColumnElement, bindparam, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, undefer
 
 from portal import audit
 from portal.accounts.models import (
@@ -49,7 +49,12 @@ def normalise_email(email: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    """The account with this email (any case), with its password hash: every caller checks it."""
+    return db.session.scalar(
+        select(User)
+        .where(func.lower(User.email) == normalise_email(email))
+        .options(undefer(User.password_hash))
+    )
 
 
 # --- Signing in -----------------------------------------------------------------------------

@@ -284,3 +284,16 @@ def test_signed_out_page_request_still_gets_a_plain_redirect(client_request):
     assert response.status_code == 302
     assert response.headers["Location"] == "/sign-in?next=/home?q%3Dx"
     assert "HX-Redirect" not in response.headers
+
+
+def test_pages_never_read_password_hashes(client_request, family_case, parent, case_officer):
+    """The case page names the case officer and everyone with access, but no statement it runs
+    reads anyone's password hash (the hash stays in the database unless a password is checked
+    or set); signing in still checks the password."""
+    from portal import sqlstats
+
+    client_request.sign_in_as(parent)
+    with sqlstats.counting() as stats:
+        page = client_request.get("cases.case_page", case_id=family_case.public_id)
+    assert case_officer.name in page.text("main")
+    assert stats.queries and not any("password_hash" in s for s in stats.statements)
