@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from portal import clock
 from portal.accounts.models import Role
@@ -31,15 +32,28 @@ DESCRIPTOR_SLUGS = {
 }
 
 
-#: Built once (see `portal/extensions.py`): every case overview runs it.
-_AGREED_SO_FAR = (
-    select(Banding)
-    .where(
-        Banding.case_id == bindparam("case_id"),
-        Banding.status == BandingStatus.AGREED.value,
-        Banding.effective <= bindparam("today"),
+def _agreed_by_today(banding: Any) -> Any:
+    return and_(
+        banding.case_id == bindparam("case_id"),
+        banding.status == BandingStatus.AGREED.value,
+        banding.effective <= bindparam("today"),
     )
-    .order_by(Banding.effective.desc(), Banding.id.desc())
+
+
+_LATER = aliased(Banding)
+#: Built once (see `portal/extensions.py`): every case overview runs it. The band in force in
+#: each area: agreed, started by today, and no later agreed one started by today (the same rule
+#: as `moderation.in_force`), so the page reads one row an area however long the history.
+_IN_FORCE = select(Banding).where(
+    _agreed_by_today(Banding),
+    ~exists().where(
+        _agreed_by_today(_LATER),
+        _LATER.area_of_need == Banding.area_of_need,
+        or_(
+            _LATER.effective > Banding.effective,
+            and_(_LATER.effective == Banding.effective, _LATER.id > Banding.id),
+        ),
+    ),
 )
 
 
@@ -49,10 +63,8 @@ def bands_section(case: Any, user: Any) -> dict | None:
     if not may(user, VIEW, case):
         return None
     today = clock.today()
-    rows = db.session.scalars(_AGREED_SO_FAR, {"case_id": case.id, "today": today})
-    in_force: dict[str, Banding] = {}
-    for row in rows:
-        in_force.setdefault(row.area_of_need, row)
+    rows = db.session.scalars(_IN_FORCE, {"case_id": case.id, "today": today})
+    in_force = {row.area_of_need: row for row in rows}
     may_propose = may(user, PROPOSE, case)
     if not in_force and not may_propose:
         return None
