@@ -333,6 +333,13 @@ def _page_statement(shape: _Shape) -> Select:
     return query
 
 
+@cache
+def _paged_statement(shape: _Shape) -> Select:
+    """The page statement from the `offset` parameter: a statement of its own for each page
+    would be compiled afresh (its cache key worked out again) on every request."""
+    return _page_statement(shape).offset(bindparam("offset"))
+
+
 def team_cases_due(due: str) -> Select:
     """A case officer's team's cases that are late (or due in the next 7 days), soonest first,
     a page at a time: the caseload's own statement for that filter, to run with `team_id`
@@ -350,7 +357,8 @@ def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 
     total = db.session.scalar(_count_statement(shape), params) or 0
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
-    found = db.session.execute(_page_statement(shape).offset((page - 1) * PAGE_SIZE), params).all()
+    params["offset"] = (page - 1) * PAGE_SIZE
+    found = db.session.execute(_paged_statement(shape), params).all()
     rows = [summarise_stored(case, stored, today) for case, stored in found]
     return CaseloadPage(rows, total, page, pages)
 
