@@ -147,32 +147,35 @@ def case_page():
     reader's own task, how to disagree, who can see it, the pathway and the latest history.
     Every view is recorded."""
     case = g.case
+    # The person, not the proxy: every section reads them, and each read through
+    # `current_user` looks them up again.
+    user = current_user._get_current_object()
     today = clock.today()
     record = page_record(case)
     facts = record.facts(today)
-    audience = Role(current_user.role).audience
+    audience = Role(user.role).audience
     grants = live_grants(case)
-    can_post = access.can(current_user, access.Action.POST_UPDATES, case)
+    can_post = access.can(user, access.Action.POST_UPDATES, case)
     page = render_template(
         "cases/case.html",
         case=case,
         audience=audience,
-        where=tracker.where_we_are(record, facts, current_user, today),
+        where=tracker.where_we_are(record, facts, user, today),
         disagree=tracker.disagree_text(case.stage, audience),
         steps=tracker.pathway_for(record, facts, audience),
         deadlines=(
             tracker.case_deadline_table(facts, today)
-            if is_team_case_officer(current_user, case)
+            if is_team_case_officer(user, case)
             else []
         ),
         people=tracker.people_on_case(case, grants),
-        timeline=timeline_for(current_user, case, limit=OVERVIEW_ENTRIES),
-        update_form=UpdateForm(poster=current_user) if can_post else None,
-        sections=sections_for(case, current_user),
+        timeline=timeline_for(user, case, limit=OVERVIEW_ENTRIES),
+        update_form=UpdateForm(poster=user) if can_post else None,
+        sections=sections_for(case, user),
     )
     # Recorded once the page is ready: the commit would otherwise make every object loaded so
     # far stale, and reading them again costs a query each.
-    services.record_view(current_user, case)
+    services.record_view(user, case)
     return page
 
 
