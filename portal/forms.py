@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import Field, widgets
+from wtforms import Field, SelectMultipleField, widgets
 from wtforms.utils import unset_value
 from wtforms.widgets.core import clean_key
 
@@ -123,6 +123,14 @@ class BaseForm(FlaskForm):
                 params = {**own, **params}
             drawn = _draw(field, params)
             return drawn if drawn is not None else field.widget(field, **params)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """GOV.UK checkboxes for a list of choices (the forms macro draws them by this class name,
+    so a subclass keeps it)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class GovDateField(Field):

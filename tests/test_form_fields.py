@@ -26,8 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from portal.forms import BaseForm, _draw
-from portal.plans.forms import MultiCheckboxField
+from portal.forms import BaseForm, MultiCheckboxField, _draw
 
 TRICKY = 'Tom "T" O\'Neil <b>&amp; co</b> — café'
 

@@ -164,9 +164,7 @@ def case_page():
         disagree=tracker.disagree_text(case.stage, audience),
         steps=tracker.pathway_for(record, facts, audience),
         deadlines=(
-            tracker.case_deadline_table(facts, today)
-            if is_team_case_officer(user, case)
-            else []
+            tracker.case_deadline_table(facts, today) if is_team_case_officer(user, case) else []
         ),
         people=tracker.people_on_case(case, grants),
         timeline=timeline_for(user, case, limit=OVERVIEW_ENTRIES),

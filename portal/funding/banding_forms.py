@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, RadioField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal import forms as portal_forms
 from portal.forms import BaseForm, GovDateField
 from portal.funding.money import BANDS, SettingType
 
@@ -14,11 +14,8 @@ LONG_TEXT = 5_000
 BAND_CHOICES = [SelectChoice(str(b), f"Band {b}") for b in BANDS]
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """GOV.UK checkboxes (the forms macro draws them by this class name)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+class MultiCheckboxField(portal_forms.MultiCheckboxField):
+    """Checkboxes of the plan's items or the descriptor's statements."""
 
     def pre_validate(self, form) -> None:
         # A box that is not offered any more (the plan or descriptor changed) is a plain error.

@@ -7,25 +7,16 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.models import Organisation
-from portal.forms import BaseForm
+from portal.forms import BaseForm, MultiCheckboxField
 from portal.people.services import RELATIONSHIPS, Permissions
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """GOV.UK checkboxes for a list of choices (the forms macro draws them by this class name)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ConfirmForm(BaseForm):

@@ -6,25 +6,21 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal import forms as portal_forms
 from portal.forms import BaseForm
 from portal.plans.models import ABOUT_ME_PROMPTS, AreaOfNeed, PlacementType, Response, Section
 
 LONG_TEXT = 20_000
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """GOV.UK checkboxes for a list of choices (the forms macro draws them by this class name)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+class MultiCheckboxField(portal_forms.MultiCheckboxField):
+    """Checkboxes of the working copy's items."""
 
     def pre_validate(self, form) -> None:
         # Choices are the items of the working copy; a stale id is ignored by the service.

@@ -6,27 +6,18 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import BaseForm, GovDateField
+from portal.forms import BaseForm, GovDateField, MultiCheckboxField
 from portal.quality.framework import Grade
 from portal.quality.models import ActionWhen
 from portal.quality.sampling import KEY_STAGES, PRIMARY_NEEDS, SETTING_TYPES
 
 LONG_TEXT = 10_000
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """GOV.UK checkboxes (the forms macro draws them by this class name)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class DateRequired:
