@@ -7,6 +7,7 @@
     .venv/bin/python scripts/profile_pages.py --text          # pyinstrument's call tree, printed
     .venv/bin/python scripts/profile_pages.py --statements    # each page's SQL and rows fetched
     .venv/bin/python scripts/profile_pages.py --packages      # cProfile: time by package
+    .venv/bin/python scripts/profile_pages.py --calls         # Python calls a request (steady)
 
 What it does:
 
@@ -166,6 +167,12 @@ def main() -> None:
     parser.add_argument(
         "--statements", action="store_true", help="print each page's SQL statements and rows"
     )
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="also count the Python function calls a request makes (cProfile): unlike time, the "
+        "count hardly moves with other work on the machine, so it shows small changes",
+    )
     options = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="profile-pages-"))
@@ -220,6 +227,18 @@ def _by_package(get, count: int) -> None:
         print(f"    {key:<40}{seconds / count * 1000:>8.2f} ms")
     stats.sort_stats("tottime").print_stats(25)
     stats.sort_stats("cumulative").print_stats(r"/(portal|templates)/", 40)
+
+
+def _calls_per_request(get, count: int) -> float:
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(count):
+        get()
+    profile.disable()
+    return pstats.Stats(profile).total_calls / count
 
 
 def _package(filename: str) -> str:
@@ -285,6 +304,8 @@ def run(env: dict, options: argparse.Namespace) -> None:
             f"{wall / (each * rounds) * 1000:>9.2f}{stats.queries:>9}{stats.rows:>7}{size:>8}",
             flush=True,
         )
+        if options.calls:
+            print(f"    {_calls_per_request(get, min(each * rounds, 100)):,.0f} calls a request")
         if options.statements:
             for statement, rows in zip(stats.statements, stats.rows_by_statement, strict=True):
                 print(f"    {rows:>4} rows  {' '.join(statement.split())[:160]}")
