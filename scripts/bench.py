@@ -17,7 +17,8 @@ What it does, in one run:
    with wrk on loopback, portal then bare app, page by page.
    Each page is first loaded for `--warmup` seconds (default 2), unmeasured, so that every
    worker has compiled its templates and SQL before the measurement starts.
-4. Prints requests/s, p50/p95/p99 and the ratio to the bare app's requests/s.
+4. Prints requests/s, p50/p95/p99 and the ratio to the bare app's requests/s (with `--repeat N`,
+   the medians of N runs, portal and bare app in turn).
 
 On a shared machine absolute numbers move with the other work on it: compare ratios, and
 compare before/after only within one run window.
@@ -34,6 +35,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -278,6 +280,13 @@ def main() -> None:
         help="gunicorn sync workers for the portal and the bare app alike (the issue measured "
         "with 2; the README's production example runs 4)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="measure each page (and its bare app) this many times, in turn, and print the "
+        "medians: on a shared machine one run can be 20%% off the next",
+    )
     parser.add_argument("--fresh", action="store_true", help="rebuild the benchmark database")
     parser.add_argument("--only", help="only pages whose name contains this")
     parser.add_argument("--prepare-only", action="store_true", help="make the database and stop")
@@ -365,12 +374,19 @@ def main() -> None:
                     wrk(f"http://127.0.0.1:{BARE_PORT}{page.path}", headers, 2,
                         options.warmup, str(script))  # fmt: skip
                 for connections in options.connections:
-                    measured = wrk(url, headers, connections, options.seconds, str(script))
-                    rps, p50, p95, p99, errors, _ = measured
-                    bare_rps, *_ = wrk(
-                        f"http://127.0.0.1:{BARE_PORT}{page.path}", headers, connections,
-                        options.seconds, str(script),
-                    )  # fmt: skip
+                    # Portal and bare app in turn, `--repeat` times: each figure is the median.
+                    runs, bare_runs = [], []
+                    for _ in range(options.repeat):
+                        runs.append(wrk(url, headers, connections, options.seconds, str(script)))
+                        bare_runs.append(wrk(
+                            f"http://127.0.0.1:{BARE_PORT}{page.path}", headers, connections,
+                            options.seconds, str(script),
+                        )[0])  # fmt: skip
+                    rps, p50, p95, p99 = (
+                        statistics.median(run[i] for run in runs) for i in range(4)
+                    )
+                    errors = sum(run[4] for run in runs)
+                    bare_rps = statistics.median(bare_runs)
                     queries, rows = counts[page.name]
                     print(
                         f"{page.name:<26}{connections:>6}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
