@@ -312,6 +312,10 @@ def _count_statement(shape: _Shape) -> Select:
     return counted.where(*shape.conditions())
 
 
+#: A row names the child, never their school: not joined (and an error if anything reads it).
+_JUST_THE_CHILD = contains_eager(Case.child).raiseload(Child.school)
+
+
 @cache
 def _page_statement(shape: _Shape) -> Select:
     """A page of the matching cases, each with its child and stored next deadline."""
@@ -320,7 +324,7 @@ def _page_statement(shape: _Shape) -> Select:
         .join(Case.child)
         .join(CaseSchedule, CaseSchedule.case_id == Case.id)
         .where(_viewer(shape.case_officer), *shape.conditions())
-        .options(contains_eager(Case.child))
+        .options(_JUST_THE_CHILD)
         .order_by(*_order(shape.sort))
         .limit(PAGE_SIZE)
     )
@@ -385,7 +389,6 @@ TASKS_SHOWN = 10
 # PostgreSQL more to plan than these queries take to run. The policy's condition is on the
 # joined case: `Case.id IN (SELECT id FROM case ...)` made PostgreSQL read every case of the
 # council for a school's 400. Built once (see `portal/extensions.py`).
-_JUST_THE_CHILD = contains_eager(Case.child).raiseload(Child.school)
 _ADVICE_TASKS = {
     case_officer: select(AdviceRequest.sent_on, Case)
     .join(Case, AdviceRequest.case_id == Case.id)
