@@ -46,18 +46,25 @@ def _attributes(params: dict[str, Any]) -> str:
     return " ".join(written)
 
 
+def _add_flags(field: Any, params: dict[str, Any], *, call: bool = False) -> None:
+    """The attributes the field's validators ask of its widget (required, maxlength...), unless
+    the template gave them; `call`: a flag that is a function gives its answer (as inputs do)."""
+    flags = vars(field.flags)
+    for name in field.widget.validation_attrs:
+        if name in flags and name not in params:
+            value = flags[name]
+            params[name] = value() if call and callable(value) else value
+
+
 def _draw(field: Field, params: dict[str, Any]) -> Markup | None:
     """The field's HTML, the same as its WTForms widget writes, for the plain inputs, text areas
     and selects every form has (a case page draws a dozen: the widgets took a tenth of a millisecond
     each). None for any other widget, which draws itself."""
     widget = field.widget
     kind = type(widget)
-    flags = vars(field.flags)
     if kind is widgets.TextArea:
         params.setdefault("id", field.id)
-        for name in widget.validation_attrs:
-            if name in flags and name not in params:
-                params[name] = flags[name]
+        _add_flags(field, params)
         text = escape(field._value())
         attributes = _attributes({"name": field.name, **params})
         return Markup(f"<textarea {attributes}>\r\n{text}</textarea>")  # noqa: S704 (escaped)
@@ -76,10 +83,7 @@ def _draw(field: Field, params: dict[str, Any]) -> Markup | None:
     params.setdefault("type", widget.input_type)
     if "value" not in params:
         params["value"] = field._value()
-    for name in widget.validation_attrs:
-        if name in flags and name not in params:
-            value = flags[name]
-            params[name] = value() if callable(value) else value
+    _add_flags(field, params, call=True)
     return Markup(f"<input {_attributes({'name': field.name, **params})}>")  # noqa: S704 (escaped)
 
 
@@ -88,10 +92,7 @@ def _draw_select(field: Any, params: dict[str, Any]) -> Markup:
     params.setdefault("id", field.id)
     if field.widget.multiple:
         params["multiple"] = True
-    flags = vars(field.flags)
-    for name in field.widget.validation_attrs:
-        if name in flags and name not in params:
-            params[name] = flags[name]
+    _add_flags(field, params)
     html = [f"<select {_attributes({'name': field.name, **params})}>"]
     for choice in field.iter_choices():
         value = str(choice.value) if isinstance(choice.value, bool) else choice.value
