@@ -19,15 +19,12 @@ from datetime import date
 from sqlalchemy import (
     BindParameter,
     CompoundSelect,
-    and_,
     bindparam,
     func,
     literal,
-    or_,
     select,
     union_all,
 )
-from sqlalchemy import case as sql_case
 
 from portal import pathway
 from portal.accounts.models import User
@@ -89,35 +86,38 @@ _OUTCOMES = (FinalPlans.IN_TIME, FinalPlans.LATE, FinalPlans.DELAYED)
 def _numbers_statement() -> CompoundSelect:
     """The team's count at each stage ("stage:<stage>") and its late, due-this-week and final
     plan numbers, in one statement over the team tallies: a few hundred rows at most, whatever
-    the number of cases. Each day row read goes to the number whose rule it meets: the very
-    rules of `caseload.due_condition` and `caseload.final_condition`. Built once (see
+    the number of cases. Each number adds up one range of the tallies' key (team, measure,
+    day), by the very rules of `caseload.due_condition` and `caseload.final_condition`, so
+    the database reads only those rows on the key's index. Built once (see
     `portal/extensions.py`), run with the team and the days."""
     team_id: BindParameter[int] = bindparam("team_id")
     today: BindParameter[date] = bindparam("today")
-    due = TeamDayCount.measure.in_([DUE, DUE_FAMILY])
-    final = TeamDayCount.measure.in_([FINAL + outcome for outcome in _OUTCOMES])
-    bucket = sql_case(
-        (and_(TeamDayCount.measure == DUE, TeamDayCount.day < today), _LATE),
-        (and_(due, TeamDayCount.day >= today), _SOON),
-        else_=TeamDayCount.measure,  # a final plan's outcome (only those rows are left)
-    )
+    of_team = TeamDayCount.team_id == team_id
+    total = func.sum(TeamDayCount.cases)
     by_stage = select(literal(_STAGE) + TeamStageCount.stage, TeamStageCount.cases).where(
         TeamStageCount.team_id == team_id
     )
-    by_day = (
-        select(bucket, func.sum(TeamDayCount.cases))
-        .where(
-            TeamDayCount.team_id == team_id,
-            # Only the days a number counts are read (ranges of the table's key): deadlines up
-            # to a week ahead, final plans of the last 12 months.
-            or_(
-                and_(due, TeamDayCount.day <= bindparam("soon_until")),
-                and_(final, TeamDayCount.day >= bindparam("since")),
-            ),
-        )
-        .group_by(bucket)
+    # Late: a statutory deadline's day has passed (a family window's passing day is not late).
+    late = select(literal(_LATE), total).where(
+        of_team, TeamDayCount.measure == DUE, TeamDayCount.day < today
     )
-    return union_all(by_stage, by_day)
+    soon = select(literal(_SOON), total).where(
+        of_team,
+        TeamDayCount.measure.in_([DUE, DUE_FAMILY]),
+        TeamDayCount.day >= today,
+        TeamDayCount.day <= bindparam("soon_until"),
+    )
+    # Final plans of the last 12 months, by outcome ("final-late" and so on).
+    final = (
+        select(TeamDayCount.measure, total)
+        .where(
+            of_team,
+            TeamDayCount.measure.in_([FINAL + outcome for outcome in _OUTCOMES]),
+            TeamDayCount.day >= bindparam("since"),
+        )
+        .group_by(TeamDayCount.measure)
+    )
+    return union_all(by_stage, late, soon, final)
 
 
 _NUMBERS = _numbers_statement()
@@ -126,8 +126,8 @@ _NUMBERS = _numbers_statement()
 def _numbers(team_id: int | None, today: date) -> dict[str, int]:
     """The numbers `_numbers_statement` adds up, by name."""
     rows = db.session.execute(_NUMBERS, {"team_id": team_id, **day_params(today)}).all()
-    # A family window's day that has passed is read but counts in no number (never "late").
-    return {name: int(count) for name, count in rows}
+    # A number with no rows in its range adds up to NULL: none.
+    return {name: int(count or 0) for name, count in rows}
 
 
 #: The soonest late and due-soon cases of a team: the caseload's lists behind those numbers.

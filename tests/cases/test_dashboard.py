@@ -141,6 +141,21 @@ def test_another_councils_officer_sees_only_their_own_team(
     assert "1 case in the team" in page.text("main")
 
 
+def test_a_team_with_nothing_late_or_due_shows_none(
+    client_request, tracker_today, other_council_officer
+):
+    """A new team's one request, weeks from its first deadline: nothing late, nothing due this
+    week and no final plans. Each of those numbers is nought, not missing or an error."""
+    factories.make_case(
+        team=other_council_officer.organisation, stage=Stage.REQUEST, received=tracker_today
+    )
+    page = _dashboard(client_request, other_council_officer)
+    assert page.text("#late").startswith("Late: 0")
+    assert page.text("#due-this-week").startswith("Due in the next 7 days: 0")
+    assert "1 case in the team" in page.text("main")
+    assert "No final plans were issued" in page.text("main")
+
+
 @pytest.mark.parametrize(
     "who", ["parent", "young_person", "senco", "psychologist", "admin", "editor"]
 )
