@@ -18,7 +18,9 @@ What it does, in one run:
    Each page is first loaded for `--warmup` seconds (default 2), unmeasured, so that every
    worker has compiled its templates and SQL before the measurement starts.
 4. Prints requests/s, p50/p95/p99 and the ratio to the bare app's requests/s (with `--repeat N`,
-   the medians of N runs, portal and bare app in turn).
+   the medians of N runs, portal and bare app in turn), and the CPU each request cost (from
+   /proc): the portal's processes, the database server's and the bare app's. The CPU a request
+   moves less than latency with other work on the machine, and says where the time goes.
 
 On a shared machine absolute numbers move with the other work on it: compare ratios, and
 compare before/after only within one run window.
@@ -261,6 +263,78 @@ def wrk(url: str, headers: dict, connections: int, seconds: int, script: str) ->
     return [float(x) for x in match.group(1).split()]
 
 
+def _cpu_of(pid: int) -> float | None:
+    """CPU seconds (user and system) a process has used, from /proc; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, name) of every process, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                head, tail = (entry / "stat").read_text().rsplit(")", 1)
+            except OSError:
+                continue
+            found.append((int(entry.name), int(tail.split()[1]), head.split("(", 1)[1]))
+    return found
+
+
+class CpuMeter:
+    """CPU time used by some processes and their children (a gunicorn's master and workers; the
+    notifications worker, which seals the audit entries page views write) and by the PostgreSQL
+    server, over a measured run: per request, unlike latency, it does not depend on how
+    requests queue. It counts every PostgreSQL process, so nothing else should use the server
+    meanwhile. Linux only (/proc); elsewhere the figures are left out."""
+
+    def __init__(self, roots: list[subprocess.Popen], database: bool) -> None:
+        self.roots, self.database = {root.pid for root in roots}, database
+        self.available = Path("/proc/self/stat").exists()
+
+    def _pids(self) -> tuple[list[int], list[int]]:
+        processes = _processes()
+        app = [pid for pid, parent, _ in processes if pid in self.roots or parent in self.roots]
+        database = [pid for pid, _, name in processes if name == "postgres"]
+        return app, database if self.database else []
+
+    def snapshot(self) -> dict[tuple[str, int], float]:
+        """Each process's CPU seconds so far, keyed by ("app" or "database", pid)."""
+        if not self.available:
+            return {}
+        app, database = self._pids()
+        kinds = [("app", pid) for pid in app] + [("database", pid) for pid in database]
+        return {key: _cpu_of(key[1]) or 0.0 for key in kinds}
+
+    def per_request(
+        self, before: dict[tuple[str, int], float], requests: int
+    ) -> tuple[float, float] | None:
+        """Milliseconds of CPU per request since `before`: the app's, then the database's. A
+        process that started since counts from nought."""
+        if not self.available or not requests:
+            return None
+        used = {"app": 0.0, "database": 0.0}
+        for key, seconds in self.snapshot().items():
+            used[key[0]] += max(0.0, seconds - before.get(key, 0.0))
+        return 1000 * used["app"] / requests, 1000 * used["database"] / requests
+
+
+def _cpu_columns(
+    cpu: list[tuple[float, float] | None], bare_cpu: list[tuple[float, float] | None]
+) -> str:
+    """The CPU columns: medians of the runs' milliseconds a request, blank without /proc."""
+    if any(run is None for run in (*cpu, *bare_cpu)):
+        return ""
+    app = statistics.median(run[0] for run in cpu if run)
+    database = statistics.median(run[1] for run in cpu if run)
+    bare = statistics.median(run[0] for run in bare_cpu if run)
+    return f"{app:>9.2f}{database:>8.2f}{bare:>10.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
@@ -343,8 +417,14 @@ def main() -> None:
     header = (
         f"{'page':<26}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         f"{'bare req/s':>12}{'ratio':>8}{'queries':>9}{'rows':>7}"
+        f"{'app CPU':>9}{'db CPU':>8}{'bare CPU':>10}"
     )
     print(header)
+    print(
+        "(CPU: milliseconds of CPU a request, from /proc: the portal's gunicorn and notifications "
+        "worker, the database server, the bare app's gunicorn)\n"
+    )
+    portal_meter = CpuMeter([portal, worker], database=options.database == "postgresql")
     try:
         for page in chosen:
             headers = {"Cookie": f"{cookie_name}={cookies[page.who]}"}
@@ -375,22 +455,28 @@ def main() -> None:
                         options.warmup, str(script))  # fmt: skip
                 for connections in options.connections:
                     # Portal and bare app in turn, `--repeat` times: each figure is the median.
-                    runs, bare_runs = [], []
+                    runs, bare_runs, cpu, bare_cpu = [], [], [], []
+                    bare_meter = CpuMeter([bare], database=False)
                     for _ in range(options.repeat):
+                        before = portal_meter.snapshot()
                         runs.append(wrk(url, headers, connections, options.seconds, str(script)))
+                        cpu.append(portal_meter.per_request(before, int(runs[-1][5])))
+                        before = bare_meter.snapshot()
                         bare_runs.append(wrk(
                             f"http://127.0.0.1:{BARE_PORT}{page.path}", headers, connections,
                             options.seconds, str(script),
-                        )[0])  # fmt: skip
+                        ))  # fmt: skip
+                        bare_cpu.append(bare_meter.per_request(before, int(bare_runs[-1][5])))
                     rps, p50, p95, p99 = (
                         statistics.median(run[i] for run in runs) for i in range(4)
                     )
                     errors = sum(run[4] for run in runs)
-                    bare_rps = statistics.median(bare_runs)
+                    bare_rps = statistics.median(run[0] for run in bare_runs)
                     queries, rows = counts[page.name]
                     print(
                         f"{page.name:<26}{connections:>6}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
                         f"{bare_rps:>12.0f}{rps / bare_rps:>8.1%}{queries:>9}{rows:>7}"
+                        f"{_cpu_columns(cpu, bare_cpu)}"
                         + (f"  ({int(errors)} error responses)" if errors else ""),
                         flush=True,
                     )

@@ -1,5 +1,12 @@
 """`flask bench-data N` (the benchmark's data) and the SQL statement and row counter."""
 
+import importlib.util
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
 from sqlalchemy import func, select
 
 from portal import sqlstats
@@ -68,3 +75,59 @@ def test_sql_counter_counts_statements_and_rows_fetched(app):
     with sqlstats.counting() as after:
         pass
     assert after.rows == 0 and after.queries == 0
+
+
+def _bench_script():
+    """`scripts/bench.py` as a module (the scripts folder is not a package)."""
+    path = Path(__file__).resolve().parent.parent / "scripts" / "bench.py"
+    spec = importlib.util.spec_from_file_location("bench_script", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(spec.name, module)  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="the meter reads Linux's /proc")
+def test_the_benchmark_counts_the_cpu_its_processes_and_their_children_use():
+    """The benchmark's CPU a request: a gunicorn's workers are children of the process it
+    started, so a child that burns 0.3 s of CPU after the first look is counted, per request."""
+    bench = _bench_script()
+    # The parent starts the child and passes its input on; on "go" the child burns 0.3 s of CPU
+    # and says so; then both wait for their input to end.
+    child = textwrap.dedent("""
+        import sys, time
+        sys.stdin.readline()
+        start = time.process_time()
+        while time.process_time() - start < 0.3:
+            pass
+        print("burnt", flush=True)
+        sys.stdin.read()
+    """)
+    parent_program = textwrap.dedent("""
+        import subprocess, sys
+        child = subprocess.Popen([sys.executable, "-c", sys.argv[1]], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True)
+        print("started", flush=True)
+        for line in sys.stdin:
+            child.stdin.write(line)
+            child.stdin.flush()
+            print(child.stdout.readline().strip(), flush=True)
+        child.stdin.close()
+        child.wait()
+    """)
+    with subprocess.Popen(
+        [sys.executable, "-c", parent_program, child],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as parent:
+        parent.stdout.readline()  # the child is running (and idle)
+        meter = bench.CpuMeter([parent], database=False)
+        before = meter.snapshot()
+        parent.stdin.write("go\n")
+        parent.stdin.flush()
+        assert parent.stdout.readline().strip() == "burnt"
+        app_ms, database_ms = meter.per_request(before, requests=3)
+        parent.stdin.close()  # both end
+    assert 100 - 15 <= app_ms <= 100 + 40  # 300 ms of CPU over 3 requests (ticks of 10 ms)
+    assert database_ms == 0
