@@ -352,7 +352,8 @@ class Review(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
-    meeting_on: Mapped[date]
+    #: Indexed for a school's "review meetings coming up" (migration 0027).
+    meeting_on: Mapped[date] = mapped_column(index=True)
     invitations_sent_on: Mapped[date | None]
     report_sent_on: Mapped[date | None]
     decision: Mapped[str | None] = mapped_column(String(10))  # a `ReviewDecision` value
