@@ -263,25 +263,21 @@ def wrk(url: str, headers: dict, connections: int, seconds: int, script: str) ->
     return [float(x) for x in match.group(1).split()]
 
 
-def _cpu_of(pid: int) -> float | None:
-    """CPU seconds (user and system) a process has used, from /proc; None once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _processes() -> list[tuple[int, int, str]]:
-    """(pid, parent pid, name) of every process, from /proc."""
+def _processes() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, name, CPU seconds used, user and system) of every process, from
+    /proc/<pid>/stat. A process that ends while they are read is left out."""
+    tick = os.sysconf("SC_CLK_TCK")
     found = []
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                head, tail = (entry / "stat").read_text().rsplit(")", 1)
-            except OSError:
-                continue
-            found.append((int(entry.name), int(tail.split()[1]), head.split("(", 1)[1]))
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        fields = tail.split()  # from the state on: parent is 2nd, utime and stime 12th and 13th
+        cpu = (int(fields[11]) + int(fields[12])) / tick
+        found.append((int(entry.name), int(fields[1]), head.split("(", 1)[1], cpu))
     return found
 
 
@@ -296,19 +292,17 @@ class CpuMeter:
         self.roots, self.database = {root.pid for root in roots}, database
         self.available = Path("/proc/self/stat").exists()
 
-    def _pids(self) -> tuple[list[int], list[int]]:
-        processes = _processes()
-        app = [pid for pid, parent, _ in processes if pid in self.roots or parent in self.roots]
-        database = [pid for pid, _, name in processes if name == "postgres"]
-        return app, database if self.database else []
-
     def snapshot(self) -> dict[tuple[str, int], float]:
         """Each process's CPU seconds so far, keyed by ("app" or "database", pid)."""
         if not self.available:
             return {}
-        app, database = self._pids()
-        kinds = [("app", pid) for pid in app] + [("database", pid) for pid in database]
-        return {key: _cpu_of(key[1]) or 0.0 for key in kinds}
+        used = {}
+        for pid, parent, name, cpu in _processes():
+            if pid in self.roots or parent in self.roots:
+                used[("app", pid)] = cpu
+            elif self.database and name == "postgres":
+                used[("database", pid)] = cpu
+        return used
 
     def per_request(
         self, before: dict[tuple[str, int], float], requests: int
