@@ -186,8 +186,9 @@ def _order(sort: str) -> list:
         return [Case.request_received_on.desc(), Case.reference]
     # Next due date, soonest (or most overdue) first; cases with nothing due go last. Plain
     # NULLS LAST (not "IS NULL" first) so the database can walk the next_due_on index and stop
-    # after a page.
-    return [CaseSchedule.next_due_on.asc().nulls_last(), Case.reference]
+    # after a page. Ties by case (the schedule's own column, so a page of deadlines can be
+    # chosen without reading the cases: `_page_from_schedules`).
+    return [CaseSchedule.next_due_on.asc().nulls_last(), CaseSchedule.case_id]
 
 
 def due_condition(due: str, today: Any, soon_until: Any = None):
@@ -218,9 +219,9 @@ def final_condition(outcome: Any, since: Any):
     return and_(CaseSchedule.final_outcome == outcome, CaseSchedule.final_issued_on >= since)
 
 
-def _viewer(case_officer: bool) -> Any:
+def _viewer(case_officer: bool, on: type[Case] | type[CaseSchedule] = Case) -> Any:
     """Whoever is asking, as bound parameters (`_params` fills them)."""
-    return viewer_may_view_case(case_officer, bindparam("team_id"), bindparam("user_id"))
+    return viewer_may_view_case(case_officer, bindparam("team_id"), bindparam("user_id"), on=on)
 
 
 @dataclass(frozen=True)
@@ -246,11 +247,19 @@ class _Shape:
             sort=form.value("sort"),
         )
 
-    def conditions(self) -> list:
-        """The filters, on bound parameters."""
+    @property
+    def from_schedules(self) -> bool:
+        """Whether a page can be chosen from the stored deadlines alone (`_page_from_schedules`):
+        someone with grants, sorted by due date, not searching by name."""
+        return not self.case_officer and not self.search and self.sort == "due"
+
+    def conditions(self, on: type[Case] | type[CaseSchedule] = Case) -> list:
+        """The filters, on bound parameters; `on=CaseSchedule` reads the stage from the
+        schedule's copy (the search needs the case and child)."""
         conditions = []
         if self.stage:
-            conditions.append(Case.stage == bindparam("stage"))
+            stage = Case.stage if on is Case else CaseSchedule.stage
+            conditions.append(stage == bindparam("stage"))
         if self.search:
             conditions.append(_search_condition(bindparam("pattern")))
         if self.due:
@@ -316,9 +325,39 @@ def _count_statement(shape: _Shape) -> Select:
 _JUST_THE_CHILD = contains_eager(Case.child).raiseload(Child.school)
 
 
+def _page_from_schedules(shape: _Shape, paged: bool) -> Select:
+    """A page of a granted caseload by due date: the 25 deadlines are chosen from the
+    schedules first, and only their cases and children read. Joining first read a case and a
+    child for each of a school's 400 grants before keeping 25 (3 ms of the database a page)."""
+    chosen = (
+        select(CaseSchedule.case_id)
+        .where(
+            _viewer(shape.case_officer, on=CaseSchedule),
+            *shape.conditions(on=CaseSchedule),
+        )
+        .order_by(*_order(shape.sort))
+        .limit(PAGE_SIZE)
+    )
+    if paged:
+        chosen = chosen.offset(bindparam("offset"))
+    page = chosen.subquery("chosen")
+    return (
+        select(Case, CaseSchedule)
+        .join(page, page.c.case_id == Case.id)
+        .join(Case.child)
+        .join(CaseSchedule, CaseSchedule.case_id == Case.id)
+        .options(_JUST_THE_CHILD)
+        .order_by(*_order(shape.sort))
+    )
+
+
 @cache
-def _page_statement(shape: _Shape) -> Select:
-    """A page of the matching cases, each with its child and stored next deadline."""
+def _page_statement(shape: _Shape, paged: bool = False) -> Select:
+    """A page of the matching cases, each with its child and stored next deadline (from the
+    `offset` parameter if `paged`: a statement of its own for each page would be compiled
+    afresh, its cache key worked out again, on every request)."""
+    if shape.from_schedules:
+        return _page_from_schedules(shape, paged)
     query = (
         select(Case, CaseSchedule)
         .join(Case.child)
@@ -334,14 +373,7 @@ def _page_statement(shape: _Shape) -> Select:
         query = query.where(CaseSchedule.team_id == bindparam("team_id"))
         if shape.stage:
             query = query.where(CaseSchedule.stage == bindparam("stage"))
-    return query
-
-
-@cache
-def _paged_statement(shape: _Shape) -> Select:
-    """The page statement from the `offset` parameter: a statement of its own for each page
-    would be compiled afresh (its cache key worked out again) on every request."""
-    return _page_statement(shape).offset(bindparam("offset"))
+    return query.offset(bindparam("offset")) if paged else query
 
 
 def team_cases_due(due: str) -> Select:
@@ -362,7 +394,7 @@ def caseload_for(user: User, form: CaseloadFilterForm, today: date, page: int = 
     pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(max(page, 1), pages)
     params["offset"] = (page - 1) * PAGE_SIZE
-    found = db.session.execute(_paged_statement(shape), params).all()
+    found = db.session.execute(_page_statement(shape, paged=True), params).all()
     rows = [summarise_stored(case, stored, today) for case, stored in found]
     return CaseloadPage(rows, total, page, pages)
 

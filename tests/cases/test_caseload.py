@@ -185,6 +185,27 @@ def test_pages_of_25_keep_the_filters(client_request, tracker_today, council, ca
     ), "a page past the end shows the last page"
 
 
+def test_a_schools_pages_by_due_date_list_every_case_once(
+    client_request, tracker_today, council, case_officer, senco, school
+):
+    """Thirty shared cases all due the same day: the two pages, soonest first, list each case
+    exactly once (ties are broken the same way on every page)."""
+    for n in range(30):
+        case = factories.make_case(
+            team=council,
+            officer=case_officer,
+            received=DUE_SOON,
+            first_name="Tie",
+            last_name=f"Case{n:02d}",
+            school=school,
+        )
+        factories.grant(case, senco, Relationship.SCHOOL, by=case_officer)
+    first = _names(_caseload(client_request, senco))
+    second = _names(client_request.get("cases.home", page=2))
+    assert len(first) == 25 and len(second) == 5
+    assert sorted(first + second) == [f"Tie Case{n:02d}" for n in range(30)]
+
+
 def test_a_case_officer_sees_the_team_cases_only(
     client_request, case_officer, other_council_officer, family_case
 ):
