@@ -158,12 +158,22 @@ _LISTS: list[tuple[str, Any]] = [
 ]
 
 
+#: The lists of a `CaseRecord`, by attribute name.
+LIST_NAMES = tuple(attribute for attribute, _ in _LISTS)
+
+
+def lists_held(record: CaseRecord) -> dict[str, bool]:
+    """Which of the case's lists have rows, as the stored schedule's `has_*` columns."""
+    return {f"has_{attribute}": bool(getattr(record, attribute)) for attribute in LIST_NAMES}
+
+
 def records_for_cases(
-    cases: Sequence[Case], *, milestones_loaded: bool = False
+    cases: Sequence[Case], *, milestones_loaded: bool = False, lists: Sequence[str] = LIST_NAMES
 ) -> dict[int, CaseRecord]:
     """Load every dated row for these cases: one query per related table (five in all), or
     none for an empty list. The cases' children must already be loaded (`Case.child` is joined).
     `milestones_loaded`: a reading page fetched `Case.milestones` with the cases (four queries).
+    `lists`: only these lists can have rows (the others are left empty, unread).
     """
     records = {case.id: CaseRecord(case) for case in cases}
     if not records:
@@ -176,6 +186,8 @@ def records_for_cases(
         for row in db.session.scalars(_MILESTONES, ids):
             records[row.case_id].milestones = row
     for attribute, statement in _LISTS:
+        if attribute not in lists:
+            continue
         grouped: dict[int, list] = defaultdict(list)
         for row in db.session.scalars(statement, ids):
             grouped[row.case_id].append(row)
@@ -195,9 +207,17 @@ def page_record(case: Case) -> CaseRecord:
     changes nothing); a service that changes the facts reads them afresh with `record_for`."""
     records = g.setdefault("_page_case_records", {})
     if case.id not in records:
-        # The case page fetches the milestones with the case (`joinedload(Case.milestones)`).
-        loaded = "milestones" in inspect(case).dict
-        records[case.id] = records_for_cases([case], milestones_loaded=loaded)[case.id]
+        # The case page fetches the milestones and the stored schedule with the case
+        # (`joinedload`): the schedule says which lists have rows, so the others are not asked
+        # for (kept in step with the facts in the transaction that changes them).
+        loaded: dict[str, Any] = inspect(case).dict
+        schedule = loaded.get("schedule")
+        lists = LIST_NAMES
+        if schedule is not None:
+            lists = tuple(name for name in LIST_NAMES if getattr(schedule, f"has_{name}"))
+        records[case.id] = records_for_cases(
+            [case], milestones_loaded="milestones" in loaded, lists=lists
+        )[case.id]
     return records[case.id]
 
 

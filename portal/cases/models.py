@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
@@ -96,6 +96,9 @@ class Case(db.Model):
         primaryjoin="and_(CaseGrant.case_id == Case.id, CaseGrant.revoked_at.is_(None))",
         order_by="[CaseGrant.granted_at, CaseGrant.id]",
     )
+    # And the stored schedule, whose `has_*` columns tell a reading page which of the case's
+    # lists of facts have rows to fetch (`portal.cases.facts.page_record`).
+    schedule: Mapped[CaseSchedule | None] = relationship(viewonly=True, uselist=False)
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
@@ -432,6 +435,13 @@ class CaseSchedule(db.Model):
     #: caseload walks a team's deadlines on the indexes above.
     team_id: Mapped[int | None] = mapped_column()
     stage: Mapped[str | None] = mapped_column(String(30))
+    #: Whether the case has any advice requests, school consultations, reviews and lawful
+    #: delays, so a page drawing one case fetches only the lists that have rows (most cases
+    #: have one or two of the four, and each fetch costs a round trip). True when not known.
+    has_advice_requests: Mapped[bool] = mapped_column(default=True, server_default=true())
+    has_consultations: Mapped[bool] = mapped_column(default=True, server_default=true())
+    has_reviews: Mapped[bool] = mapped_column(default=True, server_default=true())
+    has_delays: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class TeamStageCount(db.Model):

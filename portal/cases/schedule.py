@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from portal import clock, pathway
-from portal.cases.facts import CaseRecord, records_for_cases
+from portal.cases.facts import CaseRecord, lists_held, records_for_cases
 from portal.cases.models import (
     AdviceRequest,
     Case,
@@ -107,8 +107,13 @@ def schedule_values(facts: pathway.CaseFacts, today: date) -> dict:
 
 
 def _row_values(record: CaseRecord, today: date) -> dict:
-    """The whole row: the facts' values, and the case's team (for the team dashboard)."""
-    return schedule_values(record.facts(today), today) | {"team_id": record.case.team_id}
+    """The whole row: the facts' values, the case's team (for the team dashboard) and which
+    of its lists have rows (for the case page)."""
+    return (
+        schedule_values(record.facts(today), today)
+        | {"team_id": record.case.team_id}
+        | lists_held(record)
+    )
 
 
 # --- The team tallies (the dashboard's numbers) -------------------------------------------------

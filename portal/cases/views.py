@@ -130,8 +130,8 @@ OVERVIEW_ENTRIES = 3
 
 @bp.get("/cases/<public_id:case_id>")
 # Fetched with the case: the case officer (who to contact, people on the case), the single
-# milestones (the facts every part of the overview reads) and the live grants (the access
-# checks and the people on the case).
+# milestones (the facts every part of the overview reads), the live grants (the access
+# checks and the people on the case) and the stored schedule (which lists of facts to read).
 @access.load(
     Case,
     "case_id",
@@ -140,6 +140,7 @@ OVERVIEW_ENTRIES = 3
         joinedload(Case.case_officer),
         joinedload(Case.milestones),
         joinedload(Case.live_grant_rows),
+        joinedload(Case.schedule),
     ),
 )
 def case_page():

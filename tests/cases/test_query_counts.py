@@ -3,13 +3,16 @@ as for 1,000 (no query per case, per event or per person)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import insert
 
 from portal.accounts.models import Role
 from portal.audit import Visibility
-from portal.cases.models import CaseGrant, Relationship
+from portal.cases.models import AdviceKind, AdviceRequest, CaseGrant, Relationship
 from portal.cases.services import post_update
 from portal.extensions import db
+from portal.pathway import Stage
 from tests import factories
 from tests.cases.conftest import add_event
 
@@ -99,3 +102,45 @@ def test_case_page_queries_do_not_grow_with_cases_events_or_people(
         )
         print("case page queries for", viewer.role, counts[viewer.id], after)
         assert after == counts[viewer.id], viewer.role
+
+
+def test_the_case_page_reads_only_the_lists_of_facts_the_case_has(
+    client_request, count_queries, tracker_today, case_officer, family_case
+):
+    """A case with no advice requests, consultations, reviews or delays is drawn without asking
+    for them. Advice added is shown at once (and asked for: one query more); once it is
+    removed, the page stops asking."""
+
+    def advice_shown() -> bool:
+        page = client_request.get("cases.case_page", case_id=family_case.public_id)
+        return "Advice from the health visitor" in page.text("main")
+
+    client_request.sign_in_as(case_officer)
+    family_case.stage = Stage.ASSESSMENT
+    db.session.commit()
+    without = _queries(
+        client_request, count_queries, "cases.case_page", case_id=family_case.public_id
+    )
+    assert not advice_shown()
+
+    advice = AdviceRequest(
+        case_id=family_case.id,
+        kind=AdviceKind.HEALTH,
+        service_name="the health visitor",
+        sent_on=date(2027, 2, 1),
+    )
+    db.session.add(advice)
+    db.session.commit()
+    assert advice_shown()
+    with_advice = _queries(
+        client_request, count_queries, "cases.case_page", case_id=family_case.public_id
+    )
+    assert with_advice == without + 1
+
+    db.session.delete(advice)
+    db.session.commit()
+    assert not advice_shown()
+    assert (
+        _queries(client_request, count_queries, "cases.case_page", case_id=family_case.public_id)
+        == without
+    )
