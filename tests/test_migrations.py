@@ -102,3 +102,58 @@ def test_upgrading_an_empty_database_gives_the_schema_of_the_models(empty_databa
     assert declared_indexes <= built_indexes, (
         f"indexes missing after the migration: {sorted(declared_indexes - built_indexes)}"
     )
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_the_schedules_of_existing_cases_learn_which_lists_of_facts_they_have(
+    empty_database_url, tmp_path
+):
+    """Upgrading to 0028 fills each stored schedule's `has_*` columns from the facts already
+    there: a case page then asks for exactly the lists its case has (a list marked empty would
+    be hidden from the page)."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+        }
+    )
+    rows = [
+        "INSERT INTO organisation (id, name, kind, created_at) "
+        "VALUES (1, 'Council', 'council', '2027-01-01')",
+        "INSERT INTO child (id, first_name, last_name, date_of_birth, created_at) "
+        "VALUES (1, 'Ada', 'One', '2015-01-01', '2027-01-01'), "
+        "(2, 'Bo', 'Two', '2015-01-01', '2027-01-01')",
+        'INSERT INTO "case" (id, public_id, reference, child_id, team_id, request_received_on, '
+        "stage, created_at) VALUES "
+        "(1, 'a1', 'EHC-1', 1, 1, '2027-01-04', 'review', '2027-01-04'), "
+        "(2, 'b2', 'EHC-2', 2, 1, '2027-01-04', 'request', '2027-01-04')",
+        "INSERT INTO advice_request (public_id, case_id, kind, sent_on, created_at) "
+        "VALUES ('ad1', 1, 'health', '2027-01-10', '2027-01-10')",
+        "INSERT INTO review (public_id, case_id, meeting_on, created_at) "
+        "VALUES ('rv1', 1, '2028-01-10', '2027-01-10')",
+        "INSERT INTO case_schedule (case_id, next_delayed, next_family_window) "
+        "VALUES (1, false, false), (2, false, false)",
+    ]
+    with app.app_context():
+        try:
+            upgrade(revision="0027_review_meeting_on")
+            with db.engine.begin() as connection:
+                for statement in rows:
+                    connection.execute(sa.text(statement))
+            upgrade()
+            with db.engine.connect() as connection:
+                held = {
+                    row.case_id: (
+                        row.has_advice_requests,
+                        row.has_consultations,
+                        row.has_reviews,
+                        row.has_delays,
+                    )
+                    for row in connection.execute(sa.text("SELECT * FROM case_schedule"))
+                }
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    assert held == {1: (True, False, True, False), 2: (False, False, False, False)}
