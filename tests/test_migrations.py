@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from flask_migrate import upgrade
 
 from portal import create_app
@@ -34,6 +37,25 @@ def empty_database_url(request, tmp_path):
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def _app_on(database_url: str, tmp_path) -> Iterator[Flask]:
+    """An app on the given database, inside its app context; its connections closed after."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": TEST_SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+        }
+    )
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _describe(differences: list) -> list[str]:
@@ -61,37 +83,25 @@ def _describe(differences: list) -> list[str]:
 def test_upgrading_an_empty_database_gives_the_schema_of_the_models(empty_database_url, tmp_path):
     """`flask db upgrade` on an empty database creates every table, column, index and
     constraint the models declare, and nothing else."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": TEST_SECRET_KEY,
-            "SQLALCHEMY_DATABASE_URI": empty_database_url,
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-        }
-    )
-    with app.app_context():
-        try:
-            upgrade()
-            with db.engine.connect() as connection:
-                context = MigrationContext.configure(
-                    connection, opts={"compare_type": True, "render_as_batch": True}
-                )
-                differences = compare_metadata(context, db.metadata)
-                inspector = sa.inspect(connection)
-                built_indexes = {
-                    index["name"]
-                    for table in inspector.get_table_names()
-                    for index in inspector.get_indexes(table)
-                }
-                if connection.dialect.name == "sqlite":
-                    built_indexes |= set(
-                        connection.scalars(
-                            sa.text("SELECT name FROM sqlite_master WHERE type = 'index'")
-                        )
+    with _app_on(empty_database_url, tmp_path):
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "render_as_batch": True}
+            )
+            differences = compare_metadata(context, db.metadata)
+            inspector = sa.inspect(connection)
+            built_indexes = {
+                index["name"]
+                for table in inspector.get_table_names()
+                for index in inspector.get_indexes(table)
+            }
+            if connection.dialect.name == "sqlite":
+                built_indexes |= set(
+                    connection.scalars(
+                        sa.text("SELECT name FROM sqlite_master WHERE type = 'index'")
                     )
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+                )
     assert not differences, (
         "the migration and the models differ; regenerate the migration "
         "(`flask --app app db migrate`):\n" + "\n".join(_describe(differences))
@@ -111,14 +121,6 @@ def test_the_schedules_of_existing_cases_learn_which_lists_of_facts_they_have(
     """Upgrading to 0028 fills each stored schedule's `has_*` columns from the facts already
     there: a case page then asks for exactly the lists its case has (a list marked empty would
     be hidden from the page)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": TEST_SECRET_KEY,
-            "SQLALCHEMY_DATABASE_URI": empty_database_url,
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-        }
-    )
     rows = [
         "INSERT INTO organisation (id, name, kind, created_at) "
         "VALUES (1, 'Council', 'council', '2027-01-01')",
@@ -136,24 +138,20 @@ def test_the_schedules_of_existing_cases_learn_which_lists_of_facts_they_have(
         "INSERT INTO case_schedule (case_id, next_delayed, next_family_window) "
         "VALUES (1, false, false), (2, false, false)",
     ]
-    with app.app_context():
-        try:
-            upgrade(revision="0027_review_meeting_on")
-            with db.engine.begin() as connection:
-                for statement in rows:
-                    connection.execute(sa.text(statement))
-            upgrade()
-            with db.engine.connect() as connection:
-                held = {
-                    row.case_id: (
-                        row.has_advice_requests,
-                        row.has_consultations,
-                        row.has_reviews,
-                        row.has_delays,
-                    )
-                    for row in connection.execute(sa.text("SELECT * FROM case_schedule"))
-                }
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with _app_on(empty_database_url, tmp_path):
+        upgrade(revision="0027_review_meeting_on")
+        with db.engine.begin() as connection:
+            for statement in rows:
+                connection.execute(sa.text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            held = {
+                row.case_id: (
+                    row.has_advice_requests,
+                    row.has_consultations,
+                    row.has_reviews,
+                    row.has_delays,
+                )
+                for row in connection.execute(sa.text("SELECT * FROM case_schedule"))
+            }
     assert held == {1: (True, False, True, False), 2: (False, False, False, False)}
