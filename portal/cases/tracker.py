@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from markupsafe import Markup
 
 from portal import pathway
 from portal.accounts.models import Role, User
@@ -89,6 +90,23 @@ class DeadlineView:
     @property
     def is_due_soon(self) -> bool:
         return self.status is Status.DUE_SOON
+
+
+# How every page writes a deadline, always in words (template globals). Python, not Jinja macros:
+# a caseload draws two for each of its 25 rows, and each macro call cost about 25 Python calls
+# (the htmx caseload fragment makes about 6% fewer calls a request). The values are escaped.
+def due_when(view: DeadlineView) -> Markup:
+    """The date in bold and how far away it is: "Friday 12 March 2027 (in 5 days)"."""
+    # `%` escapes each value; `Markup.format` would too, but through `string.Formatter`, in Python.
+    return Markup("<strong>%s</strong> (%s)") % (long_date(view.due), view.phrase)
+
+
+def deadline_tag(view: DeadlineView, always: bool = False) -> Markup:
+    """ "Late", "Due soon", "Delayed for an allowed reason", "Done late" in bold; nothing for a
+    deadline that is simply due unless `always`. The colour class only repeats the words."""
+    if not always and view.status == Status.DUE:
+        return Markup("")
+    return Markup('<strong class="%s">%s</strong>') % (view.status_class, view.status_label)
 
 
 #: The family's own dates, in the second person for the family reading them.

@@ -29,6 +29,9 @@ from portal.refusals import Refused
 from portal.rendering import render_page, wants_fragment
 
 bp = Blueprint("cases", __name__)
+# How every page writes a deadline (see `tracker.due_when`).
+bp.add_app_template_global(tracker.due_when, "due_when")
+bp.add_app_template_global(tracker.deadline_tag, "deadline_tag")
 
 
 #: Where the caseload search is kept between pages: in the session, never in the address, so a
