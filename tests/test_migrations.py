@@ -40,7 +40,7 @@ def empty_database_url(request, tmp_path):
 
 
 @contextmanager
-def _app_on(database_url: str, tmp_path) -> Iterator[Flask]:
+def app_on(database_url: str, tmp_path) -> Iterator[Flask]:
     """An app on the given database, inside its app context; its connections closed after."""
     app = create_app(
         {
@@ -83,7 +83,7 @@ def _describe(differences: list) -> list[str]:
 def test_upgrading_an_empty_database_gives_the_schema_of_the_models(empty_database_url, tmp_path):
     """`flask db upgrade` on an empty database creates every table, column, index and
     constraint the models declare, and nothing else."""
-    with _app_on(empty_database_url, tmp_path):
+    with app_on(empty_database_url, tmp_path):
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
@@ -138,7 +138,7 @@ def test_the_schedules_of_existing_cases_learn_which_lists_of_facts_they_have(
         "INSERT INTO case_schedule (case_id, next_delayed, next_family_window) "
         "VALUES (1, false, false), (2, false, false)",
     ]
-    with _app_on(empty_database_url, tmp_path):
+    with app_on(empty_database_url, tmp_path):
         upgrade(revision="0027_review_meeting_on")
         with db.engine.begin() as connection:
             for statement in rows:

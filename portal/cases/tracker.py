@@ -102,8 +102,9 @@ def due_when(view: DeadlineView) -> Markup:
 
 
 def deadline_tag(view: DeadlineView, always: bool = False) -> Markup:
-    """ "Late", "Due soon", "Delayed for an allowed reason", "Done late" in bold; nothing for a
-    deadline that is simply due unless `always`. The colour class only repeats the words."""
+    """The status in bold ("Late", "Due soon", "Delayed for an allowed reason", "Done late");
+    nothing for a deadline that is simply due unless `always`. The colour class only repeats
+    the words."""
     if not always and view.status == Status.DUE:
         return Markup("")
     return Markup('<strong class="%s">%s</strong>') % (view.status_class, view.status_label)

@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from portal import audit, create_app
+from portal import audit
 from portal.extensions import db
-from tests.conftest import TEST_SECRET_KEY
+from tests.test_migrations import app_on
 
 
 # SQLite's batch migrations reflect the user table, whose lower(email) index it cannot reflect.
@@ -17,38 +17,26 @@ from tests.conftest import TEST_SECRET_KEY
 def test_upgrading_chains_the_events_already_held(tmp_path):
     """Events written before the chain existed are chained in id order by the migration."""
     url = f"sqlite:///{tmp_path / 'upgrade.db'}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": TEST_SECRET_KEY,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-        }
-    )
-    with app.app_context():
-        try:
-            upgrade(revision="0015_content_approval")
-            with db.engine.begin() as conn:
-                for n in range(7):
-                    conn.execute(
-                        sa.text(
-                            "INSERT INTO event (occurred_at, action, visibility, summary, detail)"
-                            " VALUES (:at, 'case.viewed', 'audit', :summary, :detail)"
-                        ),
-                        {
-                            "at": f"2026-11-0{n + 1} 10:00:00.000000",
-                            "summary": f"old entry {n}",
-                            "detail": '{"page": "case"}',
-                        },
-                    )
-            upgrade()
-            verdict = audit.verify_chain()
-            assert verdict.ok, verdict.problem
-            assert verdict.checked == 7
-            audit.record("case.viewed", page="case")
-            db.session.commit()
-            assert audit.seal_unchained() == 1
-            assert audit.verify_chain().checked == 8
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    with app_on(url, tmp_path):
+        upgrade(revision="0015_content_approval")
+        with db.engine.begin() as conn:
+            for n in range(7):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO event (occurred_at, action, visibility, summary, detail)"
+                        " VALUES (:at, 'case.viewed', 'audit', :summary, :detail)"
+                    ),
+                    {
+                        "at": f"2026-11-0{n + 1} 10:00:00.000000",
+                        "summary": f"old entry {n}",
+                        "detail": '{"page": "case"}',
+                    },
+                )
+        upgrade()
+        verdict = audit.verify_chain()
+        assert verdict.ok, verdict.problem
+        assert verdict.checked == 7
+        audit.record("case.viewed", page="case")
+        db.session.commit()
+        assert audit.seal_unchained() == 1
+        assert audit.verify_chain().checked == 8
