@@ -19,7 +19,7 @@ def rebuild_command() -> None:
 @deadlines_cli.command("check")
 def check_command() -> None:
     """Say whether any stored next deadline differs from what the rules say today, or any team
-    tally of the dashboard from the stored deadlines."""
+    tally of the dashboard or grant's copy of its case's next deadline from the stored ones."""
     wrong = schedule.disagreements()
     if wrong:
         raise click.ClickException(
@@ -32,4 +32,13 @@ def check_command() -> None:
             f"{len(tallies)} of the dashboard's team tallies differ from the stored deadlines "
             f"({'; '.join(tallies[:5])}): run `flask deadlines rebuild`."
         )
-    click.echo("Every stored deadline agrees with the rules, and the team tallies with them.")
+    grants = schedule.grant_disagreements()
+    if grants:
+        raise click.ClickException(
+            f"{len(grants)} grants' copies of their case's next deadline differ from it (grant "
+            f"ids {', '.join(map(str, grants[:20]))}): run `flask deadlines rebuild`."
+        )
+    click.echo(
+        "Every stored deadline agrees with the rules, and the team tallies and the grants' "
+        "copies with them."
+    )

@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User
@@ -111,6 +111,16 @@ class CaseGrant(db.Model):
         # "Does this person hold a grant on this case?" in one probe, whatever number of grants
         # the case or the person has (and the case's grants, by its first column; migration 0026).
         Index("ix_case_grant_case_user", "case_id", "user_id"),
+        # A person's live grants in the order of their cases' next deadlines: a school's
+        # caseload reads a page of 25 here, whatever its number of pupils (migration 0029).
+        Index(
+            "ix_case_grant_live_due",
+            "user_id",
+            "next_due_on",
+            "case_id",
+            postgresql_where=text("revoked_at IS NULL"),
+            sqlite_where=text("revoked_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +135,9 @@ class CaseGrant(db.Model):
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: The case's next deadline, copied from its `CaseSchedule` in the same transaction
+    #: (`portal.cases.schedule`): derived, never typed.
+    next_due_on: Mapped[date | None] = mapped_column()
 
     case: Mapped[Case] = relationship(back_populates="grants")
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

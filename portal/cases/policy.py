@@ -18,7 +18,7 @@ from sqlalchemy import true as sa_true
 from portal import access
 from portal.accounts.models import Role, User
 from portal.audit import Visibility
-from portal.cases.models import Case, CaseGrant, CaseSchedule, Relationship
+from portal.cases.models import Case, CaseGrant, Relationship
 from portal.extensions import db
 
 #: Built once (see `portal/extensions.py`): every case page runs it.
@@ -162,27 +162,19 @@ def may_view_case(user: User) -> ColumnElement[bool]:
 
 
 def viewer_may_view_case(
-    case_officer: bool,
-    organisation_id: Any,
-    user_id: Any,
-    *,
-    on: type[Case] | type[CaseSchedule] = Case,
+    case_officer: bool, organisation_id: Any, user_id: Any
 ) -> ColumnElement[bool]:
     """`may_view_case` from the person's role, organisation and id: values, or `bindparam`s
-    for a statement built once and run for whoever is asking. `on=CaseSchedule` asks it of
-    the cases' stored deadlines (their case id and copy of the team), so a page of them can be
-    chosen before any case is read."""
-    if issubclass(on, CaseSchedule):
-        case_id, team_id = on.case_id, on.team_id
-    else:
-        case_id, team_id = Case.id, Case.team_id
+    for a statement built once and run for whoever is asking."""
     if case_officer:
-        return team_id == organisation_id
-    return case_id.in_(
-        select(CaseGrant.case_id).where(
-            CaseGrant.user_id == user_id, CaseGrant.revoked_at.is_(None)
-        )
-    )
+        return Case.team_id == organisation_id
+    return Case.id.in_(select(CaseGrant.case_id).where(*holds_live_grant(user_id)))
+
+
+def holds_live_grant(user_id: Any) -> tuple[ColumnElement[bool], ...]:
+    """The conditions on `CaseGrant` for the person's live grants (the cases someone other
+    than a case officer may view): for a statement that reads the grants themselves."""
+    return (CaseGrant.user_id == user_id, CaseGrant.revoked_at.is_(None))
 
 
 def visible_cases(user: User) -> Select:

@@ -15,6 +15,8 @@ those that bulk SQL skipped. `flask deadlines rebuild` recomputes all of them an
 
 Each write of a schedule also moves the team tallies the dashboard adds up (`TeamStageCount`,
 `TeamDayCount`): the old row's keys down one, the new row's up one, in the same transaction.
+And it copies the next deadline to the case's grants (`CaseGrant.next_due_on`), so a school's
+caseload pages through its grants in deadline order; a new grant marks its case to get it.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, delete, event, select
+from sqlalchemy import bindparam, delete, event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
@@ -35,6 +37,7 @@ from portal.cases.facts import CaseRecord, lists_held, records_for_cases
 from portal.cases.models import (
     AdviceRequest,
     Case,
+    CaseGrant,
     CaseMilestones,
     CaseSchedule,
     LawfulDelay,
@@ -200,6 +203,31 @@ def tally_disagreements() -> list[str]:
     ]
 
 
+_GRANTS = CaseGrant.__table__.c
+#: The next deadline copied to a case's grants, where it differs (built once).
+_COPY_TO_GRANTS = (
+    update(CaseGrant.__table__)
+    .where(
+        _GRANTS.case_id == bindparam("copy_case_id"),
+        _GRANTS.next_due_on.is_distinct_from(bindparam("copy_due_on")),
+    )
+    .values(next_due_on=bindparam("copy_due_on"))
+)
+
+
+def grant_disagreements() -> list[int]:
+    """The grants whose copy of the next deadline differs from their case's schedule (should
+    be none)."""
+    return list(
+        db.session.scalars(
+            select(CaseGrant.id)
+            .join(CaseSchedule, CaseSchedule.case_id == CaseGrant.case_id)
+            .where(CaseGrant.next_due_on.is_distinct_from(CaseSchedule.next_due_on))
+            .order_by(CaseGrant.id)
+        )
+    )
+
+
 def _write(case_ids: Sequence[int], today: date) -> None:
     cases = db.session.scalars(
         select(Case).where(Case.id.in_(case_ids)).options(joinedload(Case.child))
@@ -212,6 +240,7 @@ def _write(case_ids: Sequence[int], today: date) -> None:
         )
     }
     changes: Counter = Counter()
+    copies = []
     for case_id, record in records.items():
         values = _row_values(record, today)
         row = existing.get(case_id)
@@ -222,7 +251,10 @@ def _write(case_ids: Sequence[int], today: date) -> None:
             for name, value in values.items():
                 setattr(row, name, value)
         changes.update(tally_keys(values))
+        copies.append({"copy_case_id": case_id, "copy_due_on": values["next_due_on"]})
     _apply(changes)
+    if copies:
+        db.session.execute(_COPY_TO_GRANTS, copies)
 
 
 def refresh(case_ids: Iterable[int], today: date | None = None) -> None:
@@ -324,6 +356,9 @@ def _mark(session: Session, flush_context) -> None:
     for obj in (*session.new, *session.deleted):
         if isinstance(obj, _SOURCES) and (case_id := _case_id(obj)) is not None:
             marked.add(case_id)
+    for obj in session.new:  # a new grant takes its case's next deadline (`_COPY_TO_GRANTS`)
+        if isinstance(obj, CaseGrant) and obj.case_id is not None:
+            marked.add(obj.case_id)
     for obj in session.dirty:
         changed = isinstance(obj, _SOURCES) and session.is_modified(obj)
         if changed and (case_id := _case_id(obj)) is not None:

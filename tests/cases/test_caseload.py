@@ -206,6 +206,38 @@ def test_a_schools_pages_by_due_date_list_every_case_once(
     assert sorted(first + second) == [f"Tie Case{n:02d}" for n in range(30)]
 
 
+def test_a_schools_pages_follow_a_deadline_that_moves(
+    client_request, senco, case_officer, council, school, school_cases
+):
+    """Deciding to assess the late case moves its next deadline months on: of the school's 27
+    cases, soonest first, it moves from the top of page 1 to the end of page 2 (which 25 make
+    a page is read from the grants' copy of each case's next deadline, kept in step in the
+    decision's own commit)."""
+    from portal.casework.steps import assessment
+
+    for n in range(24):
+        case = factories.make_case(
+            team=council,
+            officer=case_officer,
+            received=DUE_LATER,
+            first_name="Later",
+            last_name=f"Case{n:02d}",
+            school=school,
+        )
+        factories.grant(case, senco, Relationship.SCHOOL, by=case_officer)
+    first = _names(_caseload(client_request, senco))
+    assert first[:3] == ["Lateo Smith", "Soonia Smith", "Laterby Smith"] and len(first) == 25
+    lateo = school_cases["Lateo"]
+    assessment.decide_assessment(
+        case_officer, lateo, outcome="yes", letter_on=lateo.request_received_on
+    )
+    first = _names(client_request.get("cases.home"))
+    second = _names(client_request.get("cases.home", page=2))
+    assert first[:2] == ["Soonia Smith", "Laterby Smith"] and "Lateo Smith" not in first
+    assert second == ["Later Case23", "Lateo Smith"]
+    assert _names(client_request.get("cases.home", due="late")) == []
+
+
 def test_a_case_officer_sees_the_team_cases_only(
     client_request, case_officer, other_council_officer, family_case
 ):

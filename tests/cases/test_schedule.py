@@ -10,9 +10,16 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.cases import schedule
 from portal.cases.facts import facts_for
-from portal.cases.models import CaseSchedule, TeamDayCount, TeamStageCount
+from portal.cases.models import (
+    CaseGrant,
+    CaseSchedule,
+    Relationship,
+    TeamDayCount,
+    TeamStageCount,
+)
 from portal.demo import load_demo_data
 from portal.extensions import db
+from tests import factories
 
 
 def _stored(case) -> CaseSchedule:
@@ -23,6 +30,7 @@ def test_the_demo_councils_stored_deadlines_agree_with_the_rules(app):
     """Every demo case was moved along by the real services: each stored row matches."""
     load_demo_data("demo-portal-password")
     assert schedule.disagreements() == []
+    assert schedule.grant_disagreements() == []
     assert db.session.scalar(select(CaseSchedule.case_id).limit(1)) is not None
     # The dashboard's team tallies count exactly the stored rows, and there are some.
     assert schedule.tally_disagreements() == []
@@ -42,6 +50,7 @@ def test_the_stored_deadlines_agree_as_time_passes(app):
         schedule.refresh_stale(day)
         assert schedule.disagreements(day) == [], day
         assert schedule.tally_disagreements() == [], day
+        assert schedule.grant_disagreements() == [], day
     clock.freeze(None)
 
 
@@ -70,6 +79,50 @@ def test_a_step_taken_through_a_service_moves_the_stored_deadline_in_the_same_co
     ).all()
     assert stages == [("assessment", 1)]  # the case left "request": that row went with it
     assert schedule.tally_disagreements() == []
+
+
+def test_every_grant_carries_its_cases_next_deadline_from_the_commit_that_moves_it(
+    app, family_case, case_officer, psychologist
+):
+    """The copy a school's caseload is ordered by: the case's grants take the new next deadline
+    in the decision's own commit, and a grant given later takes it in the commit that adds it."""
+    from portal.casework.steps import assessment
+
+    db.session.commit()
+
+    def copies() -> set:
+        return set(
+            db.session.scalars(
+                select(CaseGrant.next_due_on).where(CaseGrant.case_id == family_case.id)
+            )
+        )
+
+    assert copies() == {_stored(family_case).next_due_on} != {None}
+    before = _stored(family_case).next_due_on
+    assessment.decide_assessment(
+        case_officer, family_case, outcome="yes", letter_on=family_case.request_received_on
+    )
+    moved = _stored(family_case).next_due_on
+    assert moved != before and copies() == {moved}
+    factories.grant(
+        family_case, psychologist, Relationship.EDUCATIONAL_PSYCHOLOGIST, by=case_officer
+    )
+    db.session.commit()
+    assert copies() == {moved}  # the new grant's copy too (it would be empty otherwise)
+    assert schedule.grant_disagreements() == []
+
+
+def test_the_check_command_finds_a_grants_copy_that_was_changed_and_rebuild_mends_it(app):
+    load_demo_data("demo-portal-password")
+    runner = app.test_cli_runner()
+    grant = db.session.scalars(select(CaseGrant).where(CaseGrant.next_due_on.is_not(None))).first()
+    grant.next_due_on = grant.next_due_on + timedelta(days=3)
+    db.session.commit()
+    broken = runner.invoke(args=["deadlines", "check"])
+    assert broken.exit_code != 0 and str(grant.id) in broken.output
+    assert runner.invoke(args=["deadlines", "rebuild"]).exit_code == 0
+    assert runner.invoke(args=["deadlines", "check"]).exit_code == 0
+    assert schedule.grant_disagreements() == []
 
 
 def test_the_check_command_finds_a_stored_deadline_that_was_changed_and_rebuild_mends_it(app):
