@@ -114,6 +114,19 @@ def test_upgrading_an_empty_database_gives_the_schema_of_the_models(empty_databa
     )
 
 
+def _upgrade_from(revision: str, rows: list[str], query: str, url: str, tmp_path) -> list:
+    """Upgrade an empty database to `revision`, write `rows` (SQL) as data already there, upgrade
+    to the head, and return what `query` reads then."""
+    with app_on(url, tmp_path):
+        upgrade(revision=revision)
+        with db.engine.begin() as connection:
+            for statement in rows:
+                connection.execute(sa.text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            return list(connection.execute(sa.text(query)))
+
+
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_the_schedules_of_existing_cases_learn_which_lists_of_facts_they_have(
     empty_database_url, tmp_path
@@ -138,22 +151,18 @@ def test_the_schedules_of_existing_cases_learn_which_lists_of_facts_they_have(
         "INSERT INTO case_schedule (case_id, next_delayed, next_family_window) "
         "VALUES (1, false, false), (2, false, false)",
     ]
-    with app_on(empty_database_url, tmp_path):
-        upgrade(revision="0027_review_meeting_on")
-        with db.engine.begin() as connection:
-            for statement in rows:
-                connection.execute(sa.text(statement))
-        upgrade()
-        with db.engine.connect() as connection:
-            held = {
-                row.case_id: (
-                    row.has_advice_requests,
-                    row.has_consultations,
-                    row.has_reviews,
-                    row.has_delays,
-                )
-                for row in connection.execute(sa.text("SELECT * FROM case_schedule"))
-            }
+    upgraded = _upgrade_from(
+        "0027_review_meeting_on", rows, "SELECT * FROM case_schedule", empty_database_url, tmp_path
+    )
+    held = {
+        row.case_id: (
+            row.has_advice_requests,
+            row.has_consultations,
+            row.has_reviews,
+            row.has_delays,
+        )
+        for row in upgraded
+    }
     assert held == {1: (True, False, True, False), 2: (False, False, False, False)}
 
 
@@ -181,15 +190,12 @@ def test_existing_grants_take_their_cases_next_deadline(empty_database_url, tmp_
         "(2, 'g2', 1, 1, 'school', true, false, false, '2027-01-05', '2027-01-06'), "
         "(3, 'g3', 2, 1, 'school', true, false, false, '2027-01-05', NULL)",
     ]
-    with app_on(empty_database_url, tmp_path):
-        upgrade(revision="0028_schedule_lists_held")
-        with db.engine.begin() as connection:
-            for statement in rows:
-                connection.execute(sa.text(statement))
-        upgrade()
-        with db.engine.connect() as connection:
-            copies = {
-                row.id: str(row.next_due_on) if row.next_due_on else None
-                for row in connection.execute(sa.text("SELECT id, next_due_on FROM case_grant"))
-            }
+    upgraded = _upgrade_from(
+        "0028_schedule_lists_held",
+        rows,
+        "SELECT id, next_due_on FROM case_grant",
+        empty_database_url,
+        tmp_path,
+    )
+    copies = {row.id: str(row.next_due_on) if row.next_due_on else None for row in upgraded}
     assert copies == {1: "2027-02-15", 2: "2027-02-15", 3: None}

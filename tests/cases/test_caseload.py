@@ -185,21 +185,26 @@ def test_pages_of_25_keep_the_filters(client_request, tracker_today, council, ca
     ), "a page past the end shows the last page"
 
 
+def _share_with_school(count, first_name, received, council, officer, school, senco) -> None:
+    """`count` cases of the school's pupils ("<first_name> Case00"...), all shared with it."""
+    for n in range(count):
+        case = factories.make_case(
+            team=council,
+            officer=officer,
+            received=received,
+            first_name=first_name,
+            last_name=f"Case{n:02d}",
+            school=school,
+        )
+        factories.grant(case, senco, Relationship.SCHOOL, by=officer)
+
+
 def test_a_schools_pages_by_due_date_list_every_case_once(
     client_request, tracker_today, council, case_officer, senco, school
 ):
     """Thirty shared cases all due the same day: the two pages, soonest first, list each case
     exactly once (ties are broken the same way on every page)."""
-    for n in range(30):
-        case = factories.make_case(
-            team=council,
-            officer=case_officer,
-            received=DUE_SOON,
-            first_name="Tie",
-            last_name=f"Case{n:02d}",
-            school=school,
-        )
-        factories.grant(case, senco, Relationship.SCHOOL, by=case_officer)
+    _share_with_school(30, "Tie", DUE_SOON, council, case_officer, school, senco)
     first = _names(_caseload(client_request, senco))
     second = _names(client_request.get("cases.home", page=2))
     assert len(first) == 25 and len(second) == 5
@@ -215,16 +220,7 @@ def test_a_schools_pages_follow_a_deadline_that_moves(
     decision's own commit)."""
     from portal.casework.steps import assessment
 
-    for n in range(24):
-        case = factories.make_case(
-            team=council,
-            officer=case_officer,
-            received=DUE_LATER,
-            first_name="Later",
-            last_name=f"Case{n:02d}",
-            school=school,
-        )
-        factories.grant(case, senco, Relationship.SCHOOL, by=case_officer)
+    _share_with_school(24, "Later", DUE_LATER, council, case_officer, school, senco)
     first = _names(_caseload(client_request, senco))
     assert first[:3] == ["Lateo Smith", "Soonia Smith", "Laterby Smith"] and len(first) == 25
     lateo = school_cases["Lateo"]
