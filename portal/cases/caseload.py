@@ -186,8 +186,8 @@ def _order(sort: str) -> list:
         return [Case.request_received_on.desc(), Case.reference]
     # Next due date, soonest (or most overdue) first; cases with nothing due go last. Plain
     # NULLS LAST (not "IS NULL" first) so the database can walk the next_due_on index and stop
-    # after a page. Ties by case (the schedule's own column, so a page of deadlines can be
-    # chosen without reading the cases: `_page_from_schedules`).
+    # after a page. Ties by case (the schedule's own column, without reading the cases; a
+    # school's page is chosen in the same order from its grants' copies: `_page_from_grants`).
     return [CaseSchedule.next_due_on.asc().nulls_last(), CaseSchedule.case_id]
 
 
@@ -248,9 +248,10 @@ class _Shape:
         )
 
     @property
-    def from_schedules(self) -> bool:
-        """Whether a page can be chosen from the stored deadlines alone (`_page_from_schedules`):
-        someone with grants, sorted by due date, not searching by name."""
+    def from_grants(self) -> bool:
+        """Whether a page can be chosen from the person's grants alone, by the next deadline
+        each carries (`_page_from_grants`): someone with grants, sorted by due date, not
+        searching by name."""
         return not self.case_officer and not self.search and self.sort == "due"
 
     def conditions(self, on: type[Case] | type[CaseSchedule] = Case) -> list:
@@ -325,7 +326,7 @@ def _count_statement(shape: _Shape) -> Select:
 _JUST_THE_CHILD = contains_eager(Case.child).raiseload(Child.school)
 
 
-def _page_from_schedules(shape: _Shape, paged: bool) -> Select:
+def _page_from_grants(shape: _Shape, paged: bool) -> Select:
     """A page of a granted caseload by due date: the 25 are chosen from the person's live
     grants, in the order of the next deadline each carries (`CaseGrant.next_due_on`, the
     schedule's copy), on their index; only then are their cases, children and schedules read.
@@ -363,8 +364,8 @@ def _page_statement(shape: _Shape, paged: bool = False) -> Select:
     """A page of the matching cases, each with its child and stored next deadline (from the
     `offset` parameter if `paged`: a statement of its own for each page would be compiled
     afresh, its cache key worked out again, on every request)."""
-    if shape.from_schedules:
-        return _page_from_schedules(shape, paged)
+    if shape.from_grants:
+        return _page_from_grants(shape, paged)
     query = (
         select(Case, CaseSchedule)
         .join(Case.child)

@@ -21,23 +21,19 @@ def check_command() -> None:
     """Say whether any stored next deadline differs from what the rules say today, or any team
     tally of the dashboard or grant's copy of its case's next deadline from the stored ones."""
     wrong = schedule.disagreements()
-    if wrong:
-        raise click.ClickException(
-            f"{len(wrong)} cases' stored deadlines differ from the rules (case ids "
-            f"{', '.join(map(str, wrong[:20]))}): run `flask deadlines rebuild`."
-        )
     tallies = schedule.tally_disagreements()
-    if tallies:
-        raise click.ClickException(
-            f"{len(tallies)} of the dashboard's team tallies differ from the stored deadlines "
-            f"({'; '.join(tallies[:5])}): run `flask deadlines rebuild`."
-        )
     grants = schedule.grant_disagreements()
-    if grants:
-        raise click.ClickException(
-            f"{len(grants)} grants' copies of their case's next deadline differ from it (grant "
-            f"ids {', '.join(map(str, grants[:20]))}): run `flask deadlines rebuild`."
-        )
+    problems = (
+        (wrong, "cases' stored deadlines differ from the rules (case ids ", ", ", 20),
+        (tallies, "of the dashboard's team tallies differ from the stored deadlines (", "; ", 5),
+        (grants, "grants' copies of their case's next deadline differ (grant ids ", ", ", 20),
+    )
+    for found, what, between, shown in problems:
+        if found:
+            listed = between.join(map(str, found[:shown]))
+            raise click.ClickException(
+                f"{len(found)} {what}{listed}): run `flask deadlines rebuild`."
+            )
     click.echo(
         "Every stored deadline agrees with the rules, and the team tallies and the grants' "
         "copies with them."
