@@ -77,9 +77,11 @@ def page(path):
 @dataclass
 class Page:
     name: str
-    who: str  # demo account email
+    who: str  # demo account email, or "" for someone not signed in
     path: str
     htmx: bool = False
+    # Not one of the pages: shown for scale (what the lightest pages cost), no target.
+    reference: bool = False
 
 
 @dataclass
@@ -104,6 +106,10 @@ def pages(ids: Ids) -> list[Page]:
         Page("young person's case page", "young.person@example.org", f"/cases/{ids.young_case}"),
         Page("officer case page", ids.officer, f"/cases/{ids.family_case}"),
         Page("SENCO caseload", "senco@example.org", "/home"),
+        # The floor under the pages above: a signed-in page that reads the person and one content
+        # page (no case, no audit entry), and a public page that reads only the content.
+        Page("help page (signed in)", "parent@example.org", "/help", reference=True),
+        Page("help page (public)", "", "/help", reference=True),
     ]
     if ids.version:
         chosen.append(
@@ -204,7 +210,7 @@ def sign_in_cookies(env: dict) -> tuple[dict[str, str], Ids, dict]:
             version,
         )
         serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
-        for email in {page.who for page in pages(ids)}:
+        for email in {page.who for page in pages(ids) if page.who}:
             user = db.session.scalar(select(User).where(User.email == email))
             with app.test_request_context():
                 token = second_factor.start_session_as_if_given(user)
@@ -214,7 +220,8 @@ def sign_in_cookies(env: dict) -> tuple[dict[str, str], Ids, dict]:
     name = app.config["SESSION_COOKIE_NAME"]
     for page in pages(ids):
         client = app.test_client()
-        client.set_cookie(name, cookies[page.who], domain="localhost")
+        if page.who:
+            client.set_cookie(name, cookies[page.who], domain="localhost")
         headers = {"HX-Request": "true"} if page.htmx else {}
         client.get(page.path, headers=headers, base_url="https://localhost")
         # Each request in its own application context, as under gunicorn (nothing on `g` is
@@ -416,12 +423,13 @@ def main() -> None:
     print(header)
     print(
         "(CPU: milliseconds of CPU a request, from /proc: the portal's gunicorn and notifications "
-        "worker, the database server, the bare app's gunicorn)\n"
+        "worker, the database server, the bare app's gunicorn; * the lightest pages, for scale: "
+        "not the issue's)\n"
     )
     portal_meter = CpuMeter([portal, worker], database=options.database == "postgresql")
     try:
         for page in chosen:
-            headers = {"Cookie": f"{cookie_name}={cookies[page.who]}"}
+            headers = {"Cookie": f"{cookie_name}={cookies[page.who]}"} if page.who else {}
             if page.htmx:
                 headers["HX-Request"] = "true"
             url = f"http://127.0.0.1:{PORTAL_PORT}{page.path}"
@@ -467,8 +475,9 @@ def main() -> None:
                     errors = sum(run[4] for run in runs)
                     bare_rps = statistics.median(run[0] for run in bare_runs)
                     queries, rows = counts[page.name]
+                    label = page.name + ("*" if page.reference else "")
                     print(
-                        f"{page.name:<26}{connections:>6}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
+                        f"{label:<26}{connections:>6}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}{p99:>9.1f}"
                         f"{bare_rps:>12.0f}{rps / bare_rps:>8.1%}{queries:>9}{rows:>7}"
                         f"{_cpu_columns(cpu, bare_cpu)}"
                         + (f"  ({int(errors)} error responses)" if errors else ""),
