@@ -48,6 +48,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scripts.bench_app import FLOOR_PATH, create_bench_app  # noqa: E402 (needs the path above)
+
 BIN = Path(sys.executable).parent
 PASSWORD = "bench-portal-password"
 PORTAL_PORT, BARE_PORT = 8111, 8112
@@ -94,7 +96,7 @@ class Ids:
     version: str | None  # a document version on the family case
 
 
-def pages(ids: Ids) -> list[Page]:
+def pages(ids: Ids, floor: bool = True) -> list[Page]:
     chosen = [
         Page("officer caseload", "officer@example.org", "/home"),
         Page("officer caseload page 2", "officer@example.org", "/home?page=2"),
@@ -111,6 +113,9 @@ def pages(ids: Ids) -> list[Page]:
         Page("help page (signed in)", "parent@example.org", "/help", reference=True),
         Page("help page (public)", "", "/help", reference=True),
     ]
+    if floor:  # what every case page must do, and no more (see scripts/bench_app.py)
+        path = FLOOR_PATH.format(case_id=ids.family_case)
+        chosen.append(Page("case page floor", "parent@example.org", path, reference=True))
     if ids.version:
         chosen.append(
             Page(
@@ -176,14 +181,14 @@ def sign_in_cookies(env: dict) -> tuple[dict[str, str], Ids, dict]:
     os.environ.update(env)
     from sqlalchemy import select
 
-    from portal import create_app, sqlstats
+    from portal import sqlstats
     from portal.accounts import second_factor
     from portal.accounts.models import User
     from portal.cases.models import Case, CaseGrant
     from portal.documents.models import Document, DocumentVersion
     from portal.extensions import db
 
-    app = create_app()
+    app = create_bench_app()
     cookies: dict[str, str] = {}
     with app.app_context():
 
@@ -397,10 +402,12 @@ def main() -> None:
     cookie_name = "__Host-portal"
     script = Path(tempfile.mkdtemp()) / "report.lua"
     script.write_text(WRK_SCRIPT)
-    chosen = [p for p in pages(ids) if not options.only or options.only in p.name]
-
     tree = (options.tree or ROOT).resolve()
-    portal = gunicorn("app:app", PORTAL_PORT, env, tree, options.workers)
+    # An older checkout served with `--tree` may not have the floor page: it is then left out.
+    floor = (tree / "scripts" / "bench_app.py").exists()
+    chosen = [p for p in pages(ids, floor) if not options.only or options.only in p.name]
+    served = "scripts.bench_app:create_bench_app()" if floor else "app:app"
+    portal = gunicorn(served, PORTAL_PORT, env, tree, options.workers)
     # The notifications worker runs beside the portal, as in production: it seals the audit
     # entries the page views write.
     worker = subprocess.Popen(
