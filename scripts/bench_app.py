@@ -29,28 +29,18 @@ def create_bench_app() -> Flask:
     benchmark reads `FLOOR_PATH` before it has set the environment the portal is made from."""
     from flask import g, render_template
     from flask_login import current_user
-    from sqlalchemy.orm import joinedload
 
     from portal import access, create_app
     from portal.cases import services
     from portal.cases.models import Case
+    from portal.cases.views import CASE_PAGE_LOADS
 
     app = create_app()
     template = app.jinja_env.from_string(_FLOOR_PAGE)  # compiled once, as a file's would be
 
-    # The case is loaded as the case page loads it (the same options), so the floor pays the
-    # same price for the person, the case and the access check.
-    @access.load(
-        Case,
-        "case_id",
-        access.Action.VIEW,
-        options=(
-            joinedload(Case.case_officer),
-            joinedload(Case.milestones),
-            joinedload(Case.live_grant_rows),
-            joinedload(Case.schedule),
-        ),
-    )
+    # The case is loaded as the case page loads it, so the floor pays the same price for the
+    # person, the case and the access check.
+    @access.load(Case, "case_id", access.Action.VIEW, options=CASE_PAGE_LOADS)
     def case_floor():
         page = render_template(template, case=g.case)
         services.record_view(current_user._get_current_object(), g.case)
