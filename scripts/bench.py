@@ -108,8 +108,8 @@ def pages(ids: Ids, floor: bool = True) -> list[Page]:
         Page("young person's case page", "young.person@example.org", f"/cases/{ids.young_case}"),
         Page("officer case page", ids.officer, f"/cases/{ids.family_case}"),
         Page("SENCO caseload", "senco@example.org", "/home"),
-        # The floor under the pages above: a signed-in page that reads the person and one content
-        # page (no case, no audit entry), and a public page that reads only the content.
+        # For scale, the lightest pages the portal serves: signed in, the person and one content
+        # query (no case, no audit entry); not signed in, the content query alone.
         Page("help page (signed in)", "parent@example.org", "/help", reference=True),
         Page("help page (public)", "", "/help", reference=True),
     ]
