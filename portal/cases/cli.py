@@ -16,24 +16,28 @@ def rebuild_command() -> None:
     click.echo(f"Stored deadlines worked out for {schedule.rebuild():,} cases.")
 
 
+def _fail_if_any(found: list, what: str, shown: list, label: str = "", between: str = ", ") -> None:
+    """End the command with an error if `found` holds anything: how many, what is wrong, and
+    the first few (`shown`)."""
+    if found:
+        listed = between.join(map(str, shown))
+        raise click.ClickException(
+            f"{len(found)} {what} ({label}{listed}): run `flask deadlines rebuild`."
+        )
+
+
 @deadlines_cli.command("check")
 def check_command() -> None:
     """Say whether any stored next deadline differs from what the rules say today, or any team
     tally of the dashboard or grant's copy of its case's next deadline from the stored ones."""
     wrong = schedule.disagreements()
+    _fail_if_any(wrong, "cases' stored deadlines differ from the rules", wrong[:20], "case ids ")
     tallies = schedule.tally_disagreements()
+    what = "of the dashboard's team tallies differ from the stored deadlines"
+    _fail_if_any(tallies, what, tallies[:5], between="; ")
     grants = schedule.grant_disagreements()
-    problems = (
-        (wrong, "cases' stored deadlines differ from the rules (case ids ", ", ", 20),
-        (tallies, "of the dashboard's team tallies differ from the stored deadlines (", "; ", 5),
-        (grants, "grants' copies of their case's next deadline differ (grant ids ", ", ", 20),
-    )
-    for found, what, between, shown in problems:
-        if found:
-            listed = between.join(map(str, found[:shown]))
-            raise click.ClickException(
-                f"{len(found)} {what}{listed}): run `flask deadlines rebuild`."
-            )
+    what = "grants' copies of their case's next deadline differ"
+    _fail_if_any(grants, what, grants[:20], "grant ids ")
     click.echo(
         "Every stored deadline agrees with the rules, and the team tallies and the grants' "
         "copies with them."
